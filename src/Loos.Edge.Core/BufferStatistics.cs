@@ -1,0 +1,34 @@
+namespace Loos.Edge.Core;
+
+/// <summary>What the buffer holds, for the health endpoint and <c>loos-edge buffer status</c>.</summary>
+/// <param name="Consumers">Per consumer: what it has not acknowledged yet.</param>
+/// <param name="BytesOnDisk">All segment bytes, sent or not.</param>
+/// <param name="Segments">How many segment files exist.</param>
+/// <param name="CapBytes">The disk cap.</param>
+/// <param name="EvictedReadings">Readings deleted by the disk cap before every consumer had them, since the buffer was created.</param>
+/// <param name="DamagedRegions">Damaged records skipped at recovery since the process started.</param>
+public sealed record BufferStatistics(
+    IReadOnlyList<ConsumerStatistics> Consumers,
+    long BytesOnDisk,
+    int Segments,
+    long CapBytes,
+    long EvictedReadings,
+    int DamagedRegions);
+
+/// <param name="Name">The consumer (forwarding target) name.</param>
+/// <param name="Position">Its checkpointed position.</param>
+/// <param name="UnsentReadings">Readings after its position.</param>
+/// <param name="UnsentBytes">Segment bytes after its position.</param>
+/// <param name="OldestUnsentTimestamp">The timestamp of the first reading after its position, if any.</param>
+public sealed record ConsumerStatistics(
+    string Name,
+    BufferPosition Position,
+    long UnsentReadings,
+    long UnsentBytes,
+    DateTimeOffset? OldestUnsentTimestamp);
+
+/// <summary>Reads the buffer's statistics.</summary>
+public interface IBufferMonitor
+{
+    BufferStatistics GetStatistics();
+}
