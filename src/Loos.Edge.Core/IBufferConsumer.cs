@@ -36,3 +36,13 @@ public readonly record struct BufferPosition(long Segment, long Offset) : ICompa
 
     public override string ToString() => $"{Segment:D8}@{Offset}";
 }
+
+/// <summary>The buffer seen from the forwarding side: one named consumer per target.</summary>
+public interface IReadingLog
+{
+    /// <summary>
+    /// The consumer named <paramref name="name"/>, resuming at its checkpoint; a new name starts at the oldest
+    /// reading still on disk. One instance per name.
+    /// </summary>
+    IBufferConsumer OpenConsumer(string name);
+}
