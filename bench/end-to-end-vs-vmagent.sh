@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Side by side, in one run: N line-protocol readings posted over HTTP to Loos Edge and, separately, to vmagent,
+# each forwarding to the same VictoriaMetrics; the time from the first POST until all N are queryable there.
+# Loos Edge answers each POST only once its readings are fsynced; vmagent answers once they are in memory.
+#   bench/end-to-end-vs-vmagent.sh [READINGS] [SERIES]      (defaults 1000000 readings over 100 series)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+READINGS=${1:-1000000}
+SERIES=${2:-100}
+LINES_PER_POST=5000
+CLIENTS=4
+
+for binary in victoria-metrics vmagent curl python3; do
+  command -v "$binary" >/dev/null || { echo "missing $binary: apt-get install -y victoria-metrics curl python3" >&2; exit 1; }
+done
+
+work=$(mktemp -d /tmp/loos-edge-e2e-XXXXXX)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+wait_http() { for _ in $(seq 1 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+
+vm_port=$(free_port)
+victoria-metrics -storageDataPath "$work/vm" -httpListenAddr "127.0.0.1:$vm_port" -retentionPeriod 100y \
+  -search.latencyOffset 0s -search.disableCache >"$work/vm.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$vm_port/health"
+
+echo "Generating $READINGS readings over $SERIES series in bodies of $LINES_PER_POST lines"
+generate() { # measurement -> bodies in $work/$1/
+  mkdir -p "$work/$1"
+  python3 - "$work/$1" "$1" "$READINGS" "$SERIES" "$LINES_PER_POST" <<'PY'
+import sys
+folder, measurement, total, series, per_post = sys.argv[1], sys.argv[2], *map(int, sys.argv[3:])
+start_ms = 1_763_000_000_000  # November 2025: inside VictoriaMetrics' retention, clear of "now"
+lines = []
+body = 0
+for i in range(total):
+    s = i % series
+    lines.append(f"{measurement},meter=m{s:04d} energy={1000 + i * 0.5} {start_ms + (i // series) * 1000}\n")
+    if len(lines) == per_post or i == total - 1:
+        with open(f"{folder}/{body:06d}.lp", "w") as out:
+            out.writelines(lines)
+        lines, body = [], body + 1
+PY
+}
+generate loos_e2e
+generate vmagent_e2e
+
+count_in_vm() { # metric -> samples queryable in VictoriaMetrics
+  curl -sf "http://127.0.0.1:$vm_port/api/v1/query" --data-urlencode "query=sum(count_over_time($1[20y]))" \
+    --data-urlencode "time=$(date +%s)" --data-urlencode "nocache=1" |
+    python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)'
+}
+
+post_all() { # folder url -> posts every body, CLIENTS at a time; fails on any non-2xx
+  find "$1" -name '*.lp' | sort | xargs -P "$CLIENTS" -I{} \
+    curl -sf -o /dev/null -XPOST "$2" -H 'Content-Type: text/plain' --data-binary @{}
+}
+
+time_until_queryable() { # folder url metric -> seconds
+  local start end
+  start=$(date +%s.%N)
+  post_all "$1" "$2"
+  local posted
+  posted=$(date +%s.%N)
+  for _ in $(seq 1 1200); do
+    [ "$(count_in_vm "$3")" -ge "$READINGS" ] && break
+    sleep 0.1
+  done
+  end=$(date +%s.%N)
+  [ "$(count_in_vm "$3")" -ge "$READINGS" ] || { echo "only $(count_in_vm "$3") of $READINGS arrived for $3" >&2; exit 1; }
+  python3 -c "print(f'{$posted - $start:.2f} {$end - $start:.2f}')"
+}
+
+# Loos Edge: Release build, its own buffer directory, one v2 target at VictoriaMetrics.
+dotnet build src/Loos.Edge/Loos.Edge.csproj -c Release -nologo -clp:ErrorsOnly -o "$work/loos-bin" >/dev/null
+listener_port=$(free_port)
+health_port=$(free_port)
+echo token >"$work/token"
+cat >"$work/site.yaml" <<YAML
+site:
+  name: e2e-bench
+buffer:
+  directory: $work/buffer
+forwarder:
+  targets:
+    - name: victoria
+      api: v2
+      url: http://127.0.0.1:$vm_port
+      org: bench
+      bucket: bench
+      tokenFile: $work/token
+listener:
+  address: 127.0.0.1:$listener_port
+health:
+  address: 127.0.0.1:$health_port
+YAML
+dotnet "$work/loos-bin/loos-edge.dll" run --config "$work/site.yaml" >"$work/loos.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$health_port/health"
+
+agent_port=$(free_port)
+vmagent -httpListenAddr "127.0.0.1:$agent_port" -remoteWrite.url "http://127.0.0.1:$vm_port/api/v1/write" \
+  -remoteWrite.tmpDataPath "$work/vmagent" >"$work/vmagent.log" 2>&1 &
+pids+=($!)
+wait_http "http://127.0.0.1:$agent_port/health"
+
+read -r loos_post loos_total < <(time_until_queryable "$work/loos_e2e" "http://127.0.0.1:$listener_port/api/v2/write?precision=ms" loos_e2e_energy)
+read -r agent_post agent_total < <(time_until_queryable "$work/vmagent_e2e" "http://127.0.0.1:$agent_port/api/v2/write?precision=ms" vmagent_e2e_energy)
+
+echo
+echo "End to end, $READINGS readings, $SERIES series, $CLIENTS clients posting $LINES_PER_POST lines per request:"
+printf '  %-10s all acknowledged after %6.2f s, all queryable after %6.2f s (%.0f readings/s)\n' \
+  "Loos Edge" "$loos_post" "$loos_total" "$(python3 -c "print($READINGS / $loos_total)")"
+printf '  %-10s all acknowledged after %6.2f s, all queryable after %6.2f s (%.0f readings/s)\n' \
+  "vmagent" "$agent_post" "$agent_total" "$(python3 -c "print($READINGS / $agent_total)")"
+python3 -c "print(f'  ratio: Loos Edge takes {$loos_total / $agent_total:.2f}x the time of vmagent')"
