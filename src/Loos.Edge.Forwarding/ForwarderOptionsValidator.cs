@@ -1,0 +1,121 @@
+using Microsoft.Extensions.Options;
+
+namespace Loos.Edge.Forwarding;
+
+/// <summary>Checks the <c>forwarder</c> section at start, reporting every problem with its key path.</summary>
+public sealed class ForwarderOptionsValidator : IValidateOptions<ForwarderOptions>
+{
+    /// <inheritdoc />
+    public ValidateOptionsResult Validate(string? name, ForwarderOptions options)
+    {
+        var problems = Check(options);
+        return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    /// <summary>Every problem in <paramref name="options"/>, for example <c>forwarder:targets:0:bucket is required for api v2</c>; empty when valid.</summary>
+    public static IReadOnlyList<string> Check(ForwarderOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = new List<string>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var index = 0; index < options.Targets.Count; index++)
+        {
+            var target = options.Targets[index];
+            var path = $"{ForwarderOptions.SectionName}:targets:{index}";
+            if (target is null)
+            {
+                problems.Add($"{path} is empty");
+                continue;
+            }
+
+            if (string.IsNullOrWhiteSpace(target.Name))
+            {
+                problems.Add($"{path}:name is required");
+            }
+            else if (!names.Add(target.Name))
+            {
+                problems.Add($"{path}:name '{target.Name}' is used by another target");
+            }
+            else if (target.Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            {
+                problems.Add($"{path}:name '{target.Name}' must be usable in a file name");
+            }
+
+            if (!Uri.TryCreate(target.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+            {
+                problems.Add($"{path}:url '{target.Url}' must be an absolute http or https URL");
+            }
+            else if (!string.IsNullOrEmpty(url.UserInfo))
+            {
+                problems.Add($"{path}:url must not hold credentials; use tokenFile or username and passwordFile");
+            }
+
+            if (target.Api == InfluxApi.V2)
+            {
+                Require(problems, path, "org", target.Org, "for api v2");
+                Require(problems, path, "bucket", target.Bucket, "for api v2");
+                Require(problems, path, "tokenFile", target.TokenFile, "for api v2");
+            }
+            else if (target.Api == InfluxApi.V1)
+            {
+                Require(problems, path, "database", target.Database, "for api v1");
+                if (!string.IsNullOrEmpty(target.PasswordFile) && string.IsNullOrEmpty(target.Username))
+                {
+                    problems.Add($"{path}:username is required when passwordFile is set");
+                }
+            }
+            else
+            {
+                problems.Add($"{path}:api '{target.Api}' must be v1 or v2");
+            }
+
+            if (target.BatchSize < 1)
+            {
+                problems.Add($"{path}:batchSize must be at least 1");
+            }
+
+            Positive(problems, path, "batchMaxAge", target.BatchMaxAge);
+            Positive(problems, path, "timeout", target.Timeout);
+            Positive(problems, path, "initialRetryDelay", target.InitialRetryDelay);
+            Positive(problems, path, "authenticationRetryInterval", target.AuthenticationRetryInterval);
+            if (target.MaxRetryDelay < target.InitialRetryDelay)
+            {
+                problems.Add($"{path}:maxRetryDelay must be at least initialRetryDelay");
+            }
+
+            // Polly's circuit breaker needs a minimum throughput of 2 and a break of at least 0.5 s.
+            if (target.CircuitBreakerFailures < 2)
+            {
+                problems.Add($"{path}:circuitBreakerFailures must be at least 2");
+            }
+
+            if (target.CircuitBreakDuration < TimeSpan.FromMilliseconds(500))
+            {
+                problems.Add($"{path}:circuitBreakDuration must be at least 0.5 s");
+            }
+
+            if (options.ResolveDeadLetterFile(target) is null)
+            {
+                problems.Add($"{path}:deadLetterFile is required when {ForwarderOptions.SectionName}:deadLetterDirectory is not set");
+            }
+        }
+
+        return problems;
+    }
+
+    private static void Require(List<string> problems, string path, string key, string? value, string why)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            problems.Add($"{path}:{key} is required {why}");
+        }
+    }
+
+    private static void Positive(List<string> problems, string path, string key, TimeSpan value)
+    {
+        if (value <= TimeSpan.Zero)
+        {
+            problems.Add($"{path}:{key} must be positive");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using System.Globalization;
+using System.Text;
+using Loos.Edge.Core;
+using Loos.Edge.Forwarding.LineProtocol;
+using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+
+namespace Loos.Edge.Forwarding;
+
+/// <summary>
+/// Moves one target's readings from its buffer consumer to the server: read a batch, encode it, write it
+/// (retrying transient failures, splitting on 413, bisecting out rejected lines on 400/422, waiting out refused
+/// credentials), and acknowledge it only once every line was stored or dead-lettered.
+/// </summary>
+internal sealed partial class TargetForwarder : IDisposable
+{
+    // A server asking for longer than this through Retry-After (or a clock far off) does not stall the target longer.
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
+
+    private readonly TargetOptions options;
+    private readonly IBufferConsumer consumer;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly TargetTracker tracker;
+    private readonly InfluxWriter writer;
+    private readonly DeadLetterFile deadLetters;
+    private readonly LineProtocolEncoder encoder;
+    private readonly LineProtocolBuffer encoded = new();
+    private readonly ResiliencePipeline<WriteResult> pipeline;
+    private readonly List<(ReadOnlyMemory<byte> Line, string Reason)> rejected = [];
+    private readonly TimeSpan shutdownGrace;
+    private CancellationToken sendToken;
+
+    public TargetForwarder(
+        TargetOptions options,
+        string deadLetterFile,
+        IBufferConsumer consumer,
+        ISeriesCatalog catalog,
+        TimeProvider timeProvider,
+        ILogger logger,
+        TargetTracker tracker,
+        TimeSpan shutdownGrace)
+    {
+        this.options = options;
+        this.consumer = consumer;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        this.tracker = tracker;
+        this.shutdownGrace = shutdownGrace;
+        writer = new InfluxWriter(options, timeProvider);
+        deadLetters = new DeadLetterFile(deadLetterFile, timeProvider);
+        encoder = new LineProtocolEncoder(catalog);
+        pipeline = BuildPipeline();
+    }
+
+    public Uri Endpoint => writer.WriteUri;
+
+    /// <summary>Forwards until <paramref name="stoppingToken"/> is cancelled; failures are logged and retried, never thrown.</summary>
+    public async Task RunAsync(CancellationToken stoppingToken)
+    {
+        // A write in flight at shutdown may finish within the grace; what it does not finish stays unacknowledged.
+        using var sendCancellation = new CancellationTokenSource();
+        using var registration = stoppingToken.Register(() => sendCancellation.CancelAfter(shutdownGrace));
+        sendToken = sendCancellation.Token;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var batch = await consumer.ReadAsync(options.BatchSize, options.BatchMaxAge, stoppingToken);
+                if (batch.Readings.Length == 0)
+                {
+                    continue;
+                }
+
+                await ForwardAsync(batch, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception exception)
+            {
+                LogLoopFailed(logger, options.Name, exception);
+                tracker.Failed(TargetState.Retrying, exception.Message);
+                try
+                {
+                    await Task.Delay(options.MaxRetryDelay, timeProvider, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Delivers one batch and acknowledges it.</summary>
+    internal async Task ForwardAsync(BufferBatch batch, CancellationToken stoppingToken)
+    {
+        encoded.Clear();
+        encoder.Encode(batch.Readings.Span, encoded);
+        rejected.Clear();
+        foreach (var unencodable in encoded.Unencodable)
+        {
+            // Kept as a comment: the reading has no line protocol form, but a person can still see what it was.
+            var description = string.Create(
+                CultureInfo.InvariantCulture,
+                $"# {unencodable.Series} at {unencodable.Reading.Timestamp.UtcDateTime:O} value {unencodable.Reading.Value} ({unencodable.Reading.Quality})\n");
+            rejected.Add((Encoding.UTF8.GetBytes(description), "not encodable: " + unencodable.Reason));
+        }
+
+        var deadLettered = encoded.Unencodable.Count;
+        if (encoded.Lines.Count > 0)
+        {
+            deadLettered += await DeliverAsync(0, encoded.Lines.Count, stoppingToken);
+        }
+
+        if (rejected.Count > 0)
+        {
+            await deadLetters.AppendAsync(rejected, CancellationToken.None);
+            tracker.AddDeadLettered(deadLettered);
+            LogDeadLettered(logger, options.Name, deadLettered, deadLetters.Path);
+        }
+
+        // Every line is now stored by the server or in the dead-letter file: the position may move.
+        await consumer.AcknowledgeAsync(batch, CancellationToken.None);
+        var newest = DateTimeOffset.MinValue;
+        foreach (var reading in batch.Readings.Span)
+        {
+            if (reading.Timestamp > newest)
+            {
+                newest = reading.Timestamp;
+            }
+        }
+
+        tracker.Acknowledged(timeProvider.GetUtcNow(), newest, batch.Readings.Length - deadLettered);
+    }
+
+    public void Dispose() => writer.Dispose();
+
+    /// <summary>Writes lines [first, first + count) until stored; returns how many readings were rejected (queued in <see cref="rejected"/>).</summary>
+    private async Task<int> DeliverAsync(int first, int count, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            var body = encoded.Slice(first, count);
+            var result = await pipeline.ExecuteAsync(
+                static async (state, token) => await state.Writer.WriteAsync(state.Body, state.SendToken),
+                (Writer: writer, Body: body, SendToken: sendToken),
+                stoppingToken);
+            switch (result.Outcome)
+            {
+                case WriteOutcome.Accepted:
+                    tracker.Accepted(timeProvider.GetUtcNow());
+                    return 0;
+
+                case WriteOutcome.Unauthorized:
+                    var alert = options.Api == InfluxApi.V2
+                        ? $"Target '{options.Name}' refuses the credentials ({result}): check the token in {options.TokenFile}. Readings stay buffered."
+                        : $"Target '{options.Name}' refuses the credentials ({result}): check the user '{options.Username}' and the password in {options.PasswordFile}. Readings stay buffered.";
+                    tracker.AuthenticationFailed(result.ToString(), alert);
+                    LogAuthenticationFailed(logger, options.Name, result.ToString());
+                    await Task.Delay(options.AuthenticationRetryInterval, timeProvider, stoppingToken);
+                    writer.ReloadCredentials();
+                    continue;
+
+                case WriteOutcome.TooLarge or WriteOutcome.Rejected when count > 1:
+                    tracker.Rejected(result.ToString());
+                    stoppingToken.ThrowIfCancellationRequested();
+                    // Halves: a 413 body shrinks until it fits; a 400/422 narrows down to the lines at fault.
+                    // Re-sending lines already stored is harmless: a point is identified by series and timestamp.
+                    var half = count / 2;
+                    var rejectedReadings = await DeliverAsync(first, half, stoppingToken);
+                    stoppingToken.ThrowIfCancellationRequested();
+                    return rejectedReadings + await DeliverAsync(first + half, count - half, stoppingToken);
+
+                default:
+                    // One line the server will never take (rejected, or too large on its own).
+                    tracker.Rejected(result.ToString());
+                    rejected.Add((body, result.ToString()));
+                    return encoded.CountReadings(first, count);
+            }
+        }
+    }
+
+    private ResiliencePipeline<WriteResult> BuildPipeline()
+    {
+        var retry = new RetryStrategyOptions<WriteResult>
+        {
+            ShouldHandle = static args => ValueTask.FromResult(
+                args.Outcome.Exception is BrokenCircuitException || args.Outcome.Result?.Outcome == WriteOutcome.Transient),
+            // Readings wait safely in the buffer: transient failures are retried for as long as they last.
+            MaxRetryAttempts = int.MaxValue,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = options.InitialRetryDelay,
+            MaxDelay = options.MaxRetryDelay,
+            DelayGenerator = static args =>
+            {
+                var asked = args.Outcome.Result?.RetryAfter ?? (args.Outcome.Exception as BrokenCircuitException)?.RetryAfter;
+                return ValueTask.FromResult(asked is { } wait ? (TimeSpan?)(wait > MaxRetryAfter ? MaxRetryAfter : wait) : null);
+            },
+            OnRetry = args =>
+            {
+                var error = args.Outcome.Result?.ToString() ?? args.Outcome.Exception?.Message ?? "unknown failure";
+                tracker.Failed(TargetState.Retrying, error);
+                LogRetrying(logger, options.Name, args.AttemptNumber + 1, args.RetryDelay, error);
+                return ValueTask.CompletedTask;
+            },
+        };
+        var breaker = new CircuitBreakerStrategyOptions<WriteResult>
+        {
+            ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Outcome == WriteOutcome.Transient),
+            // Polly's breaker is ratio-based: a ratio of 1 with this minimum throughput opens after that many
+            // failures with no success among them, within a window long enough to hold them at maximum back-off.
+            FailureRatio = 1.0,
+            MinimumThroughput = options.CircuitBreakerFailures,
+            SamplingDuration = options.MaxRetryDelay * (options.CircuitBreakerFailures + 1),
+            BreakDuration = options.CircuitBreakDuration,
+            OnOpened = args =>
+            {
+                tracker.Failed(TargetState.CircuitOpen, args.Outcome.Result?.ToString() ?? "circuit open");
+                LogCircuitOpened(logger, options.Name, args.BreakDuration);
+                return ValueTask.CompletedTask;
+            },
+            OnHalfOpened = _ =>
+            {
+                tracker.CircuitClosedOrHalfOpen();
+                return ValueTask.CompletedTask;
+            },
+        };
+        return new ResiliencePipelineBuilder<WriteResult> { TimeProvider = timeProvider }
+            .AddRetry(retry)
+            .AddCircuitBreaker(breaker)
+            .Build();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Forwarding to {Target} failed; trying again")]
+    private static partial void LogLoopFailed(ILogger logger, string target, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Target}: write attempt {Attempt} in {Delay}: {Error}")]
+    private static partial void LogRetrying(ILogger logger, string target, int attempt, TimeSpan delay, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Target}: circuit open for {BreakDuration} after repeated failures")]
+    private static partial void LogCircuitOpened(ILogger logger, string target, TimeSpan breakDuration);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Target}: the server refuses the credentials ({Error}); readings stay buffered")]
+    private static partial void LogAuthenticationFailed(ILogger logger, string target, string error);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Target}: {Readings} readings rejected, written to {DeadLetterFile}")]
+    private static partial void LogDeadLettered(ILogger logger, string target, int readings, string deadLetterFile);
+}
