@@ -1,0 +1,111 @@
+using Loos.Edge.Core;
+using Loos.Edge.Core.LineProtocol;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Loos.Edge.Http;
+
+/// <summary>Wires the write listener and the health endpoint into an ASP.NET Core host.</summary>
+public static class GatewayHttpExtensions
+{
+    /// <summary>
+    /// Registers <see cref="ListenerOptions"/> (section <c>listener</c>) and <see cref="HealthOptions"/> (section
+    /// <c>health</c>), validated at start, the line-protocol parser over the <see cref="ISeriesCatalog"/> in DI, and
+    /// <see cref="TimeProvider.System"/> unless a time provider is registered already. The write listener also needs an
+    /// <see cref="IReadingSink"/>; the health endpoint an <see cref="IBufferMonitor"/> and an <see cref="IForwarderMonitor"/>.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IServiceCollection AddGatewayHttp(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ListenerOptions>().Bind(configuration.GetSection(ListenerOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ListenerOptions>, ListenerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new LineProtocolParser(provider.GetRequiredService<ISeriesCatalog>()));
+        services.TryAddSingleton<WriteHandler>();
+        return services;
+    }
+
+    /// <summary>
+    /// Makes Kestrel listen on the health address and, when the listener is enabled, on the write address (and on
+    /// nothing else).
+    /// </summary>
+    /// <exception cref="FormatException">An address is not host:port; the message names its key.</exception>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public static IWebHostBuilder ConfigureGatewayEndpoints(this IWebHostBuilder builder, ListenerOptions listener, HealthOptions health)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(listener);
+        ArgumentNullException.ThrowIfNull(health);
+        var healthEndpoint = EndpointAddress.Parse(health.Address, "health:address");
+        var writeEndpoint = listener.Enabled ? EndpointAddress.Parse(listener.Address, "listener:address") : null;
+        if (writeEndpoint is not null && writeEndpoint.Port == healthEndpoint.Port)
+        {
+            throw new FormatException($"health:address '{health.Address}' uses the port of listener:address '{listener.Address}'; give each its own port.");
+        }
+
+        return builder.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(healthEndpoint);
+            if (writeEndpoint is not null)
+            {
+                kestrel.Listen(writeEndpoint);
+            }
+        });
+    }
+
+    /// <summary>
+    /// Maps <c>POST /api/v2/write</c>, <c>POST /write</c> and <c>GET /ping</c>, served only on the port of
+    /// <see cref="ListenerOptions.Address"/>; maps nothing when the listener is disabled.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is null.</exception>
+    public static RouteGroupBuilder MapWriteListener(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<ListenerOptions>>().Value;
+        var group = endpoints.MapGroup(string.Empty);
+        if (!options.Enabled)
+        {
+            return group;
+        }
+
+        group.AddEndpointFilter(new LocalPortFilter(EndpointAddress.Parse(options.Address, "listener:address").Port));
+        group.MapPost("/api/v2/write", ([FromServices] WriteHandler handler, HttpContext context) => handler.HandleAsync(context, WriteApi.V2));
+        group.MapPost("/write", ([FromServices] WriteHandler handler, HttpContext context) => handler.HandleAsync(context, WriteApi.V1));
+
+        // InfluxDB clients probe /ping before writing; it answers 204 as InfluxDB does.
+        group.MapMethods("/ping", [HttpMethods.Get, HttpMethods.Head], () => TypedResults.NoContent());
+        return group;
+    }
+
+    /// <summary>Maps <c>GET /health</c> (the <see cref="HealthReport"/> as JSON), served only on the port of <see cref="HealthOptions.Address"/>.</summary>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is null.</exception>
+    public static RouteHandlerBuilder MapHealth(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<HealthOptions>>().Value;
+        var port = EndpointAddress.Parse(options.Address, "health:address").Port;
+        return endpoints
+            .MapGet("/health", ([FromServices] IBufferMonitor buffer, [FromServices] IForwarderMonitor forwarder, [FromServices] TimeProvider time) =>
+                TypedResults.Json(HealthReport.Create(buffer.GetStatistics(), forwarder.GetTargets(), time.GetUtcNow()), HealthJsonContext.Default.HealthReport))
+            .AddEndpointFilter(new LocalPortFilter(port));
+    }
+
+    /// <summary>Answers 404 on any port but its own, so neither API is reachable through the other's address.</summary>
+    private sealed class LocalPortFilter(int port) : IEndpointFilter
+    {
+        public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+            context.HttpContext.Connection.LocalPort == port ? next(context) : ValueTask.FromResult<object?>(TypedResults.NotFound());
+    }
+}

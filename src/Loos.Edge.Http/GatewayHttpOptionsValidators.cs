@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Options;
+
+namespace Loos.Edge.Http;
+
+internal sealed class ListenerOptionsValidator : IValidateOptions<ListenerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ListenerOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Enabled && !EndpointAddress.TryParse(options.Address, out _, out var problem))
+        {
+            failures.Add($"listener:address '{options.Address}' is not host:port ({problem}).");
+        }
+
+        if (options.MaxBodyBytes <= 0)
+        {
+            failures.Add($"listener:maxBodyBytes must be positive (was {options.MaxBodyBytes}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class HealthOptionsValidator(IOptions<ListenerOptions> listener) : IValidateOptions<HealthOptions>
+{
+    public ValidateOptionsResult Validate(string? name, HealthOptions options)
+    {
+        if (!EndpointAddress.TryParse(options.Address, out var health, out var problem))
+        {
+            return ValidateOptionsResult.Fail($"health:address '{options.Address}' is not host:port ({problem}).");
+        }
+
+        // Routes are told apart by the local port, so the two endpoints cannot share one.
+        var write = listener.Value;
+        if (write.Enabled && EndpointAddress.TryParse(write.Address, out var writeEndpoint, out _) && writeEndpoint.Port == health.Port)
+        {
+            return ValidateOptionsResult.Fail($"health:address '{options.Address}' uses the port of listener:address '{write.Address}'; give each its own port.");
+        }
+
+        return ValidateOptionsResult.Success;
+    }
+}
