@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Loos.Edge.Buffer;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 1, Level = LogLevel.Warning, Message = "Buffer segment {File} is damaged at byte offset {Offset} ({Length} bytes skipped): {Reason}. The valid records before and after it are kept.")]
+    public static partial void DamagedRegion(ILogger logger, string file, long offset, long length, string reason);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Warning, Message = "Buffer segment {File}: {Count} readings refer to a series whose definition is damaged; they cannot be forwarded and are skipped.")]
+    public static partial void UndefinedSeries(ILogger logger, string file, long count);
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Buffer disk cap of {CapBytes} bytes reached: segment {File} was deleted with {Count} readings not yet acknowledged by every consumer ({PerConsumer}).")]
+    public static partial void Evicted(ILogger logger, long capBytes, string file, long count, string perConsumer);
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Buffer state file {File} is damaged ({Reason}); it is ignored.")]
+    public static partial void DamagedStateFile(ILogger logger, string file, string reason);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "The buffer could not write to disk; the pending appends failed and the next appends start a new segment.")]
+    public static partial void WriteFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Buffer segment {File}: the record at byte offset {Offset} no longer passes its CRC; its readings are skipped.")]
+    public static partial void DamagedAtRead(ILogger logger, string file, long offset);
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Buffer opened in {Directory}: {Segments} segments, {Readings} readings recovered, {Damaged} damaged regions skipped.")]
+    public static partial void Opened(ILogger logger, string directory, int segments, long readings, int damaged);
+}

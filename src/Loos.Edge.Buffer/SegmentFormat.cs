@@ -1,0 +1,260 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.IO.Hashing;
+using System.Text;
+using Loos.Edge.Core;
+
+namespace Loos.Edge.Buffer;
+
+/// <summary>
+/// The on-disk layout of segment files: a versioned contract, since a gateway upgraded or downgraded must
+/// read what the previous version wrote.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Header, 20 bytes. Its layout stays the same in every version, so that code meeting a newer segment can say
+/// so instead of misreading it:
+/// 0 magic "LEBS" (4) · 4 version (1) · 5 reserved, zero (3) · 8 segment number, int64 (8) · 16 CRC-32 of bytes 0..15 (4).
+/// </para>
+/// <para>
+/// Record: 0 CRC-32 of bytes 4..end (4) · 4 marker 0xE7 (1) · 5 type (1) · 6 payload length, uint32 (4) · 10 payload.
+/// The marker only speeds up resynchronisation after damage; the CRC decides.
+/// </para>
+/// <para>
+/// Readings payload (type 2): uint32 count, then per reading: int32 series id, int64 UTC ticks, float64 value, uint8 quality.
+/// Series definition payload (type 1): int32 series id, uint8 value kind, string measurement, uint16 tag count,
+/// tag count × (string key, string value), string field, string unit; a string is a uint16 byte length then UTF-8.
+/// A series is defined in a segment before its first reading there, so every segment can be read on its own.
+/// </para>
+/// <para>
+/// All integers are little-endian; CRC-32 is the IEEE 802.3 polynomial (System.IO.Hashing.Crc32).
+/// What forces a version bump: any change to the header, the record framing, an existing record type's payload,
+/// or the CRC. Adding a record type does not: readers skip record types they do not know when the CRC is valid.
+/// </para>
+/// </remarks>
+internal static class SegmentFormat
+{
+    public const byte Version = 1;
+    public const int HeaderBytes = 20;
+    public const int RecordHeaderBytes = 10;
+    public const byte RecordMarker = 0xE7;
+    public const byte DefinitionRecord = 1;
+    public const byte ReadingsRecord = 2;
+
+    /// <summary>Series id, ticks, value, quality.</summary>
+    public const int ReadingBytes = 4 + 8 + 8 + 1;
+
+    /// <summary>Where the first reading of a readings record starts, from the record start.</summary>
+    public const int FirstReadingOffset = RecordHeaderBytes + 4;
+
+    /// <summary>Larger lengths are not plausible and mark a damaged header: no segment may exceed 1 GiB (see BufferOptions).</summary>
+    public const int MaxPayloadBytes = 1 << 30;
+
+    public static ReadOnlySpan<byte> Magic => "LEBS"u8;
+
+    public static string FileName(long segmentNumber) => segmentNumber.ToString("D8", CultureInfo.InvariantCulture) + ".seg";
+
+    /// <summary>The segment number of a file named like <c>00000012.seg</c>, or false for any other file.</summary>
+    public static bool TryParseFileName(string fileName, out long segmentNumber)
+    {
+        segmentNumber = 0;
+        return fileName.Length == 12
+            && fileName.EndsWith(".seg", StringComparison.Ordinal)
+            && fileName.AsSpan(0, 8).IndexOfAnyExceptInRange('0', '9') < 0
+            && long.TryParse(fileName.AsSpan(0, 8), NumberStyles.None, CultureInfo.InvariantCulture, out segmentNumber)
+            && segmentNumber > 0;
+    }
+
+    public static void WriteHeader(Span<byte> destination, long segmentNumber, byte version = Version)
+    {
+        Magic.CopyTo(destination);
+        destination[4] = version;
+        destination[5..8].Clear();
+        BinaryPrimitives.WriteInt64LittleEndian(destination[8..], segmentNumber);
+        BinaryPrimitives.WriteUInt32LittleEndian(destination[16..], Crc32.HashToUInt32(destination[..16]));
+    }
+
+    /// <summary>Checks a header; a valid header with a version newer than <see cref="Version"/> is refused.</summary>
+    /// <exception cref="InvalidDataException">The header is intact but written by a newer format version.</exception>
+    public static HeaderState ReadHeader(ReadOnlySpan<byte> header, string path)
+    {
+        if (header.Length < HeaderBytes)
+        {
+            return HeaderState.Truncated;
+        }
+
+        if (!header[..4].SequenceEqual(Magic)
+            || BinaryPrimitives.ReadUInt32LittleEndian(header[16..]) != Crc32.HashToUInt32(header[..16]))
+        {
+            return HeaderState.Damaged;
+        }
+
+        if (header[4] > Version)
+        {
+            throw new InvalidDataException(
+                $"Buffer segment '{path}' has format version {header[4]}, but this gateway reads format version {Version} at most; "
+                + "it was written by a newer gateway. Upgrade the gateway, or move the segment away to discard its readings.");
+        }
+
+        return header[4] == 0 ? HeaderState.Damaged : HeaderState.Valid;
+    }
+
+    /// <summary>The total length of the valid record at the start of <paramref name="data"/>, or 0 when none starts there.</summary>
+    public static int TryReadRecord(ReadOnlySpan<byte> data, out byte type)
+    {
+        type = 0;
+        if (data.Length < RecordHeaderBytes || data[4] != RecordMarker)
+        {
+            return 0;
+        }
+
+        var payloadLength = BinaryPrimitives.ReadUInt32LittleEndian(data[6..]);
+        if (payloadLength > MaxPayloadBytes || payloadLength > data.Length - RecordHeaderBytes)
+        {
+            return 0;
+        }
+
+        var length = RecordHeaderBytes + (int)payloadLength;
+        if (BinaryPrimitives.ReadUInt32LittleEndian(data) != Crc32.HashToUInt32(data[4..length]))
+        {
+            return 0;
+        }
+
+        type = data[5];
+        if (type == ReadingsRecord
+            && (payloadLength < 4 || (payloadLength - 4) % ReadingBytes != 0
+                || BinaryPrimitives.ReadUInt32LittleEndian(data[RecordHeaderBytes..]) != (payloadLength - 4) / ReadingBytes))
+        {
+            // A CRC-valid record whose shape does not add up was written by a defect; treat it as damage.
+            return 0;
+        }
+
+        return length;
+    }
+
+    /// <summary>Fills in the marker, type, length and CRC of a record whose payload is already in place.</summary>
+    public static void SealRecord(Span<byte> record, byte type)
+    {
+        record[4] = RecordMarker;
+        record[5] = type;
+        BinaryPrimitives.WriteUInt32LittleEndian(record[6..], (uint)(record.Length - RecordHeaderBytes));
+        BinaryPrimitives.WriteUInt32LittleEndian(record, Crc32.HashToUInt32(record[4..]));
+    }
+
+    public static int ReadingsCount(ReadOnlySpan<byte> record) => (int)BinaryPrimitives.ReadUInt32LittleEndian(record[RecordHeaderBytes..]);
+
+    public static void WriteReading(Span<byte> destination, int seriesId, in Reading reading)
+    {
+        BinaryPrimitives.WriteInt32LittleEndian(destination, seriesId);
+        BinaryPrimitives.WriteInt64LittleEndian(destination[4..], reading.Timestamp.UtcTicks);
+        BinaryPrimitives.WriteDoubleLittleEndian(destination[12..], reading.Value);
+        destination[20] = (byte)reading.Quality;
+    }
+
+    public static int ReadSeriesId(ReadOnlySpan<byte> reading) => BinaryPrimitives.ReadInt32LittleEndian(reading);
+
+    public static long ReadTicks(ReadOnlySpan<byte> reading) => BinaryPrimitives.ReadInt64LittleEndian(reading[4..]);
+
+    public static Reading ReadReading(ReadOnlySpan<byte> reading, SeriesId series) => new(
+        series,
+        new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(reading[4..]), TimeSpan.Zero),
+        BinaryPrimitives.ReadDoubleLittleEndian(reading[12..]),
+        (Quality)reading[20]);
+
+    /// <summary>The bytes a definition record of <paramref name="key"/> takes, header included.</summary>
+    public static int DefinitionRecordBytes(SeriesKey key)
+    {
+        var length = RecordHeaderBytes + 4 + 1 + 2 + StringBytes(key.Measurement) + StringBytes(key.Field) + StringBytes(key.Unit);
+        foreach (var tag in key.Tags)
+        {
+            length += StringBytes(tag.Key) + StringBytes(tag.Value);
+        }
+
+        return length;
+    }
+
+    /// <summary>Writes a whole definition record; <paramref name="record"/> is exactly <see cref="DefinitionRecordBytes"/> long.</summary>
+    public static void WriteDefinition(Span<byte> record, int seriesId, SeriesKey key)
+    {
+        var payload = record[RecordHeaderBytes..];
+        BinaryPrimitives.WriteInt32LittleEndian(payload, seriesId);
+        payload[4] = (byte)key.Kind;
+        var at = 5;
+        at += WriteString(payload[at..], key.Measurement);
+        BinaryPrimitives.WriteUInt16LittleEndian(payload[at..], (ushort)key.Tags.Length);
+        at += 2;
+        foreach (var tag in key.Tags)
+        {
+            at += WriteString(payload[at..], tag.Key);
+            at += WriteString(payload[at..], tag.Value);
+        }
+
+        at += WriteString(payload[at..], key.Field);
+        WriteString(payload[at..], key.Unit);
+        SealRecord(record, DefinitionRecord);
+    }
+
+    /// <summary>Parses a definition payload; false when it does not add up (a defect, handled as damage).</summary>
+    public static bool TryReadDefinition(ReadOnlySpan<byte> payload, out int seriesId, out SeriesKey? key)
+    {
+        seriesId = 0;
+        key = null;
+        try
+        {
+            seriesId = BinaryPrimitives.ReadInt32LittleEndian(payload);
+            var kind = (ValueKind)payload[4];
+            var at = 5;
+            var measurement = ReadString(payload, ref at);
+            int tagCount = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
+            at += 2;
+            var tags = new Tag[tagCount];
+            for (var i = 0; i < tagCount; i++)
+            {
+                var tagKey = ReadString(payload, ref at);
+                tags[i] = new Tag(tagKey, ReadString(payload, ref at));
+            }
+
+            var field = ReadString(payload, ref at);
+            var unit = ReadString(payload, ref at);
+            key = new SeriesKey(measurement, tags, field, unit, kind);
+            return at == payload.Length;
+        }
+        catch (Exception exception) when (exception is ArgumentException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+        {
+            return false;
+        }
+    }
+
+    private static int StringBytes(string text)
+    {
+        var bytes = Encoding.UTF8.GetByteCount(text);
+        if (bytes > ushort.MaxValue)
+        {
+            throw new ArgumentException($"A series name part is longer than {ushort.MaxValue} bytes: '{text[..40]}…'.");
+        }
+
+        return 2 + bytes;
+    }
+
+    private static int WriteString(Span<byte> destination, string text)
+    {
+        var written = Encoding.UTF8.GetBytes(text, destination[2..]);
+        BinaryPrimitives.WriteUInt16LittleEndian(destination, (ushort)written);
+        return 2 + written;
+    }
+
+    private static string ReadString(ReadOnlySpan<byte> payload, ref int at)
+    {
+        int length = BinaryPrimitives.ReadUInt16LittleEndian(payload[at..]);
+        var text = Encoding.UTF8.GetString(payload.Slice(at + 2, length));
+        at += 2 + length;
+        return text;
+    }
+}
+
+internal enum HeaderState
+{
+    Valid,
+    Damaged,
+    Truncated,
+}
