@@ -1,0 +1,80 @@
+using Loos.Edge.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Loos.Edge.Http.Tests;
+
+/// <summary>A real Kestrel on two free loopback ports, wired the way the gateway host wires it.</summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Now = new(2026, 1, 15, 12, 0, 0, TimeSpan.Zero);
+
+    private WebApplication? app;
+
+    private GatewayHost()
+    {
+    }
+
+    public int ListenerPort { get; private set; }
+
+    public int HealthPort { get; private set; }
+
+    public HttpClient Client { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+
+    public SeriesCatalog Catalog { get; } = new();
+
+    public RecordingSink Sink { get; } = new();
+
+    public TestBufferMonitor Buffer { get; } = new();
+
+    public TestForwarderMonitor Forwarder { get; } = new();
+
+    public FakeTimeProvider Time { get; } = new(Now);
+
+    public Uri ListenerUri(string pathAndQuery) => new($"http://127.0.0.1:{ListenerPort}{pathAndQuery}");
+
+    public Uri HealthUri(string pathAndQuery) => new($"http://127.0.0.1:{HealthPort}{pathAndQuery}");
+
+    public static async Task<GatewayHost> StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    {
+        var host = new GatewayHost { ListenerPort = FreeLoopbackPort.Next(), HealthPort = FreeLoopbackPort.Next() };
+        var settings = new Dictionary<string, string?>
+        {
+            ["listener:address"] = $"127.0.0.1:{host.ListenerPort}",
+            ["health:address"] = $"127.0.0.1:{host.HealthPort}",
+        };
+        configure?.Invoke(settings);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<ISeriesCatalog>(host.Catalog);
+        builder.Services.AddSingleton<IReadingSink>(host.Sink);
+        builder.Services.AddSingleton<IBufferMonitor>(host.Buffer);
+        builder.Services.AddSingleton<IForwarderMonitor>(host.Forwarder);
+        builder.Services.AddSingleton<TimeProvider>(host.Time);
+        builder.Services.AddGatewayHttp(builder.Configuration);
+        builder.WebHost.ConfigureGatewayEndpoints(
+            builder.Configuration.GetSection(ListenerOptions.SectionName).Get<ListenerOptions>() ?? new ListenerOptions(),
+            builder.Configuration.GetSection(HealthOptions.SectionName).Get<HealthOptions>() ?? new HealthOptions());
+
+        host.app = builder.Build();
+        host.app.MapWriteListener();
+        host.app.MapHealth();
+        await host.app.StartAsync();
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+}
