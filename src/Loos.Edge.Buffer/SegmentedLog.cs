@@ -47,6 +47,8 @@ internal sealed class SegmentedLog : IDurableBuffer
     private SafeFileHandle? active;
     private long activeWritten;
     private bool[] defined = new bool[256];
+    private int[] estimated = new int[256];
+    private int estimateGeneration;
     private byte[] buffer = new byte[64 * 1024];
     private int buffered;
     private int openRecord = -1;
@@ -481,11 +483,20 @@ internal sealed class SegmentedLog : IDurableBuffer
 
         long estimate = readings.Length * (long)SegmentFormat.ReadingBytes
             + (((readings.Length / MaxRecordReadings) + 1) * (long)SegmentFormat.FirstReadingOffset);
+        // Each new series once, marked with a generation number so that no set is allocated per append.
+        estimateGeneration++;
         foreach (ref readonly var reading in readings)
         {
-            if (!IsDefined(reading.Series.Value))
+            var id = reading.Series.Value;
+            if (!IsDefined(id) && ((uint)id >= (uint)estimated.Length || estimated[id] != estimateGeneration))
             {
                 estimate += SegmentFormat.DefinitionRecordBytes(catalog[reading.Series]);
+                if (id >= estimated.Length)
+                {
+                    Array.Resize(ref estimated, Math.Max(estimated.Length * 2, id + 1));
+                }
+
+                estimated[id] = estimateGeneration;
             }
         }
 
