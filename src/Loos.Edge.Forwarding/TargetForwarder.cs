@@ -19,6 +19,10 @@ internal sealed partial class TargetForwarder : IDisposable
     // A server asking for longer than this through Retry-After (or a clock far off) does not stall the target longer.
     private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromHours(1);
 
+    // Polly splits the sampling duration into ten buckets; with sub-second buckets failures were seen to go
+    // uncounted, so the window never shrinks below this whatever the retry delays.
+    private static readonly TimeSpan MinimumSamplingDuration = TimeSpan.FromSeconds(10);
+
     private readonly TargetOptions options;
     private readonly IBufferConsumer consumer;
     private readonly TimeProvider timeProvider;
@@ -217,7 +221,7 @@ internal sealed partial class TargetForwarder : IDisposable
             // failures with no success among them, within a window long enough to hold them at maximum back-off.
             FailureRatio = 1.0,
             MinimumThroughput = options.CircuitBreakerFailures,
-            SamplingDuration = options.MaxRetryDelay * (options.CircuitBreakerFailures + 1),
+            SamplingDuration = Max(options.MaxRetryDelay * (options.CircuitBreakerFailures + 1), MinimumSamplingDuration),
             BreakDuration = options.CircuitBreakDuration,
             OnOpened = args =>
             {
@@ -236,6 +240,8 @@ internal sealed partial class TargetForwarder : IDisposable
             .AddCircuitBreaker(breaker)
             .Build();
     }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Forwarding to {Target} failed; trying again")]
     private static partial void LogLoopFailed(ILogger logger, string target, Exception exception);
