@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 
 namespace Loos.Edge.Http;
 
-internal sealed class ListenerOptionsValidator : IValidateOptions<ListenerOptions>
+/// <summary>Checks the <c>listener</c> section, naming each key at fault.</summary>
+public sealed class ListenerOptionsValidator : IValidateOptions<ListenerOptions>
 {
     public ValidateOptionsResult Validate(string? name, ListenerOptions options)
     {
@@ -21,7 +22,8 @@ internal sealed class ListenerOptionsValidator : IValidateOptions<ListenerOption
     }
 }
 
-internal sealed class HealthOptionsValidator(IOptions<ListenerOptions> listener) : IValidateOptions<HealthOptions>
+/// <summary>Checks the <c>health</c> section, naming each key at fault; the health port must differ from the listener's.</summary>
+public sealed class HealthOptionsValidator(IOptions<ListenerOptions> listener) : IValidateOptions<HealthOptions>
 {
     public ValidateOptionsResult Validate(string? name, HealthOptions options)
     {

@@ -95,6 +95,9 @@ internal sealed class SiteFile
         return Path;
     }
 
+    /// <summary>A key as the file spells it (keys match case-insensitively; messages quote the file).</summary>
+    public string Spell(string key) => lineOfKey.Keys.FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase)) ?? key;
+
     /// <summary>Resolves a path from the file against the file's folder; null and empty stay as they are.</summary>
     public string? ResolvePath(string? path) =>
         string.IsNullOrEmpty(path) ? path : System.IO.Path.GetFullPath(path, Directory);
@@ -109,8 +112,8 @@ internal sealed class SiteFile
     {
         if (prefix is not null)
         {
-            // Line numbers from YamlDotNet are 1-based, as editors show them.
-            lines[prefix] = (int)node.Start.Line;
+            // A mapping entry keeps its key's line; list items take their own. YamlDotNet counts from 1, as editors do.
+            lines.TryAdd(prefix, (int)node.Start.Line);
         }
 
         switch (node)

@@ -1,0 +1,62 @@
+using Loos.Edge.Buffer;
+using Loos.Edge.Core;
+using Loos.Edge.Forwarding;
+using Loos.Edge.Http;
+using Loos.Edge.Simulation;
+using Loos.Edge.SiteFiles;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Loos.Edge.Hosting;
+
+/// <summary>Wires one gateway process from a validated site file: buffer, forwarder, sources, listener and health.</summary>
+internal static class GatewayHost
+{
+    /// <summary>How long a stop waits for in-flight appends and writes before giving up.</summary>
+    private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromSeconds(20);
+
+    public static WebApplication Build(SiteConfiguration site)
+    {
+        // Args are not passed on: the site file is the only configuration, so no environment variable or
+        // appsettings file can silently change a gateway's behaviour.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = site.File.Directory,
+            ApplicationName = "loos-edge",
+        });
+
+        builder.Host.UseSystemd();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+            console.UseUtcTimestamp = true;
+        });
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ISeriesCatalog, SeriesCatalog>();
+        services.AddValidatedOptions(site.Buffer);
+        services.AddValidatedOptions(site.Forwarder);
+        services.AddValidatedOptions(site.Listener);
+        services.AddValidatedOptions(site.Health);
+        services.AddDurableBuffer();
+        services.AddForwarding();
+        services.AddGatewayHttp(site.File.Configuration);
+        services.AddSimulatedDevices(site.Simulation);
+
+        builder.WebHost.ConfigureGatewayEndpoints(site.Listener, site.Health);
+        var app = builder.Build();
+        app.MapHealth();
+        app.MapWriteListener();
+
+        return app;
+    }
+}

@@ -1,0 +1,130 @@
+using System.Collections;
+using System.ComponentModel;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Configuration;
+
+namespace Loos.Edge.SiteFiles;
+
+/// <summary>
+/// Binds one site-file section to its options class, turning every problem (a key the class does not have, a
+/// value of the wrong type) into a message with the file, the line and the key.
+/// </summary>
+internal static partial class SectionBinder
+{
+    public static T Bind<T>(SiteFile file, string section, List<string> problems)
+        where T : new()
+    {
+        var configuration = file.Configuration.GetSection(section);
+        var options = new T();
+        foreach (var child in configuration.GetChildren())
+        {
+            ReportUnknownKeys(file, child, typeof(T), problems);
+        }
+
+        try
+        {
+            configuration.Bind(options);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The binder names the key it could not convert: "... value at 'buffer:capBytes' to type ...".
+            // Values were checked above; what is left is a structural problem, such as a list where a value belongs.
+            var key = ConvertedKeyPattern().Match(exception.Message) is { Success: true } match ? match.Groups[1].Value : section;
+            var message = $"{file.Locate(key)}: {file.Spell(key)}: ";
+            if (!problems.Any(p => p.StartsWith(message, StringComparison.Ordinal)))
+            {
+                problems.Add(message + exception.Message);
+            }
+        }
+
+        return options;
+    }
+
+    private static void ReportUnknownKeys(SiteFile file, IConfigurationSection node, Type owner, List<string> problems)
+    {
+        var property = owner.GetProperty(node.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+        if (property is null || !property.CanWrite && !IsCollection(property.PropertyType))
+        {
+            var known = string.Join(", ", owner.GetProperties().Where(p => p.CanWrite || IsCollection(p.PropertyType)).Select(p => CamelCase(p.Name)));
+            problems.Add($"{file.Locate(node.Path)}: {file.Spell(node.Path)}: unknown key '{node.Key}' (known here: {known}).");
+            return;
+        }
+
+        var type = property.PropertyType;
+        if (node.Value is { } text && IsScalar(type))
+        {
+            // The binder silently drops a list item whose value does not convert: check every value first.
+            ReportInconvertible(file, node, text, Nullable.GetUnderlyingType(type) ?? type, problems);
+        }
+        else if (ElementTypeOf(type) is { } elementType)
+        {
+            foreach (var item in node.GetChildren())
+            {
+                foreach (var field in item.GetChildren())
+                {
+                    ReportUnknownKeys(file, field, elementType, problems);
+                }
+            }
+        }
+        else if (type.IsClass && type != typeof(string))
+        {
+            foreach (var child in node.GetChildren())
+            {
+                ReportUnknownKeys(file, child, type, problems);
+            }
+        }
+    }
+
+    private static void ReportInconvertible(SiteFile file, IConfigurationSection node, string text, Type type, List<string> problems)
+    {
+        if (type.IsEnum)
+        {
+            if (!Enum.TryParse(type, text, ignoreCase: true, out _) || int.TryParse(text, out _))
+            {
+                var names = string.Join(", ", Enum.GetNames(type).Select(n => n.ToLowerInvariant()));
+                problems.Add($"{file.Locate(node.Path)}: {file.Spell(node.Path)}: '{text}' is not one of {names}.");
+            }
+
+            return;
+        }
+
+        try
+        {
+            _ = TypeDescriptor.GetConverter(type).ConvertFromInvariantString(text);
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or OverflowException or NotSupportedException)
+        {
+            problems.Add($"{file.Locate(node.Path)}: {file.Spell(node.Path)}: '{text}' is not a valid {Describe(type)}.");
+        }
+    }
+
+    private static bool IsScalar(Type type) => type == typeof(string) || !type.IsClass && !IsCollection(type);
+
+    private static string Describe(Type type) => type switch
+    {
+        _ when type == typeof(TimeSpan) => "duration (hh:mm:ss, e.g. 00:00:30)",
+        _ when type == typeof(bool) => "boolean (true or false)",
+        _ when type == typeof(int) || type == typeof(long) => "whole number",
+        _ when type == typeof(double) => "number",
+        _ => type.Name,
+    };
+
+    private static bool IsCollection(Type type) => type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type);
+
+    /// <summary>The element type of a list of option objects; null for scalars, lists of scalars and dictionaries.</summary>
+    private static Type? ElementTypeOf(Type type)
+    {
+        if (!IsCollection(type) || !type.IsGenericType || type.GetGenericArguments() is not [var element])
+        {
+            return null;
+        }
+
+        return element.IsClass && element != typeof(string) ? element : null;
+    }
+
+    private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+
+    [GeneratedRegex("at '([^']+)'")]
+    private static partial Regex ConvertedKeyPattern();
+}

@@ -1,0 +1,106 @@
+using Loos.Edge.Buffer;
+using Loos.Edge.Forwarding;
+using Loos.Edge.Http;
+using Loos.Edge.Simulation;
+
+namespace Loos.Edge.SiteFiles;
+
+/// <summary>
+/// Every section of a site file, bound and validated at once, so that a technician sees all the problems of a
+/// file in one go, each with its file, line and key.
+/// </summary>
+internal sealed class SiteConfiguration
+{
+    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation"];
+
+    public required SiteFile File { get; init; }
+
+    /// <summary>The site's name (key <c>site:name</c>), shown in logs and health; default the host name.</summary>
+    public required string SiteName { get; init; }
+
+    public required BufferOptions Buffer { get; init; }
+
+    public required ForwarderOptions Forwarder { get; init; }
+
+    public required ListenerOptions Listener { get; init; }
+
+    public required HealthOptions Health { get; init; }
+
+    public required SimulationOptions Simulation { get; init; }
+
+    /// <summary>Reads, binds and validates a site file.</summary>
+    /// <exception cref="SiteFileException">The file cannot be read, or has problems; all of them are listed.</exception>
+    public static SiteConfiguration Load(string path)
+    {
+        var file = SiteFile.Load(path);
+        var problems = new List<string>();
+        foreach (var section in file.Configuration.GetChildren())
+        {
+            if (!KnownSections.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                problems.Add($"{file.Locate(section.Path)}: unknown section '{section.Key}' (known: {string.Join(", ", KnownSections)}).");
+            }
+        }
+
+        var site = file.Configuration.GetSection("site");
+        foreach (var key in site.GetChildren().Where(c => !c.Key.Equals("name", StringComparison.OrdinalIgnoreCase)))
+        {
+            problems.Add($"{file.Locate(key.Path)}: {key.Path}: unknown key '{key.Key}' (known here: name).");
+        }
+
+        var configuration = new SiteConfiguration
+        {
+            File = file,
+            SiteName = site["name"] is { Length: > 0 } name ? name : Environment.MachineName,
+            Buffer = SectionBinder.Bind<BufferOptions>(file, "buffer", problems),
+            Forwarder = SectionBinder.Bind<ForwarderOptions>(file, "forwarder", problems),
+            Listener = SectionBinder.Bind<ListenerOptions>(file, "listener", problems),
+            Health = SectionBinder.Bind<HealthOptions>(file, "health", problems),
+            Simulation = SectionBinder.Bind<SimulationOptions>(file, "simulation", problems),
+        };
+
+        configuration.ResolvePaths();
+        configuration.Validate(problems);
+        if (problems.Count > 0)
+        {
+            throw new SiteFileException(problems);
+        }
+
+        return configuration;
+    }
+
+    /// <summary>Paths in the site file are relative to the file itself, wherever the gateway is started from.</summary>
+    private void ResolvePaths()
+    {
+        Buffer.Directory = File.ResolvePath(Buffer.Directory) ?? string.Empty;
+        Forwarder.DeadLetterDirectory = Buffer.Directory;
+        foreach (var target in Forwarder.Targets)
+        {
+            target.TokenFile = File.ResolvePath(target.TokenFile);
+            target.PasswordFile = File.ResolvePath(target.PasswordFile);
+            target.DeadLetterFile = File.ResolvePath(target.DeadLetterFile);
+        }
+    }
+
+    private void Validate(List<string> problems)
+    {
+        void Add(IEnumerable<string> failures)
+        {
+            foreach (var failure in failures)
+            {
+                // Validators start their messages with the key ("buffer:capBytes must …"): point at its line.
+                var key = failure.Split(' ', 2)[0].TrimEnd(':');
+                problems.Add($"{File.Locate(key)}: {failure}");
+            }
+        }
+
+        Add(Buffer.Validate());
+        Add(ForwarderOptionsValidator.Check(Forwarder));
+        Add(new ListenerOptionsValidator().Validate(null, Listener).Failures ?? []);
+        Add(new HealthOptionsValidator(Microsoft.Extensions.Options.Options.Create(Listener)).Validate(null, Health).Failures ?? []);
+        if (Simulation.Enabled && Simulation.Interval <= TimeSpan.Zero)
+        {
+            Add(["simulation:interval must be positive."]);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using Loos.Edge.SiteFiles;
+
+namespace Loos.Edge.Tests;
+
+public sealed class SiteConfigurationTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("loos-edge-site-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void Load_DemoSiteFile_IsValid()
+    {
+        var demo = Path.Combine(RepositoryRoot(), "firmware-config", "site.demo.yaml");
+
+        var site = SiteConfiguration.Load(demo);
+
+        Assert.Equal("loos-demo", site.SiteName);
+        Assert.True(site.Simulation.Enabled);
+        Assert.Equal(3, site.Simulation.Homes.Count);
+        Assert.Equal(Path.Combine(RepositoryRoot(), ".work", "demo", "buffer"), site.Buffer.Directory);
+    }
+
+    [Fact]
+    public void Load_ExampleSiteFile_IsValid()
+    {
+        var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.example.yaml");
+
+        var site = SiteConfiguration.Load(example);
+
+        Assert.NotEmpty(site.Forwarder.Targets);
+    }
+
+    [Fact]
+    public void Load_UnknownKey_NamesFileLineAndKnownKeys()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+              capBites: 1000
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.StartsWith($"{path}:3: buffer:capBites: unknown key 'capBites'", problem, StringComparison.Ordinal);
+        Assert.Contains("capBytes", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnknownKeyInsideListItem_NamesIndexedKeyAndLine()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            forwarder:
+              targets:
+                - name: central
+                  api: v1
+                  url: http://127.0.0.1:8086
+                  database: edge
+                  passwrd: secret
+            """);
+
+        var problems = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems;
+
+        Assert.Contains(problems, p => p.StartsWith($"{path}:9: forwarder:targets:0:passwrd: unknown key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ValueOfWrongType_NamesLineKeyAndExpectedForm()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+              maxCommitDelay: soon
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.StartsWith($"{path}:3: buffer:maxCommitDelay: 'soon' is not a valid duration", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_BrokenYaml_NamesLineAndColumn()
+    {
+        var path = Write("buffer:\n  directory: [unclosed\n");
+
+        var exception = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path));
+
+        Assert.StartsWith($"{path}:", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("not valid YAML", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_SeveralProblems_ListsEveryOne()
+    {
+        var path = Write("""
+            sitee:
+              name: x
+            buffer:
+              directory: ""
+            forwarder:
+              targets:
+                - name: central
+                  api: v2
+                  url: not-a-url
+            """);
+
+        var problems = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems;
+
+        Assert.Contains(problems, p => p.StartsWith($"{path}:1: unknown section 'sitee'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("buffer:directory", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("forwarder:targets:0:url", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("forwarder:targets:0:bucket", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_RelativePaths_ResolvedAgainstTheSiteFileFolder()
+    {
+        var path = Write("""
+            buffer:
+              directory: data/buffer
+            forwarder:
+              targets:
+                - name: central
+                  api: v2
+                  url: http://127.0.0.1:8086
+                  org: loos
+                  bucket: edge
+                  tokenFile: secrets/token
+            """);
+
+        var site = SiteConfiguration.Load(path);
+
+        Assert.Equal(Path.Combine(directory, "data", "buffer"), site.Buffer.Directory);
+        Assert.Equal(Path.Combine(directory, "secrets", "token"), site.Forwarder.Targets[0].TokenFile);
+    }
+
+    private string Write(string text)
+    {
+        var path = Path.Combine(directory, "site.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Loos.Edge.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Loos.Edge.sln not found above the test directory.");
+    }
+}
