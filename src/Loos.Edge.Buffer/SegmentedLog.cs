@@ -112,6 +112,11 @@ internal sealed class SegmentedLog : IDurableBuffer
         return log;
     }
 
+    /// <remarks>
+    /// The readings are serialised from <paramref name="readings"/> by the writer loop: the caller must not change them
+    /// until the task completes. Cancellation is observed only before the append is queued; once queued it may already
+    /// be on disk, so it completes normally.
+    /// </remarks>
     public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
@@ -256,7 +261,8 @@ internal sealed class SegmentedLog : IDurableBuffer
                 {
                     dataSignal ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                     signal = dataSignal.Task;
-                    wait = planned == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(dueTicks - now);
+                    // At most a day per wait (timers take at most about 49 days); the loop re-plans after it.
+                    wait = planned == 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromTicks(Math.Min(dueTicks - now, TimeSpan.TicksPerDay));
                 }
             }
 
