@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using BenchmarkDotNet.Attributes;
 using InfluxDB.Client;
-using InfluxDB.Client.Api.Domain;
+using WritePrecision = InfluxDB.Client.Api.Domain.WritePrecision;
 using InfluxDB.Client.Writes;
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
