@@ -91,7 +91,8 @@ internal sealed class SegmentedLog : IDurableBuffer
     /// <summary>Commit fsyncs since open (not counting those that create a segment): shows appends sharing one.</summary>
     internal long CommitFsyncs => Interlocked.Read(ref commitFsyncs);
 
-    internal string DirectoryPath => directory;
+    /// <summary>Runs before each write of the writer loop; tests make it throw to stand for a failing disk.</summary>
+    internal Action? WriteFault { get; set; }
 
     public static SegmentedLog Open(BufferOptions options, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger logger)
     {
@@ -417,6 +418,7 @@ internal sealed class SegmentedLog : IDurableBuffer
 
             while (reader.TryRead(out var request))
             {
+                Interlocked.Add(ref queuedReadings, -request.Readings.Length);
                 group.Add(request);
             }
 
@@ -426,11 +428,11 @@ internal sealed class SegmentedLog : IDurableBuffer
 
     private void Commit()
     {
+        IOException? groupFailure = null;
         try
         {
             foreach (var request in group)
             {
-                Interlocked.Add(ref queuedReadings, -request.Readings.Length);
                 try
                 {
                     Stage(request.Readings.Span);
@@ -450,32 +452,30 @@ internal sealed class SegmentedLog : IDurableBuffer
             }
 
             CloseRecord();
-            WriteBuffered();
-            Interlocked.Increment(ref commitFsyncs);
-            Publish();
-            foreach (var request in group)
+            if (buffered > 0)
             {
-                request.Complete(request.Failure);
+                WriteBuffered();
+                Interlocked.Increment(ref commitFsyncs);
+                Publish();
             }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
             // The state of the active file is unknown: fail this group and continue in a new segment.
             Log.WriteFailed(logger, exception);
-            var failure = new IOException($"The buffer could not write to '{directory}': {exception.Message}", exception);
+            groupFailure = new IOException($"The buffer could not write to '{directory}': {exception.Message}", exception);
             buffered = 0;
             openRecord = -1;
             pending.Clear();
             rollBeforeWrite = true;
-            foreach (var request in group)
-            {
-                request.Complete(request.Failure ?? failure);
-            }
         }
-        finally
+
+        foreach (var request in group)
         {
-            group.Clear();
+            request.Complete(request.Failure ?? groupFailure);
         }
+
+        group.Clear();
     }
 
     /// <summary>Serialises one append into the write buffer, rolling and making room first; throws before writing anything of it.</summary>
@@ -586,6 +586,7 @@ internal sealed class SegmentedLog : IDurableBuffer
     /// <summary>Writes the buffer at the end of the active segment and fsyncs it.</summary>
     private void WriteBuffered()
     {
+        WriteFault?.Invoke();
         if (buffered > 0)
         {
             RandomAccess.Write(active!, buffer.AsSpan(0, buffered), activeWritten);

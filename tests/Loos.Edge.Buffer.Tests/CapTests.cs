@@ -137,6 +137,8 @@ public sealed class CapTests
 
         var segments = buffer.GetStatistics().Segments;
         Assert.True(segments > 2);
+        Assert.All(Directory.GetFiles(directory.Path, "*.seg"), f => Assert.True(new FileInfo(f).Length <= 4096, $"{f} is larger than a segment"));
+        Assert.Equal(segments, Directory.GetFiles(directory.Path, "*.seg").Length);
 
         await Buffers.DrainAsync(buffer, "a");
         Assert.Equal(segments, buffer.GetStatistics().Segments);

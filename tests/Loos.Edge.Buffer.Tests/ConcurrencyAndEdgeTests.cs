@@ -104,3 +104,32 @@ public sealed class ConcurrencyAndEdgeTests
         Assert.Contains(logger.Warnings, w => w.Contains("1 readings refer to a series whose definition is damaged"));
     }
 }
+
+public sealed class WriteFailureTests
+{
+    [Fact]
+    public async Task AppendAsync_DiskWriteFails_ThrowsWithCauseAndContinuesInANewSegment()
+    {
+        using var directory = new TempDirectory();
+        var catalog = new SeriesCatalog();
+        var series = catalog.Intern(Buffers.Key("pv", "school"));
+        var logger = new ListLogger();
+        await using (var buffer = Buffers.Open(directory.Path, catalog, logger))
+        {
+            await buffer.AppendAsync(Buffers.Sequence(series, 0, 2));
+            var failing = new IOException("No space left on device");
+            ((SegmentedLog)buffer).WriteFault = () => throw failing;
+
+            var error = await Assert.ThrowsAsync<IOException>(async () => await buffer.AppendAsync(Buffers.Sequence(series, 2, 2)));
+            Assert.Same(failing, error.InnerException);
+            Assert.Contains(logger.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error);
+
+            ((SegmentedLog)buffer).WriteFault = null;
+            await buffer.AppendAsync(Buffers.Sequence(series, 4, 2));
+            Assert.Equal(2, buffer.GetStatistics().Segments);
+        }
+
+        await using var reopened = Buffers.Open(directory.Path, new SeriesCatalog());
+        Assert.Equal([0d, 1, 4, 5], (await Buffers.DrainAsync(reopened, "target")).Select(r => r.Value));
+    }
+}
