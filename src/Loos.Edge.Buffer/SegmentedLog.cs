@@ -302,6 +302,7 @@ internal sealed class SegmentedLog : IDurableBuffer
 
         lock (gate)
         {
+            ForgiveEvictedButDelivered(consumer);
             if (batch.End <= consumer.Position)
             {
                 return default;
@@ -323,6 +324,38 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
 
         return default;
+    }
+
+    /// <summary>
+    /// A batch read before its segment was evicted was counted as evicted, yet the target just acknowledged it:
+    /// take it off the count, so that the evicted count is exactly what never reached the target.
+    /// </summary>
+    private void ForgiveEvictedButDelivered(ConsumerState consumer)
+    {
+        long delivered = 0;
+        foreach (var read in consumer.Plan)
+        {
+            if (read.Segment.Number < segments[0].Number)
+            {
+                delivered += read.Take;
+            }
+        }
+
+        if (delivered == 0)
+        {
+            return;
+        }
+
+        consumer.EvictedReadings -= delivered;
+
+        // The total is the worst consumer's loss; with several consumers it stays an upper bound.
+        if (consumers.Count == 1)
+        {
+            evictedTotal -= delivered;
+            StateFiles.WriteEvictedTotal(directory, evictedTotal);
+        }
+
+        consumer.Plan.Clear();
     }
 
     private void WriteCheckpoint(ConsumerState consumer)

@@ -60,6 +60,37 @@ public sealed class CapTests
     }
 
     [Fact]
+    public async Task AcknowledgeAsync_BatchReadBeforeItsSegmentWasEvicted_IsNotCountedAsEvicted()
+    {
+        using var directory = new TempDirectory();
+        var catalog = new SeriesCatalog();
+        var series = catalog.Intern(Buffers.Key("pv", "school"));
+        var written = Buffers.Sequence(series, 0, 600);
+        await using var buffer = Buffers.Open(directory.Path, catalog, configure: SmallSegments);
+        var target = buffer.OpenConsumer("target");
+        await buffer.AppendAsync(written.AsMemory(0, 50));
+
+        // The forwarder holds this batch while its target is down; meanwhile the cap evicts its segment.
+        var inFlight = await target.ReadAsync(50, TimeSpan.Zero, CancellationToken.None);
+        for (var i = 50; i < written.Length; i += 10)
+        {
+            await buffer.AppendAsync(written.AsMemory(i, 10));
+        }
+
+        var evictedWhileDown = buffer.GetStatistics().EvictedReadings;
+        Assert.True(evictedWhileDown >= inFlight.Readings.Length, "the in-flight batch's segment was not evicted");
+
+        // The target comes back and acknowledges the batch it had: those readings did arrive.
+        await target.AcknowledgeAsync(inFlight, CancellationToken.None);
+        var rest = await Buffers.DrainAsync(buffer, "target");
+
+        var evicted = buffer.GetStatistics().EvictedReadings;
+        Assert.Equal(evictedWhileDown - inFlight.Readings.Length, evicted);
+        Assert.Equal(written.Length, inFlight.Readings.Length + rest.Count + evicted);
+        Assert.Equal(evicted, buffer.GetEvictedReadings("target"));
+    }
+
+    [Fact]
     public async Task AppendAsync_OverCapWithoutConsumer_CountsEveryEvictedReading()
     {
         using var directory = new TempDirectory();

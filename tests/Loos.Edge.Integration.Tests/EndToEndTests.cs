@@ -1,0 +1,169 @@
+using System.Net;
+using Loos.Edge.Testing;
+
+namespace Loos.Edge.Integration.Tests;
+
+/// <summary>
+/// The whole gateway process between a client posting line protocol and real targets: influxd (v1 /write) and
+/// VictoriaMetrics (v2 /api/v2/write).
+/// </summary>
+public sealed class EndToEndTests
+{
+    private const string Database = "loos_edge";
+
+    [Fact]
+    public async Task Gateway_ReadingsPostedToListener_ArriveCompleteInInfluxdAndVictoriaMetrics()
+    {
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+        await using var victoria = await VictoriaMetricsServer.StartNewAsync();
+        var site = new SiteFileBuilder()
+            .WithInfluxV1("influxd", influxd.Url, Database)
+            .WithInfluxV2("victoria", victoria.Url, "loos", "edge", "any-token");
+        await using var gateway = await GatewayProcess.StartAsync(site);
+
+        var posted = new PostedReadings(homes: 8);
+        for (var request = 0; request < 40; request++)
+        {
+            var (body, points) = posted.Next(250);
+            var (status, text, _) = await gateway.PostAsync(body);
+            Assert.True(status == HttpStatusCode.NoContent, $"POST {request}: {(int)status} {text}");
+            posted.MarkAcknowledged(points);
+        }
+
+        await posted.WaitUntilArrivedAsync(() => PostedReadings.InInfluxdAsync(influxd, Database), TimeSpan.FromSeconds(60), gateway.Tail);
+        await posted.WaitUntilArrivedAsync(
+            async () =>
+            {
+                await victoria.FlushAsync();
+                return (await victoria.ExportAsync("{__name__=\"meter_energy\"}"))
+                    .GroupBy(s => s.Labels["home"])
+                    .ToDictionary(g => g.Key, g => (g.Sum(s => s.Values.Count), g.Sum(s => s.Values.Sum())));
+            },
+            TimeSpan.FromSeconds(60),
+            gateway.Tail);
+
+        var health = await gateway.WaitForHealthAsync(h => h.GetProperty("buffer").GetProperty("unsent_readings").GetInt64() == 0, TimeSpan.FromSeconds(30), "an empty queue");
+        Assert.Equal("ok", health.GetProperty("status").GetString());
+        Assert.All(health.GetProperty("targets").EnumerateArray(), t => Assert.Equal(10_000, t.GetProperty("forwarded_readings").GetInt64()));
+    }
+
+    [Fact]
+    public async Task Gateway_TargetStoppedMidStream_EveryReadingArrivesExactlyOnce()
+    {
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+        await using var gateway = await GatewayProcess.StartAsync(new SiteFileBuilder().WithInfluxV1("influxd", influxd.Url, Database));
+
+        var posted = new PostedReadings(homes: 4);
+        for (var request = 0; request < 60; request++)
+        {
+            if (request == 20)
+            {
+                influxd.Stop();
+            }
+
+            if (request == 45)
+            {
+                await gateway.WaitForHealthAsync(h => h.GetProperty("status").GetString() == "degraded", TimeSpan.FromSeconds(30), "the target outage");
+                await influxd.StartAsync();
+            }
+
+            var (body, points) = posted.Next(100);
+            var (status, text, _) = await gateway.PostAsync(body);
+            Assert.True(status == HttpStatusCode.NoContent, $"POST {request}: {(int)status} {text}");
+            posted.MarkAcknowledged(points);
+            await Task.Delay(50);
+        }
+
+        await posted.WaitUntilArrivedAsync(() => PostedReadings.InInfluxdAsync(influxd, Database), TimeSpan.FromSeconds(120), gateway.Tail);
+        Assert.Equal(posted.AcknowledgedPoints.ToHashSet(), await PostedReadings.PointsInInfluxdAsync(influxd, Database));
+    }
+
+    [Fact]
+    public async Task Gateway_KilledWithSigkillTwentyTimesWhilePosting_EveryAcknowledgedReadingArrives()
+    {
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+        await using var gateway = await GatewayProcess.StartAsync(new SiteFileBuilder().WithInfluxV1("influxd", influxd.Url, Database));
+        var posted = new PostedReadings(homes: 5);
+        var random = new Random(20261125);
+
+        for (var kill = 0; kill < 22; kill++)
+        {
+            using var stopPosting = new CancellationTokenSource();
+            var client = Task.Run(async () =>
+            {
+                while (!stopPosting.IsCancellationRequested)
+                {
+                    var (body, points) = posted.Next(50);
+                    try
+                    {
+                        var (status, _, _) = await gateway.PostAsync(body);
+                        if (status == HttpStatusCode.NoContent)
+                        {
+                            posted.MarkAcknowledged(points);
+                        }
+                    }
+                    catch (HttpRequestException)
+                    {
+                        // The process died under this request: it was never acknowledged, so it may be lost.
+                    }
+                }
+            });
+
+            await Task.Delay(random.Next(150, 900));
+            gateway.Kill();
+            await stopPosting.CancelAsync();
+            await client;
+            await gateway.StartAsync();
+        }
+
+        Assert.True(posted.AcknowledgedCount > 1000, $"only {posted.AcknowledgedCount} readings were acknowledged");
+
+        // A request the process died under may have reached the disk without its 204: it arrives too, harmlessly.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        List<(string Home, long Milliseconds)> missing;
+        do
+        {
+            await Task.Delay(500);
+            var stored = await PostedReadings.PointsInInfluxdAsync(influxd, Database);
+            missing = [.. posted.AcknowledgedPoints.Where(p => !stored.Contains(p))];
+        }
+        while (missing.Count > 0 && DateTime.UtcNow < deadline);
+
+        Assert.True(missing.Count == 0, $"{missing.Count} of {posted.AcknowledgedCount} acknowledged readings are missing, first {string.Join(", ", missing.Take(5))}\n{gateway.Tail()}");
+    }
+
+    [Fact]
+    public async Task Gateway_DiskCapReachedWhileTargetDown_EvictedCountEqualsWhatIsMissing()
+    {
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+        influxd.Stop();
+        var site = new SiteFileBuilder { SegmentBytes = 64 * 1024, CapBytes = 256 * 1024 }.WithInfluxV1("influxd", influxd.Url, Database);
+        await using var gateway = await GatewayProcess.StartAsync(site);
+
+        // About 1 MiB of readings into a 256 KiB cap: most of them must be evicted.
+        var posted = new PostedReadings(homes: 3);
+        for (var request = 0; request < 250; request++)
+        {
+            var (body, points) = posted.Next(200);
+            var (status, text, _) = await gateway.PostAsync(body);
+            Assert.True(status == HttpStatusCode.NoContent, $"POST {request}: {(int)status} {text}");
+            posted.MarkAcknowledged(points);
+        }
+
+        var health = await gateway.HealthAsync();
+        var evicted = health.GetProperty("buffer").GetProperty("evicted_readings").GetInt64();
+        Assert.True(evicted > 0, $"nothing was evicted: {health}");
+
+        await influxd.StartAsync();
+        health = await gateway.WaitForHealthAsync(h => h.GetProperty("buffer").GetProperty("unsent_readings").GetInt64() == 0, TimeSpan.FromSeconds(60), "an empty queue");
+        var stored = await PostedReadings.PointsInInfluxdAsync(influxd, Database);
+        // A batch the forwarder held while its segment was evicted is delivered after all, and no longer counted.
+        var evictedAfterRecovery = health.GetProperty("buffer").GetProperty("evicted_readings").GetInt64();
+        Assert.Equal(posted.AcknowledgedCount - stored.Count, evictedAfterRecovery);
+        Assert.InRange(evictedAfterRecovery, evicted - 5000, evicted);
+    }
+}

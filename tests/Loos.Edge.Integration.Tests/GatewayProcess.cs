@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Loos.Edge.Testing;
+
+namespace Loos.Edge.Integration.Tests;
+
+/// <summary>
+/// The real <c>loos-edge</c> executable run as its own process on a site file, so that tests can post to its
+/// listener, read its health endpoint, stop it with SIGTERM and kill it with SIGKILL as a power cut would.
+/// </summary>
+public sealed partial class GatewayProcess : IAsyncDisposable
+{
+    private const int SignalTerminate = 15;
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private Process? process;
+
+    private GatewayProcess(string siteFile, int listenerPort, int healthPort)
+    {
+        SiteFile = siteFile;
+        ListenerUrl = new Uri($"http://127.0.0.1:{listenerPort}");
+        HealthUrl = new Uri($"http://127.0.0.1:{healthPort}/health");
+        LogFile = Path.Combine(Path.GetDirectoryName(siteFile)!, "gateway.log");
+    }
+
+    public string SiteFile { get; }
+
+    public Uri ListenerUrl { get; }
+
+    public Uri HealthUrl { get; }
+
+    public string LogFile { get; }
+
+    /// <summary>The loos-edge assembly built beside the tests.</summary>
+    public static string Assembly => Path.Combine(AppContext.BaseDirectory, "loos-edge.dll");
+
+    /// <summary>Writes the site file and starts the gateway; waits until its health endpoint answers.</summary>
+    public static async Task<GatewayProcess> StartAsync(SiteFileBuilder site)
+    {
+        var path = site.Write();
+        var gateway = new GatewayProcess(path, site.ListenerPort, site.HealthPort);
+        await gateway.StartAsync();
+        return gateway;
+    }
+
+    public async Task StartAsync()
+    {
+        var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        info.ArgumentList.Add("-c");
+        info.ArgumentList.Add($"exec dotnet '{Assembly}' run --config '{SiteFile}' >>'{LogFile}' 2>&1");
+        process = Process.Start(info) ?? throw new InvalidOperationException("Could not start loos-edge.");
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"loos-edge exited with {process.ExitCode} during start-up:\n{Tail()}");
+            }
+
+            try
+            {
+                using var response = await Http.GetAsync(HealthUrl);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException($"loos-edge did not answer on {HealthUrl} within 60 s:\n{Tail()}");
+    }
+
+    /// <summary>SIGKILL: no flush, no goodbye, as a power cut.</summary>
+    public void Kill()
+    {
+        var running = Interlocked.Exchange(ref process, null);
+        if (running is { HasExited: false })
+        {
+            running.Kill();
+            running.WaitForExit();
+        }
+
+        running?.Dispose();
+    }
+
+    /// <summary>SIGTERM, as systemd stops it; returns the exit code.</summary>
+    public int Stop()
+    {
+        var running = Interlocked.Exchange(ref process, null) ?? throw new InvalidOperationException("Not running.");
+        _ = SendSignal(running.Id, SignalTerminate);
+        if (!running.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            running.Kill();
+            throw new TimeoutException($"loos-edge did not stop within 30 s of SIGTERM:\n{Tail()}");
+        }
+
+        var exitCode = running.ExitCode;
+        running.Dispose();
+        return exitCode;
+    }
+
+    /// <summary>Posts line protocol to the v2 write API; returns the status and body.</summary>
+    public async Task<(HttpStatusCode Status, string Body, HttpResponseMessage Response)> PostAsync(string lines, string path = "/api/v2/write?precision=ms")
+    {
+        using var content = new StringContent(lines, Encoding.UTF8, "text/plain");
+        var response = await Http.PostAsync(new Uri(ListenerUrl, path), content);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(), response);
+    }
+
+    public async Task<JsonElement> HealthAsync()
+    {
+        var text = await Http.GetStringAsync(HealthUrl);
+        return JsonDocument.Parse(text).RootElement.Clone();
+    }
+
+    /// <summary>Polls the health endpoint until <paramref name="condition"/> holds.</summary>
+    public async Task<JsonElement> WaitForHealthAsync(Func<JsonElement, bool> condition, TimeSpan timeout, string what)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        JsonElement health = default;
+        while (DateTime.UtcNow < deadline)
+        {
+            health = await HealthAsync();
+            if (condition(health))
+            {
+                return health;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"Health never showed {what} within {timeout}; last: {health}\n{Tail()}");
+    }
+
+    /// <summary>Runs another loos-edge verb to completion.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        info.ArgumentList.Add(Assembly);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        using var cli = Process.Start(info)!;
+        var output = cli.StandardOutput.ReadToEndAsync();
+        var error = cli.StandardError.ReadToEndAsync();
+        await cli.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (cli.ExitCode, await output, await error);
+    }
+
+    public string Tail() => File.Exists(LogFile) ? string.Join('\n', File.ReadAllLines(LogFile).TakeLast(40)) : "(no log)";
+
+    public ValueTask DisposeAsync()
+    {
+        Kill();
+        return ValueTask.CompletedTask;
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int processId, int signal);
+}
+
+/// <summary>Writes a site file for a test gateway in its own temporary directory.</summary>
+public sealed class SiteFileBuilder
+{
+    private readonly List<string> targets = [];
+
+    public SiteFileBuilder()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("loos-edge-gateway-").FullName;
+        ListenerPort = FreePort.Next();
+        HealthPort = FreePort.Next();
+    }
+
+    public string Directory { get; }
+
+    public string BufferDirectory => Path.Combine(Directory, "buffer");
+
+    public int ListenerPort { get; }
+
+    public int HealthPort { get; }
+
+    public long CapBytes { get; set; } = 64L * 1024 * 1024;
+
+    public long SegmentBytes { get; set; } = 4L * 1024 * 1024;
+
+    public bool EvictWhenFull { get; set; } = true;
+
+    /// <summary>Extra YAML appended as is, for tests of the site file itself.</summary>
+    public string Extra { get; set; } = string.Empty;
+
+    public SiteFileBuilder WithInfluxV1(string name, Uri url, string database, string? username = null, string? password = null)
+    {
+        var credentials = string.Empty;
+        if (username is not null)
+        {
+            var passwordFile = Path.Combine(Directory, $"{name}.password");
+            File.WriteAllText(passwordFile, password ?? string.Empty);
+            credentials = $"\n      username: {username}\n      passwordFile: {name}.password";
+        }
+
+        targets.Add($"""
+                - name: {name}
+                  api: v1
+                  url: {url}
+                  database: {database}
+                  batchMaxAge: 00:00:00.200{credentials}
+            """);
+        return this;
+    }
+
+    public SiteFileBuilder WithInfluxV2(string name, Uri url, string org, string bucket, string token)
+    {
+        File.WriteAllText(Path.Combine(Directory, $"{name}.token"), token);
+        targets.Add($"""
+                - name: {name}
+                  api: v2
+                  url: {url}
+                  org: {org}
+                  bucket: {bucket}
+                  tokenFile: {name}.token
+                  batchMaxAge: 00:00:00.200
+            """);
+        return this;
+    }
+
+    public string Write()
+    {
+        var text = string.Create(CultureInfo.InvariantCulture, $"""
+            site:
+              name: test-site
+            buffer:
+              directory: buffer
+              capBytes: {CapBytes}
+              segmentBytes: {SegmentBytes}
+              evictWhenFull: {(EvictWhenFull ? "true" : "false")}
+            forwarder:
+              targets:
+            {string.Join('\n', targets)}
+            listener:
+              address: 127.0.0.1:{ListenerPort}
+            health:
+              address: 127.0.0.1:{HealthPort}
+            {Extra}
+            """);
+        var path = Path.Combine(Directory, "site.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+}
