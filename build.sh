@@ -10,17 +10,7 @@ cd "$(dirname "$0")"
 TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl)
 
 install_packages() {
-  local missing=()
-  for package in "$@"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
-  done
-  [ ${#missing[@]} -eq 0 ] && return 0
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  echo "Installing ${missing[*]} from Debian's packages"
-  $sudo apt-get update -qq
-  # policy-rc.d keeps the packages' own services from starting: the tests start their own instances.
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  ./install.sh --packages "$@"
 }
 
 build() {

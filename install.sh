@@ -2,6 +2,7 @@
 # Loos Edge installer.
 #   ./install.sh --demo   set up this machine and run the gateway on simulated field devices, forwarding to a
 #                         local InfluxDB (started on 127.0.0.1:18086, data under .work/demo/); Ctrl-C stops both
+#   ./install.sh --packages NAME...   install Debian packages that are missing (used by build.sh too)
 #   ./install.sh          install the gateway as a systemd service on this machine (a Raspberry Pi in a building):
 #                         self-contained build in /opt/loos-edge, user loos-edge, site file in /etc/loos-edge/
 set -euo pipefail
@@ -22,7 +23,8 @@ install_packages() {
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   echo "Installing ${missing[*]} from Debian's packages"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The demo and the tests start their own instances on their own ports and directories, beside any service the packages start.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
 demo() {
@@ -96,6 +98,7 @@ service() {
 
 case "${1:-}" in
   --demo) demo ;;
+  --packages) shift; install_packages "$@" ;;
   "") service ;;
-  *) echo "usage: $0 [--demo]" >&2; exit 2 ;;
+  *) echo "usage: $0 [--demo | --packages NAME...]" >&2; exit 2 ;;
 esac

@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,7 +41,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public static async Task<GatewayHost> StartAsync(Action<Dictionary<string, string?>>? configure = null)
     {
-        var host = new GatewayHost { ListenerPort = FreeLoopbackPort.Next(), HealthPort = FreeLoopbackPort.Next() };
+        var host = new GatewayHost { ListenerPort = FreePort.Next(), HealthPort = FreePort.Next() };
         var settings = new Dictionary<string, string?>
         {
             ["listener:address"] = $"127.0.0.1:{host.ListenerPort}",

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Loos.Edge.Core;
 
 namespace Loos.Edge.Http.Tests;
@@ -62,16 +60,4 @@ public sealed class TestForwarderMonitor : IForwarderMonitor
     public IReadOnlyList<TargetStatus> Targets { get; set; } = [];
 
     public IReadOnlyList<TargetStatus> GetTargets() => Targets;
-}
-
-public static class FreeLoopbackPort
-{
-    public static int Next()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
