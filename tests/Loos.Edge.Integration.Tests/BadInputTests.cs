@@ -85,6 +85,45 @@ public sealed class BadInputTests
     }
 
     [Fact]
+    public async Task Listener_BufferFullWithEvictionDisabled_Answers503WithRetryAfterAndLosesNothing()
+    {
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+        influxd.Stop();
+        var site = new SiteFileBuilder { SegmentBytes = 64 * 1024, CapBytes = 256 * 1024, EvictWhenFull = false }
+            .WithInfluxV1("influxd", influxd.Url, Database);
+        await using var gateway = await GatewayProcess.StartAsync(site);
+
+        var posted = new PostedReadings(homes: 3);
+        HttpResponseMessage? refusal = null;
+        for (var request = 0; request < 250 && refusal is null; request++)
+        {
+            var (body, points) = posted.Next(200);
+            var (status, text, response) = await gateway.PostAsync(body);
+            if (status == HttpStatusCode.ServiceUnavailable)
+            {
+                refusal = response;
+                break;
+            }
+
+            Assert.True(status == HttpStatusCode.NoContent, $"POST {request}: {(int)status} {text}");
+            posted.MarkAcknowledged(points);
+        }
+
+        Assert.NotNull(refusal);
+        Assert.True(refusal.Headers.RetryAfter?.Delta > TimeSpan.Zero, "503 without Retry-After");
+        Assert.Equal(0, (await gateway.HealthAsync()).GetProperty("buffer").GetProperty("evicted_readings").GetInt64());
+
+        // Once the target is back and the queue drains, the gateway accepts again and nothing acknowledged is lost.
+        await influxd.StartAsync();
+        await posted.WaitUntilArrivedAsync(() => PostedReadings.InInfluxdAsync(influxd, Database), TimeSpan.FromSeconds(60), gateway.Tail);
+        var (more, morePoints) = posted.Next(200);
+        Assert.Equal(HttpStatusCode.NoContent, (await gateway.PostAsync(more)).Status);
+        posted.MarkAcknowledged(morePoints);
+        await posted.WaitUntilArrivedAsync(() => PostedReadings.InInfluxdAsync(influxd, Database), TimeSpan.FromSeconds(60), gateway.Tail);
+    }
+
+    [Fact]
     public async Task Run_InvalidSiteFile_ExitsNonZeroNamingFileLineAndKey()
     {
         var site = new SiteFileBuilder { Extra = "simulation:\n  enabled: yes-please\n" }
