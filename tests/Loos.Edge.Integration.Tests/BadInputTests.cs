@@ -131,6 +131,7 @@ public sealed class BadInputTests
         var path = site.Write();
 
         var (exitCode, _, error) = await GatewayProcess.RunCliAsync("run", "--config", path);
+        Directory.Delete(site.Directory, recursive: true);
 
         Assert.Equal(2, exitCode);
         Assert.Contains($"{path}:", error, StringComparison.Ordinal);

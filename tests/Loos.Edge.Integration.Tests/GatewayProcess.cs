@@ -164,9 +164,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public string Tail() => File.Exists(LogFile) ? string.Join('\n', File.ReadAllLines(LogFile).TakeLast(40)) : "(no log)";
 
+    /// <summary>Kills the gateway and deletes its directory (site file, buffer, log).</summary>
     public ValueTask DisposeAsync()
     {
         Kill();
+        Directory.Delete(Path.GetDirectoryName(SiteFile)!, recursive: true);
         return ValueTask.CompletedTask;
     }
 
