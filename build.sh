@@ -6,8 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Debian packages the tests start as real peers, on loopback with temporary directories.
-TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl)
+# Debian packages the tests start as real peers (influxd, VictoriaMetrics, pymodbus devices on TCP and on
+# socat pseudo-terminals), on loopback with temporary directories.
+TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial socat)
+# Peers the side-by-side benchmarks compare against.
+BENCH_PACKAGES=(mbpoll)
 
 install_packages() {
   ./install.sh --packages "$@"
@@ -48,7 +51,7 @@ run_tests() {
 }
 
 run_benchmarks() {
-  install_packages "${TEST_PACKAGES[@]}"
+  install_packages "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
   dotnet run -c Release --project bench/Loos.Edge.Benchmarks -- --filter "${BENCH_FILTER:-*}"
   bench/end-to-end-vs-vmagent.sh
 }
