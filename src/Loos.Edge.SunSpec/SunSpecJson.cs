@@ -1,0 +1,101 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Loos.Edge.SunSpec;
+
+/// <summary>
+/// Writes a device as <c>{"models":[{"id":103,"name":"inverter_three_phase","address":40070,"length":50,"points":{...}}]}</c>:
+/// numbers as numbers, enums and strings as strings, bitfields as arrays of set symbol names, not implemented as
+/// <c>null</c>, repeating groups as arrays of objects and single groups as objects inside <c>points</c>.
+/// </summary>
+public static class SunSpecJson
+{
+    /// <summary>The device as JSON text.</summary>
+    public static string Serialize(SunSpecDevice device, bool indented = false)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = indented }))
+        {
+            Write(writer, device);
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Writes the device to <paramref name="writer"/>.</summary>
+    public static void Write(Utf8JsonWriter writer, SunSpecDevice device)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(device);
+        writer.WriteStartObject();
+        writer.WriteStartArray("models");
+        foreach (var model in device.Models)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("id", model.Id);
+            writer.WriteString("name", model.Name);
+            writer.WriteNumber("address", model.Address);
+            writer.WriteNumber("length", model.Length);
+            writer.WritePropertyName("points");
+            WritePoints(writer, model.Points, model.Groups);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WritePoints(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> points, IReadOnlyList<SunSpecGroupInstance> groups)
+    {
+        writer.WriteStartObject();
+        foreach (var (name, value) in points)
+        {
+            writer.WritePropertyName(name);
+            switch (value)
+            {
+                case null:
+                    writer.WriteNullValue();
+                    break;
+                case double number:
+                    writer.WriteNumberValue(number);
+                    break;
+                case string text:
+                    writer.WriteStringValue(text);
+                    break;
+                case string[] names:
+                    writer.WriteStartArray();
+                    foreach (var item in names)
+                    {
+                        writer.WriteStringValue(item);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default:
+                    writer.WriteStringValue(value.ToString());
+                    break;
+            }
+        }
+
+        foreach (var group in groups.GroupBy(instance => instance.Name))
+        {
+            writer.WritePropertyName(group.Key);
+            if (group.First().Index is null)
+            {
+                WritePoints(writer, group.First().Points, group.First().Groups);
+                continue;
+            }
+
+            writer.WriteStartArray();
+            foreach (var instance in group)
+            {
+                WritePoints(writer, instance.Points, instance.Groups);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        writer.WriteEndObject();
+    }
+}
