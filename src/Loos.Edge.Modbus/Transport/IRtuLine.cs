@@ -1,0 +1,23 @@
+namespace Loos.Edge.Modbus.Transport;
+
+/// <summary>A byte pipe that carries RTU frames: a serial port, or a TCP connection to a serial gateway.</summary>
+internal interface IRtuLine : IDisposable
+{
+    string Endpoint { get; }
+
+    bool IsOpen { get; }
+
+    /// <summary>Opens the line; a failure is a message for <see cref="ModbusOutcomeKind.ConnectionFailed"/>, null on success.</summary>
+    ValueTask<string?> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Writes a whole frame and returns once it has been handed to the line.</summary>
+    ValueTask WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken);
+
+    /// <summary>Reads what has arrived, waiting for at least one byte; 0 when the line was closed.</summary>
+    ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
+
+    /// <summary>Drops bytes already received (a late reply, noise); returns how many.</summary>
+    int DiscardInput();
+
+    void Close();
+}
