@@ -6,7 +6,8 @@ namespace Loos.Edge.SunSpec;
 /// <summary>
 /// Writes a device as <c>{"models":[{"id":103,"name":"inverter_three_phase","address":40070,"length":50,"points":{...}}]}</c>:
 /// numbers as numbers, enums and strings as strings, bitfields as arrays of set symbol names, not implemented as
-/// <c>null</c>, repeating groups as arrays of objects and single groups as objects inside <c>points</c>.
+/// <c>null</c>, repeating groups as arrays of objects and single groups as objects inside <c>points</c>; a model not
+/// defined here has empty <c>points</c> and its raw <c>registers</c> (after <c>ID</c> and <c>L</c>).
 /// </summary>
 public static class SunSpecJson
 {
@@ -39,6 +40,18 @@ public static class SunSpecJson
             writer.WriteNumber("length", model.Length);
             writer.WritePropertyName("points");
             WritePoints(writer, model.Points, model.Groups);
+            if (!model.IsDecoded)
+            {
+                // A model without a definition here is shown raw, so that nothing the device said is lost.
+                writer.WriteStartArray("registers");
+                foreach (var register in model.Registers.Span[2..])
+                {
+                    writer.WriteNumberValue(register);
+                }
+
+                writer.WriteEndArray();
+            }
+
             writer.WriteEndObject();
         }
 
