@@ -1,0 +1,46 @@
+using Loos.Edge.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Loos.Edge.Modbus.Polling;
+
+/// <summary>Runs one poller per configured bus until the host stops.</summary>
+internal sealed class ModbusPollingService(
+    ModbusOptions options,
+    IModbusClientFactory clientFactory,
+    IReadingSink sink,
+    ISeriesCatalog catalog,
+    TimeProvider timeProvider,
+    ILoggerFactory loggerFactory) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var problems = new List<string>();
+        var plans = ModbusPlanner.Plan(options, problems);
+        if (problems.Count > 0)
+        {
+            // The validator runs at start; reaching this means the options changed or were never validated.
+            throw new InvalidOperationException("The modbus section is not valid: " + string.Join("; ", problems));
+        }
+
+        var logger = loggerFactory.CreateLogger<ModbusPollingService>();
+        var pollers = new List<ModbusBusPoller>();
+        try
+        {
+            foreach (var plan in plans.Where(p => p.Devices.Count > 0))
+            {
+                var clients = Enumerable.Range(0, plan.Options.Concurrency).Select(_ => clientFactory.Create(plan.Options)).ToList();
+                pollers.Add(new ModbusBusPoller(plan, clients, sink, catalog, timeProvider, logger));
+            }
+
+            await Task.WhenAll(pollers.Select(p => p.RunAsync(stoppingToken))).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var poller in pollers)
+            {
+                await poller.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+}

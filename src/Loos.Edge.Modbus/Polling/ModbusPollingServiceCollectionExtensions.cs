@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Loos.Edge.Modbus.Polling;
+
+/// <summary>Registers Modbus polling.</summary>
+public static class ModbusPollingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the hosted service that polls every bus of <paramref name="options"/> (checked at start by
+    /// <see cref="ModbusOptionsValidator"/>) into the <see cref="Core.IReadingSink"/>. Needs
+    /// <see cref="Core.IReadingSink"/>, <see cref="Core.ISeriesCatalog"/> and logging from the container; adds
+    /// <see cref="TimeProvider.System"/> and the real <see cref="IModbusClientFactory"/> unless already registered.
+    /// </summary>
+    public static IServiceCollection AddModbusPolling(this IServiceCollection services, ModbusOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddOptions<ModbusOptions>().Configure(target =>
+        {
+            target.Buses.Clear();
+            target.Buses.AddRange(options.Buses);
+            target.ProfileDirectory = options.ProfileDirectory;
+        }).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModbusOptions>, ModbusOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IModbusClientFactory>(provider =>
+            new ModbusClientFactory(provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<ModbusPollingService>(
+            provider, provider.GetRequiredService<IOptions<ModbusOptions>>().Value));
+        return services;
+    }
+}
