@@ -81,7 +81,7 @@ internal sealed partial class MbapTransport : IModbusTransport
                 frameBytesReceived = 0;
                 if (!await ReceiveExactlyAsync(replyFrame.AsMemory(0, HeaderLength)).ConfigureAwait(false))
                 {
-                    return Broken("the device closed the connection", frameBytesReceived);
+                    return Broken(frameBytesReceived > 0 ? "the device closed the connection mid-reply" : "the device closed the connection", frameBytesReceived);
                 }
 
                 var replyId = BinaryPrimitives.ReadUInt16BigEndian(replyFrame);
