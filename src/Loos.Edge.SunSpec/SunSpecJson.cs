@@ -39,7 +39,8 @@ public static class SunSpecJson
             writer.WriteNumber("address", model.Address);
             writer.WriteNumber("length", model.Length);
             writer.WritePropertyName("points");
-            WritePoints(writer, model.Points, model.Groups);
+            SunSpecModels.TryGet(model.Id, out var definition);
+            WritePoints(writer, model.Points, model.Groups, definition?.Group);
             if (!model.IsDecoded)
             {
                 // A model without a definition here is shown raw, so that nothing the device said is lost.
@@ -59,7 +60,8 @@ public static class SunSpecJson
         writer.WriteEndObject();
     }
 
-    private static void WritePoints(Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> points, IReadOnlyList<SunSpecGroupInstance> groups)
+    private static void WritePoints(
+        Utf8JsonWriter writer, IReadOnlyDictionary<string, object?> points, IReadOnlyList<SunSpecGroupInstance> groups, SunSpecGroupDefinition? definition)
     {
         writer.WriteStartObject();
         foreach (var (name, value) in points)
@@ -91,19 +93,25 @@ public static class SunSpecJson
             }
         }
 
-        foreach (var group in groups.GroupBy(instance => instance.Name))
+        foreach (var child in definition?.Groups ?? [])
         {
-            writer.WritePropertyName(group.Key);
-            if (group.First().Index is null)
+            var instances = groups.Where(instance => instance.Name == child.Name).ToList();
+            if (child.Count.Kind == SunSpecGroupCountKind.Once)
             {
-                WritePoints(writer, group.First().Points, group.First().Groups);
+                if (instances.Count > 0)
+                {
+                    writer.WritePropertyName(child.Name);
+                    WritePoints(writer, instances[0].Points, instances[0].Groups, child);
+                }
+
                 continue;
             }
 
-            writer.WriteStartArray();
-            foreach (var instance in group)
+            // A repeating group is an array even when the device declares no occurrence.
+            writer.WriteStartArray(child.Name);
+            foreach (var instance in instances)
             {
-                WritePoints(writer, instance.Points, instance.Groups);
+                WritePoints(writer, instance.Points, instance.Groups, child);
             }
 
             writer.WriteEndArray();
