@@ -54,7 +54,13 @@ public static class PointTypeNames
             "bit" => PointType.Bit,
             _ => (PointType)255,
         };
-        return type != (PointType)255;
+        if (type == (PointType)255)
+        {
+            type = default;
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>Parses ABCD, CDAB, BADC or DCBA, case-insensitive.</summary>
@@ -72,7 +78,13 @@ public static class PointTypeNames
             "discrete-input" or "discrete-inputs" => PointTable.DiscreteInputs,
             _ => (PointTable)255,
         };
-        return table != (PointTable)255;
+        if (table == (PointTable)255)
+        {
+            table = default;
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>The site-file spelling of <paramref name="type"/>: <c>f32</c>, <c>string(8)</c>.</summary>

@@ -1,13 +1,14 @@
 using Loos.Edge.Core;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Loos.Edge.Modbus.Tests.Polling;
 
 /// <summary>
 /// An in-memory Modbus master that plays scripted devices: register and bit values per unit, units that never
-/// answer (the reply times out after the response timeout on the given clock), exception replies and invalid
-/// replies per address range, and reply delays. Records every request with the time it was sent.
+/// answer, exception replies and invalid replies per address range, and reply delays. Waiting (a timeout, a slow
+/// reply) moves the fake clock on by exactly that long, so a test knows to the tick when each request was sent.
 /// </summary>
-public sealed class ScriptedModbusClient(TimeProvider timeProvider, TimeSpan responseTimeout) : IModbusClient
+public sealed class ScriptedModbusClient(FakeTimeProvider timeProvider, TimeSpan responseTimeout) : IModbusClient
 {
     private readonly Dictionary<(byte Unit, RegisterTable Table, ushort Address), ushort> registers = [];
     private readonly Dictionary<(byte Unit, BitTable Table, ushort Address), bool> bits = [];
@@ -77,8 +78,9 @@ public sealed class ScriptedModbusClient(TimeProvider timeProvider, TimeSpan res
         return ModbusOutcome.Success;
     }
 
-    private async ValueTask<ModbusOutcome?> BeginAsync(byte unitId, ushort address, int count, CancellationToken cancellationToken)
+    private ValueTask<ModbusOutcome?> BeginAsync(byte unitId, ushort address, int count, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (gate)
         {
             Requests.Add((unitId, address, count, timeProvider.GetUtcNow()));
@@ -86,24 +88,24 @@ public sealed class ScriptedModbusClient(TimeProvider timeProvider, TimeSpan res
 
         if (SilentUnits.Contains(unitId))
         {
-            await Task.Delay(responseTimeout, timeProvider, cancellationToken);
-            return new ModbusOutcome(ModbusOutcomeKind.Timeout, Detail: $"no reply within {responseTimeout.TotalMilliseconds} ms");
+            timeProvider.Advance(responseTimeout);
+            return ValueTask.FromResult<ModbusOutcome?>(new ModbusOutcome(ModbusOutcomeKind.Timeout, Detail: $"no reply within {responseTimeout.TotalMilliseconds} ms"));
         }
 
         if (ReplyDelay > TimeSpan.Zero)
         {
-            await Task.Delay(ReplyDelay, timeProvider, cancellationToken);
+            timeProvider.Advance(ReplyDelay);
         }
 
         foreach (var (unit, start, end, outcome) in failures)
         {
             if (unit == unitId && address <= end && address + count - 1 >= start)
             {
-                return outcome;
+                return ValueTask.FromResult<ModbusOutcome?>(outcome);
             }
         }
 
-        return null;
+        return ValueTask.FromResult<ModbusOutcome?>(null);
     }
 
     public ValueTask<ModbusOutcome> WriteRegistersAsync(byte unitId, ushort address, ReadOnlyMemory<ushort> values, CancellationToken cancellationToken) =>
