@@ -229,6 +229,71 @@ public sealed class ModbusBusPollerTests
     }
 
     [Fact]
+    public async Task PollDueAsync_GatewayWithConcurrencyTwo_BothConnectionsUsedAndEveryDeviceReadOnce()
+    {
+        var second = new ScriptedModbusClient(clock, ResponseTimeout);
+        foreach (var connection in new[] { client, second })
+        {
+            connection.ReplyAsynchronously = true;
+            for (byte unit = 1; unit <= 4; unit++)
+            {
+                connection.SetRegisters(unit, RegisterTable.Input, 0, (ushort)(unit * 100));
+            }
+        }
+
+        var bus = Bus([.. Enumerable.Range(1, 4).Select(unit => Device($"meter-{unit}", (byte)unit, Point("power_w", "input", 0, "u16")))]);
+        bus.Kind = "tcp";
+        bus.Host = "gateway.local";
+        bus.Concurrency = 2;
+        var plan = Assert.Single(ModbusPlanner.Plan(new ModbusOptions { Buses = { bus } }, []));
+        await using var poller = new ModbusBusPoller(plan, [client, second], sink, catalog, clock, NullLogger.Instance);
+
+        await PollAtNextTickAsync(poller);
+
+        var readings = sink.All.ToDictionary(x => x.Series.GetTag("device")!, x => x.Reading.Value);
+        Assert.Equal(new Dictionary<string, double> { ["meter-1"] = 100, ["meter-2"] = 200, ["meter-3"] = 300, ["meter-4"] = 400 }, readings);
+        Assert.Equal(4, client.Requests.Count + second.Requests.Count);
+        Assert.NotEmpty(client.Requests);
+        Assert.NotEmpty(second.Requests);
+        Assert.Equal((1, 1), (client.MaxInFlight, second.MaxInFlight));
+        Assert.Single(sink.Batches);
+    }
+
+    [Fact]
+    public async Task RunAsync_SinkRefusesABatch_KeepsPollingTheNextTicks()
+    {
+        var refusing = new RefusingOnceSink(sink);
+        var plan = Assert.Single(ModbusPlanner.Plan(new ModbusOptions { Buses = { Bus(Device("meter", 1, Point("a", "input", 0, "u16"))) } }, []));
+        await using var poller = new ModbusBusPoller(plan, [client], refusing, catalog, clock, NullLogger.Instance);
+        using var stop = new CancellationTokenSource();
+        var run = poller.RunAsync(stop.Token);
+
+        for (var minute = 0; minute < 3; minute++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            for (var i = 0; i < 200 && refusing.Calls <= minute; i++)
+            {
+                await Task.Delay(10);
+            }
+        }
+
+        await stop.CancelAsync();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(3, refusing.Calls);
+        Assert.Equal(2, sink.Batches.Count);
+    }
+
+    private sealed class RefusingOnceSink(IReadingSink inner) : IReadingSink
+    {
+        private int calls;
+
+        public int Calls => Volatile.Read(ref calls);
+
+        public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
+            Interlocked.Increment(ref calls) == 1 ? throw new BufferFullException("full") : inner.AppendAsync(readings, cancellationToken);
+    }
+
+    [Fact]
     public async Task RunAsync_ClockReachesTheTick_AppendsWithoutBeingCalled()
     {
         await using var poller = CreatePoller(Bus(Device("meter", 1, Point("a", "input", 0, "u16"))));

@@ -23,7 +23,15 @@ public sealed class ScriptedModbusClient(FakeTimeProvider timeProvider, TimeSpan
     /// <summary>How long a reply takes.</summary>
     public TimeSpan ReplyDelay { get; set; }
 
+    /// <summary>Whether replies come back later (on the thread pool) rather than at once, so that requests overlap.</summary>
+    public bool ReplyAsynchronously { get; set; }
+
+    /// <summary>The most requests that were in progress at once on this client.</summary>
+    public int MaxInFlight { get; private set; }
+
     public List<(byte Unit, int Address, int Count, DateTimeOffset At)> Requests { get; } = [];
+
+    private int inFlight;
 
     public void SetRegisters(byte unit, RegisterTable table, ushort address, params ushort[] values)
     {
@@ -47,6 +55,31 @@ public sealed class ScriptedModbusClient(FakeTimeProvider timeProvider, TimeSpan
     public void ClearFailures() => failures.Clear();
 
     public async ValueTask<ModbusOutcome> ReadRegistersAsync(byte unitId, RegisterTable table, ushort address, Memory<ushort> destination, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            MaxInFlight = Math.Max(MaxInFlight, ++inFlight);
+        }
+
+        try
+        {
+            if (ReplyAsynchronously)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+
+            return await ReadRegistersNowAsync(unitId, table, address, destination, cancellationToken);
+        }
+        finally
+        {
+            lock (gate)
+            {
+                inFlight--;
+            }
+        }
+    }
+
+    private async ValueTask<ModbusOutcome> ReadRegistersNowAsync(byte unitId, RegisterTable table, ushort address, Memory<ushort> destination, CancellationToken cancellationToken)
     {
         if (await BeginAsync(unitId, address, destination.Length, cancellationToken) is { } failure)
         {
