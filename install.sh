@@ -89,6 +89,9 @@ service() {
   install -d -o loos-edge -g loos-edge -m 0750 /var/lib/loos-edge
   install -d -m 0755 /etc/loos-edge
   [ -f /etc/loos-edge/site.yaml ] || install -m 0644 firmware-config/site.example.yaml /etc/loos-edge/site.yaml
+  # Device profiles (register maps of common meters), found in profiles/ beside the site file.
+  install -d -m 0755 /etc/loos-edge/profiles
+  install -m 0644 firmware-config/profiles/*.yaml /etc/loos-edge/profiles/
   install -m 0644 firmware-config/systemd/loos-edge.service /etc/systemd/system/loos-edge.service
   /opt/loos-edge/loos-edge config validate --config /etc/loos-edge/site.yaml || echo "Edit /etc/loos-edge/site.yaml, then: systemctl restart loos-edge"
   systemctl daemon-reload

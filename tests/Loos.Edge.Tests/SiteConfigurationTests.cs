@@ -136,6 +136,72 @@ public sealed class SiteConfigurationTests : IDisposable
         Assert.Equal(Path.Combine(directory, "secrets", "token"), site.Forwarder.Targets[0].TokenFile);
     }
 
+    [Fact]
+    public void Load_ModbusExampleSiteFile_IsValidWithItsProfiles()
+    {
+        var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.modbus-example.yaml");
+
+        var site = SiteConfiguration.Load(example);
+
+        Assert.Equal(Path.Combine(RepositoryRoot(), "firmware-config", "profiles"), site.Modbus.ProfileDirectory);
+        Assert.Equal(3, site.Modbus.Buses.Count);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), site.Modbus.Buses[0].ResponseTimeout);
+        Assert.Equal("ecole-basly", site.Modbus.Buses[0].Devices[0].Tags["building"]);
+        Assert.Equal(0.001, site.Modbus.Buses[1].Devices[0].Points[1].Scale);
+    }
+
+    [Fact]
+    public void Load_ModbusDeviceWithTagsAndATypo_AcceptsTagsAndNamesTheTypoLine()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            modbus:
+              buses:
+                - name: meters
+                  kind: tcp
+                  host: 127.0.0.1
+                  devices:
+                    - name: main-meter
+                      unitId: 1
+                      tags:
+                        building: school
+                      points:
+                        - name: power
+                          address: 12
+                          type: f32
+                          intervall: 00:00:10
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.StartsWith($"{path}:17: modbus:buses:0:devices:0:points:0:intervall: unknown key", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ModbusPointOfUnknownType_NamesItsLine()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            modbus:
+              buses:
+                - name: meters
+                  kind: tcp
+                  host: 127.0.0.1
+                  devices:
+                    - name: main-meter
+                      points:
+                        - name: power
+                          address: 12
+                          type: f16
+            """);
+
+        var problems = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems;
+
+        Assert.Contains(problems, p => p.StartsWith($"{path}:13: modbus:buses:0:devices:0:points:0:type 'f16'", StringComparison.Ordinal));
+    }
+
     private string Write(string text)
     {
         var path = Path.Combine(directory, "site.yaml");

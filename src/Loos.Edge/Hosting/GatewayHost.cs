@@ -2,6 +2,7 @@ using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Http;
+using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Simulation;
 using Loos.Edge.SiteFiles;
 using Microsoft.AspNetCore.Builder;
@@ -51,6 +52,10 @@ internal static class GatewayHost
         services.AddForwarding();
         services.AddGatewayHttp(site.File.Configuration);
         services.AddSimulatedDevices(site.Simulation);
+        if (site.Modbus.Buses.Count > 0)
+        {
+            services.AddModbusPolling(site.Modbus);
+        }
 
         builder.WebHost.ConfigureGatewayEndpoints(site.Listener, site.Health);
         var app = builder.Build();

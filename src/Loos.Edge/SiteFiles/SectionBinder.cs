@@ -67,7 +67,7 @@ internal static partial class SectionBinder
                 }
             }
         }
-        else if (type.IsClass && type != typeof(string))
+        else if (type.IsClass && type != typeof(string) && !IsDictionary(type))
         {
             foreach (var child in node.GetChildren())
             {
@@ -109,6 +109,9 @@ internal static partial class SectionBinder
         _ when type == typeof(double) => "number",
         _ => type.Name,
     };
+
+    /// <summary>Dictionaries (such as a device's tags) take any key.</summary>
+    private static bool IsDictionary(Type type) => typeof(IDictionary).IsAssignableFrom(type);
 
     private static bool IsCollection(Type type) => type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type);
 

@@ -1,6 +1,7 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Http;
+using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Simulation;
 
 namespace Loos.Edge.SiteFiles;
@@ -11,7 +12,7 @@ namespace Loos.Edge.SiteFiles;
 /// </summary>
 internal sealed class SiteConfiguration
 {
-    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation"];
+    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus"];
 
     public required SiteFile File { get; init; }
 
@@ -27,6 +28,8 @@ internal sealed class SiteConfiguration
     public required HealthOptions Health { get; init; }
 
     public required SimulationOptions Simulation { get; init; }
+
+    public required ModbusOptions Modbus { get; init; }
 
     /// <summary>Reads, binds and validates a site file.</summary>
     /// <exception cref="SiteFileException">The file cannot be read, or has problems; all of them are listed.</exception>
@@ -57,6 +60,7 @@ internal sealed class SiteConfiguration
             Listener = SectionBinder.Bind<ListenerOptions>(file, "listener", problems),
             Health = SectionBinder.Bind<HealthOptions>(file, "health", problems),
             Simulation = SectionBinder.Bind<SimulationOptions>(file, "simulation", problems),
+            Modbus = SectionBinder.Bind<ModbusOptions>(file, "modbus", problems),
         };
 
         configuration.ResolvePaths();
@@ -74,6 +78,9 @@ internal sealed class SiteConfiguration
     {
         Buffer.Directory = File.ResolvePath(Buffer.Directory) ?? string.Empty;
         Forwarder.DeadLetterDirectory = Buffer.Directory;
+
+        // Device profiles sit in profiles/ beside the site file unless the file says otherwise.
+        Modbus.ProfileDirectory = File.ResolvePath(string.IsNullOrEmpty(Modbus.ProfileDirectory) ? "profiles" : Modbus.ProfileDirectory);
         foreach (var target in Forwarder.Targets)
         {
             target.TokenFile = File.ResolvePath(target.TokenFile);
@@ -97,6 +104,7 @@ internal sealed class SiteConfiguration
         Add(Buffer.Validate());
         Add(ForwarderOptionsValidator.Check(Forwarder));
         Add(new ListenerOptionsValidator().Validate(null, Listener).Failures ?? []);
+        Add(ModbusOptionsValidator.Check(Modbus));
         Add(new HealthOptionsValidator(Microsoft.Extensions.Options.Options.Create(Listener)).Validate(null, Health).Failures ?? []);
         if (Simulation.Enabled && Simulation.Interval <= TimeSpan.Zero)
         {

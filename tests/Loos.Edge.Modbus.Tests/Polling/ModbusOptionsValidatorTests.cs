@@ -132,56 +132,6 @@ public sealed class ModbusOptionsValidatorTests
         }
     }
 
-    [Fact]
-    public void ExampleSiteFile_ModbusSection_BindsAndValidates()
-    {
-        // The YAML example bound the way the host binds its site file: through Microsoft.Extensions.Configuration.
-        var yaml = new YamlDotNet.Serialization.DeserializerBuilder().Build()
-            .Deserialize<Dictionary<string, object>>(File.ReadAllText(Path.Combine(FirmwareConfig, "site.modbus-example.yaml")));
-        var data = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        Flatten(yaml, null, data);
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(data).Build();
-        var options = configuration.GetSection(ModbusOptions.SectionName).Get<ModbusOptions>()!;
-        options.ProfileDirectory = ProfileDirectory;
-
-        Assert.Empty(ModbusOptionsValidator.Check(options));
-        Assert.Equal(3, options.Buses.Count);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), options.Buses[0].ResponseTimeout);
-        Assert.Equal("ecole-basly", options.Buses[0].Devices[0].Tags["building"]);
-        Assert.Equal(0.001, options.Buses[1].Devices[0].Points[1].Scale);
-    }
-
-    private static void Flatten(object? node, string? prefix, Dictionary<string, string?> data)
-    {
-        switch (node)
-        {
-            case Dictionary<object, object> map:
-                foreach (var (key, value) in map)
-                {
-                    Flatten(value, prefix is null ? key.ToString() : $"{prefix}:{key}", data);
-                }
-
-                break;
-            case Dictionary<string, object> map:
-                foreach (var (key, value) in map)
-                {
-                    Flatten(value, prefix is null ? key : $"{prefix}:{key}", data);
-                }
-
-                break;
-            case List<object> list:
-                for (var i = 0; i < list.Count; i++)
-                {
-                    Flatten(list[i], $"{prefix}:{i}", data);
-                }
-
-                break;
-            default:
-                data[prefix!] = node?.ToString();
-                break;
-        }
-    }
-
     private static ModbusOptions Options()
     {
         var options = new ModbusOptions { ProfileDirectory = ProfileDirectory };
