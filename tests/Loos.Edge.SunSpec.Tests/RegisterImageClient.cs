@@ -18,6 +18,9 @@ internal sealed class RegisterImageClient : IModbusClient
 
     public string Endpoint => "memory://image";
 
+    /// <summary>Changes one register of the image.</summary>
+    public void Overwrite(ushort address, ushort value) => image[address] = value;
+
     /// <summary>Every read as (address, count).</summary>
     public List<(ushort Address, int Count)> Reads { get; } = [];
 

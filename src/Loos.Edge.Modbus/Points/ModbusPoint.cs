@@ -3,6 +3,16 @@ using Loos.Edge.Core;
 namespace Loos.Edge.Modbus.Points;
 
 /// <summary>
+/// Decodes a point's registers with a rule of the device's own (SunSpec's not-implemented values and scale
+/// factors, for instance) instead of <see cref="RegisterDecoder"/>.
+/// </summary>
+/// <param name="registers">The point's registers, exactly <see cref="ModbusPoint.Count"/> of them.</param>
+/// <param name="scaleFactorRegister">The raw register at <see cref="ModbusPoint.ScaleFactorAddress"/>, read in the same cycle; null when the point has none.</param>
+/// <param name="value">The value, before <see cref="ModbusPoint.Scale"/> and <see cref="ModbusPoint.Offset"/>.</param>
+/// <returns>False when the registers say the device has no value (the point is then written as a stale reading).</returns>
+public delegate bool ModbusPointDecoder(ReadOnlySpan<ushort> registers, ushort? scaleFactorRegister, out double value);
+
+/// <summary>
 /// One value a device is polled for: where it is (table and address), how it is encoded (type and word order),
 /// how it becomes a value in the series' unit (<c>value = raw × scale + offset</c>), how often, and the series it feeds.
 /// </summary>
@@ -82,6 +92,61 @@ public sealed class ModbusPoint
 
     /// <summary>The series the values go to; its unit is the unit of the scaled value.</summary>
     public SeriesKey Series { get; }
+
+    /// <summary>
+    /// The address (same table) of a register the point's value depends on, such as a SunSpec <c>sunssf</c> scale
+    /// factor: it is read in the same cycle as the point and handed to <see cref="Decoder"/>. None by default.
+    /// </summary>
+    /// <exception cref="ArgumentException">Set on a bit point.</exception>
+    public ushort? ScaleFactorAddress
+    {
+        get;
+        init
+        {
+            if (value is not null && Type == PointType.Bit)
+            {
+                throw new ArgumentException("A bit point has no scale factor register.", nameof(value));
+            }
+
+            field = value;
+        }
+    }
+
+    /// <summary>
+    /// A decoding rule replacing <see cref="RegisterDecoder.Decode"/> (still in the point's <see cref="Type"/> size);
+    /// <see cref="Scale"/> and <see cref="Offset"/> apply after it. None by default.
+    /// </summary>
+    public ModbusPointDecoder? Decoder { get; init; }
+
+    /// <summary>
+    /// The scaled value of the point held in <paramref name="registers"/> (starting at the point's first register),
+    /// with <paramref name="scaleFactorRegister"/> the raw register at <see cref="ScaleFactorAddress"/>; false when
+    /// the device reports no value (its <see cref="Decoder"/> says so, or a float register holds NaN or infinity).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The point is a string or a bit.</exception>
+    public bool TryDecode(ReadOnlySpan<ushort> registers, ushort? scaleFactorRegister, out double value)
+    {
+        if (Decoder is null)
+        {
+            value = Decode(registers);
+        }
+        else if (Type is PointType.String or PointType.Bit)
+        {
+            throw new InvalidOperationException($"A {Type} point has no numeric register value.");
+        }
+        else if (Decoder(registers[..Count], scaleFactorRegister, out var decoded))
+        {
+            value = (decoded * Scale) + Offset;
+        }
+        else
+        {
+            value = double.NaN;
+            return false;
+        }
+
+        // A float register holding NaN or infinity is a device saying "not available": no value to store.
+        return double.IsFinite(value);
+    }
 
     /// <summary>The scaled value of the point held in <paramref name="registers"/> (starting at the point's first register).</summary>
     /// <exception cref="InvalidOperationException">The point is a string or a bit.</exception>

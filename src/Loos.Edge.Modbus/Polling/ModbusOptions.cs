@@ -65,7 +65,7 @@ public sealed class ModbusBusOptions
     public List<ModbusDeviceOptions> Devices { get; init; } = [];
 }
 
-/// <summary>One device (unit) on a bus, with its points from a profile, inline, or both.</summary>
+/// <summary>One device (unit) on a bus, with its points from a profile, inline, or both; or discovered (<see cref="SunSpec"/>).</summary>
 public sealed class ModbusDeviceOptions
 {
     /// <summary>The device name, unique on the bus; also the <c>device</c> tag unless <see cref="Tags"/> sets one. Required.</summary>
@@ -86,7 +86,7 @@ public sealed class ModbusDeviceOptions
     /// <summary>The most registers one request may read (devices needing smaller blocks); the profile's, else 125.</summary>
     public int? MaxRegistersPerRequest { get; set; }
 
-    /// <summary>Unused registers one request may read between two points; the profile's, else 10. 0 for devices that refuse reads of unmapped registers.</summary>
+    /// <summary>Unused registers one request may read between two points; the profile's, else 10 (125 with <see cref="SunSpec"/>: the whole map is readable). 0 for devices that refuse reads of unmapped registers.</summary>
     public int? MaxGapRegisters { get; set; }
 
     /// <summary>How often points without their own interval are read, aligned to the wall clock; 1 min by default.</summary>
@@ -94,6 +94,19 @@ public sealed class ModbusDeviceOptions
 
     /// <summary>Points polled besides (or instead of) the profile's; none by default.</summary>
     public List<ModbusPointOptions> Points { get; init; } = [];
+
+    /// <summary>
+    /// Whether the device's points come from its SunSpec map, discovered when the poller starts (and retried on the
+    /// device's back-off until the device answers) instead of from <see cref="Profile"/> or <see cref="Points"/>;
+    /// false by default. Needs <c>AddSunSpecDiscovery()</c> in the host.
+    /// </summary>
+    public bool SunSpec { get; set; }
+
+    /// <summary>
+    /// With <see cref="SunSpec"/>, the SunSpec models whose points are polled (e.g. <c>[101, 103, 160]</c>); by
+    /// default the measurement models the device has among 101–103, 111–113, 160, 701, 713 and 714.
+    /// </summary>
+    public List<int> SunSpecModels { get; init; } = [];
 }
 
 /// <summary>One point: a value read from a device into one series.</summary>

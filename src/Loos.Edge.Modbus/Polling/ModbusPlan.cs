@@ -4,11 +4,28 @@ using Loos.Edge.Modbus.Points;
 
 namespace Loos.Edge.Modbus.Polling;
 
-/// <summary>The points of one device polled at one interval, and the read requests that cover them.</summary>
-internal sealed record PointGroup(TimeSpan Interval, IReadOnlyList<ModbusPoint> Points, IReadOnlyList<ReadBlock> Blocks);
+/// <summary>
+/// The points of one device polled at one interval, and the read requests that cover them. The first
+/// <see cref="EmittedCount"/> points feed series; the others are registers read only for the points' scale factors.
+/// </summary>
+internal sealed record PointGroup(TimeSpan Interval, IReadOnlyList<ModbusPoint> Points, IReadOnlyList<ReadBlock> Blocks)
+{
+    public int EmittedCount { get; init; } = Points.Count;
+}
 
-/// <summary>One device ready to poll.</summary>
-internal sealed record DevicePlan(string Name, byte UnitId, IReadOnlyList<PointGroup> Groups);
+/// <summary>One device ready to poll; with <see cref="Discovery"/> set, its groups come from a discovery at run time.</summary>
+internal sealed record DevicePlan(string Name, byte UnitId, IReadOnlyList<PointGroup> Groups)
+{
+    /// <summary>What a discovery needs, for a device whose points are discovered (<c>sunspec: true</c>); null otherwise.</summary>
+    public ModbusDiscoveryRequest? Discovery { get; init; }
+
+    /// <summary>The device's interval, at which a pending discovery is tried.</summary>
+    public TimeSpan Interval { get; init; } = TimeSpan.FromMinutes(1);
+
+    public int MaxRegistersPerRequest { get; init; } = RequestCoalescer.MaxRegistersPerRequest;
+
+    public int MaxGapRegisters { get; init; } = 10;
+}
 
 /// <summary>One bus ready to poll.</summary>
 internal sealed record BusPlan(ModbusBusOptions Options, IReadOnlyList<DevicePlan> Devices);
@@ -199,15 +216,43 @@ internal static class ModbusPlanner
             problems.Add($"{path}:maxRegistersPerRequest {maxRegisters} is not between 1 and 125");
         }
 
-        var maxGap = device.MaxGapRegisters ?? profile?.MaxGapRegisters ?? 10;
+        // A SunSpec map is contiguous and readable throughout (the discovery reads every register of it), so reading
+        // the strings, enums and padding between two polled points costs bytes, not a refused request.
+        var maxGap = device.MaxGapRegisters ?? profile?.MaxGapRegisters ?? (device.SunSpec ? RequestCoalescer.MaxRegistersPerRequest : 10);
         if (maxGap is < 0 or > RequestCoalescer.MaxRegistersPerRequest)
         {
             problems.Add($"{path}:maxGapRegisters {maxGap} is not between 0 and 125");
         }
 
-        if (profile is null && device.Points.Count == 0 && string.IsNullOrWhiteSpace(device.Profile))
+        if (device.SunSpec)
         {
-            problems.Add($"{path} has neither a profile nor points");
+            // The map is the device's own: a second source of points for the same series would be ambiguous.
+            if (!string.IsNullOrWhiteSpace(device.Profile))
+            {
+                problems.Add($"{path}:sunspec cannot be combined with profile '{device.Profile}': the points come from the device's SunSpec map");
+            }
+
+            if (device.Points.Count > 0)
+            {
+                problems.Add($"{path}:sunspec cannot be combined with points: the points come from the device's SunSpec map (use another device entry with the same unitId for extra registers)");
+            }
+        }
+        else if (device.SunSpecModels.Count > 0)
+        {
+            problems.Add($"{path}:sunspecModels needs sunspec: true");
+        }
+        else if (profile is null && device.Points.Count == 0 && string.IsNullOrWhiteSpace(device.Profile))
+        {
+            problems.Add($"{path} has neither a profile, points nor sunspec: true");
+        }
+
+        for (var i = 0; i < device.SunSpecModels.Count; i++)
+        {
+            // SunSpec Information Model Specification §4.2: model ids are 1–65534, 0xFFFF ends the chain.
+            if (device.SunSpecModels[i] is < 1 or > 65534)
+            {
+                problems.Add($"{path}:sunspecModels:{i} {device.SunSpecModels[i]} is not a SunSpec model id (1 to 65534)");
+            }
         }
 
         var measurement = device.Measurement ?? profile?.Measurement ?? DefaultMeasurement;
@@ -238,17 +283,36 @@ internal static class ModbusPlanner
             return null;
         }
 
-        var groups = points
+        return new DevicePlan(device.Name, (byte)device.UnitId, device.SunSpec ? [] : Group(points, maxRegisters, maxGap))
+        {
+            Discovery = device.SunSpec ? new ModbusDiscoveryRequest(device, (byte)device.UnitId, tags, maxRegisters) : null,
+            Interval = device.Interval,
+            MaxRegistersPerRequest = maxRegisters,
+            MaxGapRegisters = maxGap,
+        };
+    }
+
+    /// <summary>
+    /// Groups points by interval and covers each group with read blocks; the registers of the points' scale factors
+    /// are read in the same blocks as points of their own, which feed no series.
+    /// </summary>
+    /// <exception cref="ArgumentException">A point is longer than <paramref name="maxRegisters"/>.</exception>
+    public static IReadOnlyList<PointGroup> Group(IReadOnlyList<ModbusPoint> points, int maxRegisters, int maxGap) =>
+        [.. points
             .GroupBy(p => p.Interval)
             .OrderBy(g => g.Key)
             .Select(g =>
             {
                 var groupPoints = g.ToList();
-                return new PointGroup(g.Key, groupPoints, RequestCoalescer.Coalesce(groupPoints, maxRegisters, maxGap));
-            })
-            .ToList();
-        return new DevicePlan(device.Name, (byte)device.UnitId, groups);
-    }
+                var emitted = groupPoints.Count;
+                foreach (var point in g.Where(p => p.ScaleFactorAddress is not null).DistinctBy(p => (p.Table, p.ScaleFactorAddress)))
+                {
+                    var series = new SeriesKey(point.Series.Measurement, point.Series.Tags.ToArray(), "scale_factor_" + point.ScaleFactorAddress!.Value.ToString(CultureInfo.InvariantCulture));
+                    groupPoints.Add(new ModbusPoint(point.Table, point.ScaleFactorAddress.Value, PointType.I16, series, g.Key));
+                }
+
+                return new PointGroup(g.Key, groupPoints, RequestCoalescer.Coalesce(groupPoints, maxRegisters, maxGap)) { EmittedCount = emitted };
+            })];
 
     private static DeviceProfile? LoadProfile(ModbusOptions options, string name, string path, Dictionary<string, DeviceProfile?> profiles, List<string> problems)
     {

@@ -11,7 +11,8 @@ internal sealed class ModbusPollingService(
     IReadingSink sink,
     ISeriesCatalog catalog,
     TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : BackgroundService
+    ILoggerFactory loggerFactory,
+    IEnumerable<IModbusDeviceDiscovery> discoveries) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -23,6 +24,12 @@ internal sealed class ModbusPollingService(
             throw new InvalidOperationException("The modbus section is not valid: " + string.Join("; ", problems));
         }
 
+        var discovery = discoveries.LastOrDefault();
+        if (discovery is null && plans.SelectMany(p => p.Devices).FirstOrDefault(d => d.Discovery is not null) is { } device)
+        {
+            throw new InvalidOperationException($"Modbus device {device.Name} has sunspec: true, but SunSpec discovery is not registered (AddSunSpecDiscovery).");
+        }
+
         var logger = loggerFactory.CreateLogger<ModbusPollingService>();
         var pollers = new List<ModbusBusPoller>();
         try
@@ -30,7 +37,7 @@ internal sealed class ModbusPollingService(
             foreach (var plan in plans.Where(p => p.Devices.Count > 0))
             {
                 var clients = Enumerable.Range(0, plan.Options.Concurrency).Select(_ => clientFactory.Create(plan.Options)).ToList();
-                pollers.Add(new ModbusBusPoller(plan, clients, sink, catalog, timeProvider, logger));
+                pollers.Add(new ModbusBusPoller(plan, clients, sink, catalog, timeProvider, logger, discovery));
             }
 
             await Task.WhenAll(pollers.Select(p => p.RunAsync(stoppingToken))).ConfigureAwait(false);

@@ -5,6 +5,7 @@ using Loos.Edge.Http;
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Simulation;
 using Loos.Edge.SiteFiles;
+using Loos.Edge.SunSpec.Polling;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -55,6 +56,7 @@ internal static class GatewayHost
         if (site.Modbus.Buses.Count > 0)
         {
             services.AddModbusPolling(site.Modbus);
+            services.AddSunSpecDiscovery();
         }
 
         builder.WebHost.ConfigureGatewayEndpoints(site.Listener, site.Health);

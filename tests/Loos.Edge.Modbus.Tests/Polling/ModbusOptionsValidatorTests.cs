@@ -75,6 +75,43 @@ public sealed class ModbusOptionsValidatorTests
         Assert.Contains("modbus:buses:0:devices:1:points:1:name 'x' is used by another point of this device", problems);
     }
 
+    [Fact]
+    public void Check_SunSpecDevice_NeedsNoPointsOrProfile()
+    {
+        var options = Options();
+        options.Buses[0].Devices.Add(new ModbusDeviceOptions { Name = "inverter", UnitId = 126, SunSpec = true, SunSpecModels = { 101, 160 } });
+
+        Assert.Empty(ModbusOptionsValidator.Check(options));
+    }
+
+    [Fact]
+    public void Check_SunSpecWithProfileOrPoints_MessagesStartWithTheKeyPath()
+    {
+        var options = Options();
+        options.Buses[0].Devices[0].SunSpec = true;
+        options.Buses[0].Devices.Add(new ModbusDeviceOptions { Name = "inverter", UnitId = 2, SunSpec = true, Profile = "eastron-sdm120" });
+
+        var problems = ModbusOptionsValidator.Check(options);
+
+        Assert.Equal(2, problems.Count);
+        Assert.StartsWith("modbus:buses:0:devices:0:sunspec cannot be combined with points", problems[0]);
+        Assert.StartsWith("modbus:buses:0:devices:1:sunspec cannot be combined with profile 'eastron-sdm120'", problems[1]);
+    }
+
+    [Fact]
+    public void Check_SunSpecModelsWithoutSunSpecOrOutOfRange_MessagesStartWithTheKeyPath()
+    {
+        var options = Options();
+        options.Buses[0].Devices[0].SunSpecModels.Add(101);
+        options.Buses[0].Devices.Add(new ModbusDeviceOptions { Name = "inverter", UnitId = 2, SunSpec = true, SunSpecModels = { 101, 65535 } });
+
+        var problems = ModbusOptionsValidator.Check(options);
+
+        Assert.Equal(
+            ["modbus:buses:0:devices:0:sunspecModels needs sunspec: true", "modbus:buses:0:devices:1:sunspecModels:1 65535 is not a SunSpec model id (1 to 65534)"],
+            problems);
+    }
+
     [Theory]
     [InlineData("eastron-sdm630", 32)]
     [InlineData("eastron-sdm120", 13)]
