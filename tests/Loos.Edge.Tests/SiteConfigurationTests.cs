@@ -148,6 +148,7 @@ public sealed class SiteConfigurationTests : IDisposable
         Assert.Equal(TimeSpan.FromMilliseconds(500), site.Modbus.Buses[0].ResponseTimeout);
         Assert.Equal("ecole-basly", site.Modbus.Buses[0].Devices[0].Tags["building"]);
         Assert.Equal(0.001, site.Modbus.Buses[1].Devices[0].Points[1].Scale);
+        Assert.Equal([101, 160], site.Modbus.Buses[2].Devices.Single(d => d.SunSpec).SunSpecModels);
     }
 
     [Fact]
@@ -200,6 +201,28 @@ public sealed class SiteConfigurationTests : IDisposable
         var problems = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems;
 
         Assert.Contains(problems, p => p.StartsWith($"{path}:13: modbus:buses:0:devices:0:points:0:type 'f16'", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_ListOfNumbersWithAWord_NamesTheItemAndItsLine()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            modbus:
+              buses:
+                - name: roof
+                  kind: tcp
+                  host: 127.0.0.1
+                  devices:
+                    - name: inverter
+                      sunspec: true
+                      sunspecModels: [101, inverter]
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.StartsWith($"{path}:11: modbus:buses:0:devices:0:sunspecModels:1: 'inverter' is not a valid whole number", problem, StringComparison.Ordinal);
     }
 
     private string Write(string text)

@@ -67,6 +67,13 @@ internal static partial class SectionBinder
                 }
             }
         }
+        else if (ScalarElementTypeOf(type) is { } scalarType)
+        {
+            foreach (var item in node.GetChildren().Where(item => item.Value is not null))
+            {
+                ReportInconvertible(file, item, item.Value!, scalarType, problems);
+            }
+        }
         else if (type.IsClass && type != typeof(string) && !IsDictionary(type))
         {
             foreach (var child in node.GetChildren())
@@ -125,6 +132,12 @@ internal static partial class SectionBinder
 
         return element.IsClass && element != typeof(string) ? element : null;
     }
+
+    /// <summary>The element type of a list of values (such as a list of model ids); null otherwise.</summary>
+    private static Type? ScalarElementTypeOf(Type type) =>
+        IsCollection(type) && !IsDictionary(type) && type.IsGenericType && type.GetGenericArguments() is [var element] && IsScalar(element)
+            ? Nullable.GetUnderlyingType(element) ?? element
+            : null;
 
     private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 
