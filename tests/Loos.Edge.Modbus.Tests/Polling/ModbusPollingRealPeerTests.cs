@@ -93,16 +93,16 @@ public sealed class ModbusPollingRealPeerTests
 
         await using var pair = await SerialPortPair.StartAsync();
         await using var device = await PymodbusDevice.StartRtuAsync(pair.DevicePath, units, new PymodbusFaults { SilentUnits = [1] });
-        var responseTimeout = TimeSpan.FromMilliseconds(300);
+        var responseTimeout = TimeSpan.FromSeconds(1);
         var bus = new ModbusBusOptions { Name = "rs485", Kind = "rtu", Device = pair.GatewayPath, Baud = 9600, Parity = "N", ResponseTimeout = responseTimeout };
         foreach (byte unit in new byte[] { 1, 2, 3 })
         {
-            // Three blocks per device (the points are too far apart to share a request), read every second.
+            // Three blocks per device (the points are too far apart to share a request), read every 3 s.
             var meter = ModbusBusPollerTests.Device($"meter-{unit}", unit,
                 ModbusBusPollerTests.Point("power_w", "holding", 0, "f32"),
                 ModbusBusPollerTests.Point("status", "holding", 40, "u16"),
                 ModbusBusPollerTests.Point("alarm", "holding", 80, "u16"));
-            meter.Interval = TimeSpan.FromSeconds(1);
+            meter.Interval = TimeSpan.FromSeconds(3);
             bus.Devices.Add(meter);
         }
 
@@ -113,7 +113,7 @@ public sealed class ModbusPollingRealPeerTests
         await using var poller = new ModbusBusPoller(plan, [recording], sink, catalog, TimeProvider.System, NullLogger.Instance);
         var ticks = new List<DateTimeOffset>();
 
-        for (var cycle = 0; cycle < 5; cycle++)
+        for (var cycle = 0; cycle < 4; cycle++)
         {
             var tick = poller.NextDue;
             // Timers may fire a little before the wall clock reaches the tick; the poller then has nothing due yet.
@@ -123,25 +123,35 @@ public sealed class ModbusPollingRealPeerTests
             }
 
             ticks.Add(tick);
+            recording.Cycle = cycle;
             await poller.PollDueAsync(CancellationToken.None);
         }
 
         // The silent unit costs at most one response timeout per cycle; the healthy units' six requests on a 9600 baud
-        // line take about 6 × 20 ms of wire time plus pymodbus' own turnaround, hence the 400 ms allowance beside it.
-        var allowance = responseTimeout + TimeSpan.FromMilliseconds(400);
-        foreach (var tick in ticks)
+        // line take about 6 × 20 ms of wire time plus pymodbus' own turnaround. The allowance beside the timeout is wide
+        // (pymodbus and the pseudo-terminal share two cores with the rest of the test run, and stall now and then) but
+        // still shorter than the second timeout a poller without a device circuit would spend on the silent unit.
+        var allowance = responseTimeout + TimeSpan.FromMilliseconds(900);
+        for (var cycle = 0; cycle < ticks.Count; cycle++)
         {
-            var healthy = recording.Requests.Where(r => r.Unit != 1 && r.At >= tick && r.At < tick.AddSeconds(1)).ToList();
+            var tick = ticks[cycle];
+            var healthy = recording.Requests.Where(r => r.Unit != 1 && r.Cycle == cycle).ToList();
             Assert.Equal(6, healthy.Count);
-            Assert.All(healthy, r => Assert.True(r.At - tick <= allowance, $"unit {r.Unit} read {(r.At - tick).TotalMilliseconds:F0} ms after its tick"));
-            Assert.True(recording.Requests.Count(r => r.Unit == 1 && r.At >= tick && r.At < tick.AddSeconds(1)) <= 1);
+            Assert.True(recording.Requests.Count(r => r.Unit == 1 && r.Cycle == cycle) <= 1);
+            if (cycle == 0)
+            {
+                // The first cycle opens the port and wakes the Python peer up (up to a second here): times count from the next.
+                continue;
+            }
+
+            Assert.All(healthy, r => Assert.True(r.At - tick <= allowance, $"unit {r.Unit} read {(r.At - tick).TotalMilliseconds:F0} ms after its tick; cycle {cycle}: {string.Join(", ", recording.Requests.Where(q => q.Cycle == cycle).Select(q => $"{q.Unit}@{(q.At - tick).TotalMilliseconds:F0}"))}"));
         }
 
         Assert.Equal(DeviceState.Offline, poller.StateOf("meter-1"));
         Assert.All(sink.All.Where(x => x.Series.GetTag("device") == "meter-1"), x => Assert.Equal(Quality.Stale, x.Reading.Quality));
         Assert.All(sink.Of("power_w").Where(r => r.Quality == Quality.Good), r => Assert.Contains(r.Value, new[] { 102d, 103d }));
-        Assert.Equal(10, sink.Of("power_w").Count(r => r.Quality == Quality.Good));
-        Assert.Equal(10, sink.Of("status").Count(r => r.Quality == Quality.Good));
+        Assert.Equal(8, sink.Of("power_w").Count(r => r.Quality == Quality.Good));
+        Assert.Equal(8, sink.Of("status").Count(r => r.Quality == Quality.Good));
     }
 
     private static void SetFloat(RegisterImage image, int address, float value)
@@ -153,19 +163,22 @@ public sealed class ModbusPollingRealPeerTests
     /// <summary>Records when each request started on the real clock.</summary>
     private sealed class TimedClient(IModbusClient inner) : IModbusClient
     {
-        public List<(byte Unit, DateTimeOffset At)> Requests { get; } = [];
+        public List<(byte Unit, DateTimeOffset At, int Cycle)> Requests { get; } = [];
+
+        /// <summary>The poll cycle the next requests belong to.</summary>
+        public int Cycle { get; set; }
 
         public string Endpoint => inner.Endpoint;
 
         public ValueTask<ModbusOutcome> ReadRegistersAsync(byte unitId, RegisterTable table, ushort address, Memory<ushort> destination, CancellationToken cancellationToken)
         {
-            Requests.Add((unitId, DateTimeOffset.UtcNow));
+            Requests.Add((unitId, DateTimeOffset.UtcNow, Cycle));
             return inner.ReadRegistersAsync(unitId, table, address, destination, cancellationToken);
         }
 
         public ValueTask<ModbusOutcome> ReadBitsAsync(byte unitId, BitTable table, ushort address, Memory<bool> destination, CancellationToken cancellationToken)
         {
-            Requests.Add((unitId, DateTimeOffset.UtcNow));
+            Requests.Add((unitId, DateTimeOffset.UtcNow, Cycle));
             return inner.ReadBitsAsync(unitId, table, address, destination, cancellationToken);
         }
 
