@@ -6,6 +6,7 @@ var root = new RootCommand("Loos Edge: the telemetry edge gateway of a town in e
     RunVerb.Create(),
     ConfigVerb.Create(),
     BufferVerb.Create(),
+    ModbusVerb.Create(),
     SunSpecVerb.Create(),
 };
 
