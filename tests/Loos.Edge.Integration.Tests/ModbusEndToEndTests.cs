@@ -1,0 +1,100 @@
+using Loos.Edge.Testing;
+
+namespace Loos.Edge.Integration.Tests;
+
+/// <summary>Modbus devices polled by the gateway process, their readings in a real influxd.</summary>
+public sealed class ModbusEndToEndTests
+{
+    private const string Database = "loos_edge";
+
+    [Fact]
+    public async Task Gateway_MeterByProfileAndSunSpecInverter_ReadingsArriveInInfluxd()
+    {
+        var sunSpecDump = RepositoryPaths.Corpus is { } corpus
+            ? Path.Combine(corpus, "sunspec", "devices", "sma_sb3.6-1av-41_fw4.01.15.json")
+            : null;
+        var units = new Dictionary<byte, RegisterImage> { [1] = MeterImage() };
+        if (sunSpecDump is not null)
+        {
+            units[126] = RegisterImage.LoadSunSpecDump(sunSpecDump);
+        }
+
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+        await using var device = await PymodbusDevice.StartTcpAsync(units);
+        var inverter = sunSpecDump is null ? string.Empty : """
+                    - name: roof-inverter
+                      unitId: 126
+                      sunspec: true
+                      interval: 00:00:02
+            """;
+        var site = new SiteFileBuilder
+        {
+            Extra = $"""
+                modbus:
+                  profileDirectory: {Path.Combine(RepositoryPaths.Root, "firmware-config", "profiles")}
+                  buses:
+                    - name: school
+                      kind: tcp
+                      host: {device.Host}
+                      port: {device.Port}
+                      devices:
+                        - name: main-meter
+                          unitId: 1
+                          profile: eastron-sdm630
+                          interval: 00:00:02
+                          tags:
+                            building: ecole-basly
+                {inverter}
+                """,
+        }.WithInfluxV1("influxd", influxd.Url, Database);
+        await using var gateway = await GatewayProcess.StartAsync(site);
+
+        await WaitForAsync(influxd, "SELECT last(\"power_w\") FROM \"electricity\" WHERE \"device\" = 'main-meter' AND \"building\" = 'ecole-basly' AND \"unit\" = 'W'", 1500.25, gateway);
+        await WaitForAsync(influxd, "SELECT last(\"energy_import_kwh\") FROM \"electricity\" WHERE \"unit\" = 'kWh'", 12345.5, gateway);
+        if (sunSpecDump is not null)
+        {
+            await WaitForAsync(influxd, "SELECT last(\"W\") FROM \"inverter\" WHERE \"device\" = 'roof-inverter' AND \"unit\" = 'W'", 3680, gateway);
+        }
+    }
+
+    /// <summary>An SDM630's input registers: float32, high word first, at the datasheet's addresses.</summary>
+    private static RegisterImage MeterImage()
+    {
+        var image = new RegisterImage();
+        SetFloat(image, 0, 231.5f); // 30001 phase 1 volts
+        SetFloat(image, 52, 1500.25f); // 30053 total system power
+        SetFloat(image, 72, 12345.5f); // 30073 total import kWh
+        return image;
+    }
+
+    private static void SetFloat(RegisterImage image, int address, float value)
+    {
+        var bits = BitConverter.SingleToUInt32Bits(value);
+        image.SetRegisters(address, (ushort)(bits >> 16), (ushort)bits);
+    }
+
+    private static async Task WaitForAsync(InfluxdServer influxd, string query, double expected, GatewayProcess gateway)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var last = "nothing";
+        while (DateTime.UtcNow < deadline)
+        {
+            var series = await influxd.QueryAsync(Database, query);
+            if (series.Count > 0)
+            {
+                var value = series[0][0, series[0].Columns[1]].GetDouble();
+                if (Math.Abs(value - expected) < 1e-6)
+                {
+                    return;
+                }
+
+                last = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"{query}: expected {expected}, got {last}\n{gateway.Tail()}");
+    }
+}
