@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
@@ -95,15 +96,18 @@ internal sealed partial class RtuTransport : IModbusTransport
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<ModbusOutcome> ReceiveAsync(byte unitId, int requestFrameLength, CancellationToken cancellationToken)
     {
-        var start = timeProvider.GetTimestamp();
+        // Response timeout and inter-character gaps time real I/O, so they run on the monotonic clock; the injected
+        // clock paces only the silences this master keeps itself.
+        var start = Stopwatch.GetTimestamp();
+        var lastByteTimestamp = start;
         var responseBudget = timing.ResponseTimeout + RtuTiming.WireTime(requestFrameLength, timing.BaudRate);
         var received = 0;
         var discarded = 0;
         string? lastProblem = null;
         while (true)
         {
-            var remaining = responseBudget - timeProvider.GetElapsedTime(start);
-            var wait = received == 0 ? remaining : Min(remaining, timing.InterCharacterTimeout - timeProvider.GetElapsedTime(lastActivityTimestamp));
+            var remaining = responseBudget - Stopwatch.GetElapsedTime(start);
+            var wait = received == 0 ? remaining : Min(remaining, timing.InterCharacterTimeout - Stopwatch.GetElapsedTime(lastByteTimestamp));
             var read = 0;
             var silent = false;
             if (wait > TimeSpan.Zero)
@@ -136,6 +140,7 @@ internal sealed partial class RtuTransport : IModbusTransport
             if (read > 0)
             {
                 received += read;
+                lastByteTimestamp = Stopwatch.GetTimestamp();
                 lastActivityTimestamp = timeProvider.GetTimestamp();
                 var found = FindFrame(unitId, receiveBuffer.AsSpan(0, received), out var offset, out var length);
                 if (found)
@@ -179,7 +184,7 @@ internal sealed partial class RtuTransport : IModbusTransport
                 received = 0;
             }
 
-            if (timeProvider.GetElapsedTime(start) >= responseBudget)
+            if (Stopwatch.GetElapsedTime(start) >= responseBudget)
             {
                 return discarded > 0
                     ? new ModbusOutcome(ModbusOutcomeKind.InvalidReply, Detail: string.Create(CultureInfo.InvariantCulture, $"no valid reply within {timing.ResponseTimeout.TotalMilliseconds} ms; discarded {discarded} bytes ({lastProblem})"))
