@@ -25,19 +25,6 @@ trap cleanup EXIT
 echo "Building loos-edge (Release)"
 dotnet build -c Release src/Loos.Edge -o "$work/bin" -v q -nologo >"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; exit 1; }
 loos_edge=(dotnet "$work/bin/loos-edge.dll")
-if ! "${loos_edge[@]}" modbus read --help 2>/dev/null | grep -q -- --rtu-over-tcp; then
-  # The executable does not offer the verb yet: run the same command class from a small host of its own.
-  mkdir -p "$work/shim"
-  cat >"$work/shim/shim.csproj" <<XML
-<Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><OutputType>Exe</OutputType><TargetFramework>net10.0</TargetFramework><Nullable>enable</Nullable><ImplicitUsings>enable</ImplicitUsings></PropertyGroup>
-  <ItemGroup><ProjectReference Include="$PWD/src/Loos.Edge/Loos.Edge.csproj" /></ItemGroup>
-</Project>
-XML
-  echo 'return await new System.CommandLine.RootCommand { Loos.Edge.Verbs.ModbusVerb.Create() }.Parse(args).InvokeAsync();' >"$work/shim/Program.cs"
-  dotnet build -c Release "$work/shim" -o "$work/shim/bin" -v q -nologo >"$work/shim.log" 2>&1 || { tail -20 "$work/shim.log"; exit 1; }
-  loos_edge=(dotnet "$work/shim/bin/shim.dll")
-fi
 
 free_port() { $PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 start_device() { # ready-file, transport arguments...
