@@ -36,7 +36,8 @@ run_tests() {
     echo "== $(basename "$project" .csproj)"
     local log
     log=$(mktemp)
-    if ! dotnet test "$project" -c Release --no-build -nologo --logger "console;verbosity=minimal" 2>&1 | tee "$log"; then
+    # A test that hangs (a peer that never answers and a read that never times out) fails the run instead of stalling it.
+    if ! dotnet test "$project" -c Release --no-build -nologo --blame-hang-timeout 5m --logger "console;verbosity=minimal" 2>&1 | tee "$log"; then
       status=1
     fi
     summary=$(grep -E "(Passed|Failed)!" "$log" | tail -1 || true)
@@ -54,6 +55,7 @@ run_benchmarks() {
   install_packages "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
   dotnet run -c Release --project bench/Loos.Edge.Benchmarks -- --filter "${BENCH_FILTER:-*}"
   bench/end-to-end-vs-vmagent.sh
+  bench/modbus-vs-mbpoll.sh
 }
 
 case "${1:-test}" in

@@ -159,7 +159,7 @@ public sealed class ModbusVerbTests : IAsyncLifetime
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var exitCode = await ModbusVerb.Create().Parse(arguments).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        var exitCode = await LoosEdgeCommand.InvokeAsync(["modbus", .. arguments], new InvocationConfiguration { Output = output, Error = error });
         return (exitCode, output.ToString(), error.ToString());
     }
 }

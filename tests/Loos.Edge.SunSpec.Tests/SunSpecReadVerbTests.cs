@@ -102,7 +102,7 @@ public sealed class SunSpecReadVerbTests(ITestOutputHelper output)
     {
         var (exitCode, stdout, stderr) = await RunAsync(commandLine.Split(' '));
 
-        Assert.Equal(SunSpecVerb.BadArguments, exitCode);
+        Assert.Equal(ExitCodes.BadArguments, exitCode);
         Assert.Equal(string.Empty, stdout);
         Assert.StartsWith("loos-edge sunspec read: ", stderr, StringComparison.Ordinal);
     }
@@ -118,10 +118,9 @@ public sealed class SunSpecReadVerbTests(ITestOutputHelper output)
 
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
     {
-        var root = new RootCommand { SunSpecVerb.Create() };
         using var stdout = new StringWriter(CultureInfo.InvariantCulture);
         using var stderr = new StringWriter(CultureInfo.InvariantCulture);
-        var exitCode = await root.Parse(arguments).InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr });
+        var exitCode = await LoosEdgeCommand.InvokeAsync(arguments, new InvocationConfiguration { Output = stdout, Error = stderr });
         return (exitCode, stdout.ToString(), stderr.ToString());
     }
 }

@@ -15,7 +15,6 @@ namespace Loos.Edge.Verbs;
 /// </summary>
 public static class ModbusVerb
 {
-    private const int BadArguments = 2;
     private const string Name = "loos-edge modbus";
 
     /// <summary>The <c>modbus</c> command with its <c>read</c> and <c>scan</c> subcommands.</summary>
@@ -47,7 +46,7 @@ public static class ModbusVerb
             if (request is null || settings is null)
             {
                 await error.WriteLineAsync($"{Name} read: {problem ?? connectionProblem}").ConfigureAwait(false);
-                return BadArguments;
+                return ExitCodes.BadArguments;
             }
 
             await using var client = settings.CreateClient(settings.Serial);
@@ -75,7 +74,7 @@ public static class ModbusVerb
             if (settings is null || unitIds is null || serialSettings is null)
             {
                 await error.WriteLineAsync($"{Name} scan: {problem}").ConfigureAwait(false);
-                return BadArguments;
+                return ExitCodes.BadArguments;
             }
 
             return await ScanAsync(settings, serialSettings, unitIds, parse.GetValue(json), output, error, cancellationToken).ConfigureAwait(false);

@@ -15,7 +15,6 @@ namespace Loos.Edge.Verbs;
 public static class SunSpecVerb
 {
     /// <summary>Exit code for arguments that cannot make a request.</summary>
-    public const int BadArguments = 2;
 
     /// <summary>The <c>sunspec</c> command with its <c>read</c> subcommand.</summary>
     public static Command Create()
@@ -33,25 +32,16 @@ public static class SunSpecVerb
             tcp, rtu, baud, parity, stop, unit, timeout, json,
         };
 
-        // Argument errors are reported by the action itself, so that they all end with exit code 2.
-        read.TreatUnmatchedTokensAsErrors = false;
         read.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (parse.UnmatchedTokens.Count > 0 || parse.Errors.Count > 0)
-            {
-                var what = parse.Errors.Count > 0 ? parse.Errors[0].Message : $"unexpected argument '{parse.UnmatchedTokens[0]}'";
-                await error.WriteLineAsync($"loos-edge sunspec read: {what}").ConfigureAwait(false);
-                return BadArguments;
-            }
-
             if (!TryCreateClient(
                     parse.GetValue(tcp), parse.GetValue(rtu), parse.GetValue(baud), parse.GetValue(parity), parse.GetValue(stop), parse.GetValue(timeout), out var client, out var problem)
                 || !TryParseUnit(parse.GetValue(unit), out var unitId, out problem))
             {
                 await error.WriteLineAsync($"loos-edge sunspec read: {problem}").ConfigureAwait(false);
-                return BadArguments;
+                return ExitCodes.BadArguments;
             }
 
             await using (client.ConfigureAwait(false))
