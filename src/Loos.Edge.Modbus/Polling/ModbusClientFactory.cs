@@ -30,6 +30,7 @@ internal sealed class ModbusClientFactory(ILoggerFactory loggerFactory, TimeProv
                     Parity = bus.Parity switch { "N" => Parity.None, "O" => Parity.Odd, _ => Parity.Even },
                     StopBits = bus.StopBits == 2 ? StopBits.Two : StopBits.One,
                     ResponseTimeout = bus.ResponseTimeout,
+                    ToggleRtsForDirection = bus.Rs485DirectionControl,
                 },
                 logger,
                 timeProvider),

@@ -43,6 +43,12 @@ public sealed class ModbusBusOptions
     /// <summary>1 or 2; 1 by default (two are used with no parity, §2.5.1).</summary>
     public int StopBits { get; set; } = 1;
 
+    /// <summary>
+    /// <c>rtu</c>: RS-485 direction control in software (RTS raised while sending), for adapters whose transceiver is
+    /// wired to RTS; false by default, as most USB RS-485 adapters switch direction themselves.
+    /// </summary>
+    public bool Rs485DirectionControl { get; set; }
+
     /// <summary>How long to wait for a reply; 1 s by default.</summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
