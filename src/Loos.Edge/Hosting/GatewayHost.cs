@@ -21,8 +21,8 @@ internal static class GatewayHost
 
     public static WebApplication Build(SiteConfiguration site)
     {
-        // Args are not passed on: the site file is the only configuration, so no environment variable or
-        // appsettings file can silently change a gateway's behaviour.
+        // The site file is the gateway's configuration: its options are bound and validated before the host exists and
+        // handed over as they are; the command line is not passed on, and Kestrel listens only where the file says.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
             ContentRootPath = site.File.Directory,
