@@ -15,7 +15,7 @@ internal readonly record struct VifMeaning(string Quantity, string Unit, double 
 /// <summary>The code tables of EN 13757-3:2018 (table numbers as in that edition).</summary>
 internal static class MBusTables
 {
-    private static readonly double[] PowersOfTen = [1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+    private static readonly double[] PowersOfTen = [1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
 
     // Wh per J, for energy sent in J (1 Wh = 3600 J).
     private const double WattHoursPerJoule = 1.0 / 3600;

@@ -34,6 +34,7 @@ public static class LoosEdgeCommand
         BufferVerb.Create(),
         ModbusVerb.Create(),
         SunSpecVerb.Create(),
+        MBusVerb.Create(),
     };
 
     /// <summary>"loos-edge modbus read" for the read verb, to point at its help.</summary>
