@@ -7,14 +7,14 @@ namespace Loos.Edge.MBus;
 /// <summary>Decodes wired M-Bus RSP_UD frames: EN 13757-2 link layer, EN 13757-3 application layer.</summary>
 public static class MBusDecoder
 {
-    // EN 13757-3:2018 Table 2: CI fields of slave replies handled here.
+    // EN 13757-3 "CI-field codes": the slave replies handled here.
     internal const byte CiApplicationError = 0x70;
     internal const byte CiVariableLong = 0x72;
     internal const byte CiFixed = 0x73;
     internal const byte CiVariableNone = 0x78;
     internal const byte CiVariableShort = 0x7A;
 
-    // EN 13757-3 §6.3: at most 10 DIFEs and 10 VIFEs per record.
+    // EN 13757-3, data record header: at most 10 DIFEs and 10 VIFEs per record.
     private const int MaximumExtensions = 10;
 
     /// <summary>Decodes one complete long frame.</summary>
@@ -54,7 +54,7 @@ public static class MBusDecoder
         switch (parsed.ControlInformation)
         {
             case CiApplicationError:
-                // EN 13757-3 §6.6: one error byte; none means "unspecified error".
+                // EN 13757-3, application errors: one error byte; none means "unspecified error".
                 return new MBusTelegram
                 {
                     Control = parsed.Control,
@@ -68,7 +68,7 @@ public static class MBusDecoder
 
             case CiVariableLong:
             {
-                // EN 13757-3 §6.4: ID (4, BCD), manufacturer (2), version, medium, access number, status, signature (2).
+                // EN 13757-3, variable data structure, long header: ID (4, BCD), manufacturer (2), version, medium, access number, status, signature (2).
                 if (data.Length < 12)
                 {
                     throw new MBusFrameException($"the 12-byte header ends after {data.Length} bytes", start + data.Length);
@@ -94,7 +94,7 @@ public static class MBusDecoder
 
             case CiVariableShort:
             {
-                // EN 13757-3 §6.4: short header, access number, status, signature (2).
+                // EN 13757-3, variable data structure, short header: access number, status, signature (2).
                 if (data.Length < 4)
                 {
                     throw new MBusFrameException($"the 4-byte header ends after {data.Length} bytes", start + data.Length);
@@ -178,7 +178,7 @@ public static class MBusDecoder
             var recordOffset = start + position;
             var dif = data[position++];
 
-            // EN 13757-3 Table 6: special functions.
+            // EN 13757-3 "Special functions" of the DIF.
             if (dif == 0x2F)
             {
                 continue; // idle filler
@@ -220,7 +220,7 @@ public static class MBusDecoder
 
                 var dife = data[position++];
 
-                // Table 7: DIFE bits 0–3 storage, 4–5 tariff, 6 subunit, 7 extension.
+                // EN 13757-3 DIFE: bits 0–3 storage, 4–5 tariff, 6 subunit, 7 extension.
                 storage |= (long)(dife & 0x0F) << (1 + (4 * difeCount));
                 tariff |= ((dife >> 4) & 0x03) << (2 * difeCount);
                 subunit |= ((dife >> 6) & 0x01) << difeCount;
@@ -254,7 +254,7 @@ public static class MBusDecoder
                     break;
 
                 case 0x7C or 0xFC:
-                    // Plain-text VIF (§6.3.4): a length and ASCII text, last character first, before any VIFE.
+                    // EN 13757-3 plain-text VIF: a length and ASCII text, last character first, before any VIFE.
                     if (position >= data.Length)
                     {
                         throw new MBusFrameException("the record ends before the plain-text VIF length", start + position);
@@ -318,7 +318,7 @@ public static class MBusDecoder
         return records;
     }
 
-    // Table 15 (combinable VIFE): E111 0nnn multiplicative correction 10^(nnn-6); E111 1101 factor 10^3.
+    // EN 13757-3 "Combinable (orthogonal) VIFE-code extension table": E111 0nnn multiplicative correction 10^(nnn-6); E111 1101 factor 10^3.
     private static double CorrectionFactor(int vife) => vife switch
     {
         >= 0x70 and <= 0x77 => MBusTables.Pow10((vife & 0x07) - 6),
@@ -328,7 +328,7 @@ public static class MBusDecoder
 
     private static (double? Number, string? Text) DecodeValue(ReadOnlySpan<byte> data, ref int position, byte dif, int start, int vifOffset, VifMeaning meaning, double scale)
     {
-        // Table 5: data field coding, DIF bits 0–3.
+        // EN 13757-3 "Coding of the data field", DIF bits 0–3.
         var field = dif & 0x0F;
         int length = field switch
         {
@@ -375,7 +375,7 @@ public static class MBusDecoder
             case 0x5:
                 return (BinaryPrimitives.ReadSingleLittleEndian(raw) * scale, null);
             case 0x9 or 0xA or 0xB or 0xC or 0xE:
-                // Annex B: hex digits A–E in a BCD field are not a number (meters send them as error codes); kept as text.
+                // EN 13757-3, BCD with hex codes: hex digits A–E in a BCD field are not a number (meters send them as error codes); kept as text.
                 var bcd = Bcd(raw, out var valid);
                 return valid ? (bcd * scale, null) : (null, ReversedHex(raw));
             default:
@@ -393,7 +393,7 @@ public static class MBusDecoder
         int lvar = data[position];
         int length = lvar switch
         {
-            <= 0xBF => lvar,                   // Table 9: 8-bit text string of LVAR characters
+            <= 0xBF => lvar,                   // EN 13757-3 "Coding of LVAR": 8-bit text of LVAR characters
             <= 0xDF => lvar & 0x0F,            // positive (Cx) or negative (Dx) BCD, LVAR-C0h / LVAR-D0h bytes
             <= 0xEF => lvar - 0xE0,            // binary number of LVAR-E0h bytes
             <= 0xF4 => 4 * (lvar - 0xEC),      // binary number of 4*(LVAR-ECh) bytes
@@ -455,7 +455,7 @@ public static class MBusDecoder
         return unused == 0 ? value : (value << unused) >> unused;
     }
 
-    /// <summary>Type A: BCD, least significant byte first; 0xF in the top nibble means negative (Annex B).</summary>
+    /// <summary>Type A: BCD, least significant byte first; 0xF in the top nibble means negative (EN 13757-3, BCD with hex codes).</summary>
     internal static double Bcd(ReadOnlySpan<byte> raw, out bool valid)
     {
         valid = true;
@@ -538,7 +538,7 @@ public static class MBusDecoder
         return Convert.ToHexString(reversed);
     }
 
-    /// <summary>EN 13757-3 §6.4.2 (FLAG code): three letters of 5 bits each, 'A' = 1.</summary>
+    /// <summary>EN 13757-3 manufacturer field (FLAG code): three letters of 5 bits each, 'A' = 1.</summary>
     internal static string Manufacturer(ushort code) => string.Create(3, code, static (letters, value) =>
     {
         letters[0] = (char)(((value >> 10) & 0x1F) + 64);

@@ -25,7 +25,7 @@ public enum MBusFrameKind
 /// <param name="DataLength">Bytes of user data after CI, before the checksum.</param>
 public readonly record struct MBusFrame(MBusFrameKind Kind, byte Control, byte Address, byte ControlInformation, int DataOffset, int DataLength)
 {
-    // EN 13757-2 §5.1: start characters, stop character and the single character.
+    // EN 13757-2 frame formats: start characters, stop character and the single character.
     internal const byte SingleCharacterByte = 0xE5;
     internal const byte ShortStart = 0x10;
     internal const byte LongStart = 0x68;
@@ -66,7 +66,7 @@ public readonly record struct MBusFrame(MBusFrameKind Kind, byte Control, byte A
                 return true;
 
             case ShortStart:
-                // EN 13757-2 §5.1: short frame 10 C A CS 16, five bytes.
+                // EN 13757-2 short frame: 10 C A CS 16, five bytes.
                 if (frame.Length < 5)
                 {
                     return Fail("short frame shorter than 5 bytes", frame.Length, out reason, out offset);
@@ -117,7 +117,7 @@ public readonly record struct MBusFrame(MBusFrameKind Kind, byte Control, byte A
             return Fail("second start byte is not 0x68", 3, out reason, out offset);
         }
 
-        // L counts C, A, CI and the user data, so at least 3 (EN 13757-2 §5.1, control frame).
+        // L counts C, A, CI and the user data, so at least 3 (EN 13757-2 control frame).
         if (length < 3)
         {
             return Fail($"length {length} is below 3 (C, A and CI)", 1, out reason, out offset);

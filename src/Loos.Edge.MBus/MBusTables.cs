@@ -12,7 +12,7 @@ internal enum VifKind
 /// <summary>The meaning of a VIF: quantity, normalised unit and the factor from the raw value to that unit.</summary>
 internal readonly record struct VifMeaning(string Quantity, string Unit, double Scale, VifKind Kind = VifKind.Number);
 
-/// <summary>The code tables of EN 13757-3:2018 (table numbers as in that edition).</summary>
+/// <summary>The code tables of EN 13757-3, named by their titles (their numbers move between editions).</summary>
 internal static class MBusTables
 {
     private static readonly double[] PowersOfTen = [1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12];
@@ -20,12 +20,12 @@ internal static class MBusTables
     // Wh per J, for energy sent in J (1 Wh = 3600 J).
     private const double WattHoursPerJoule = 1.0 / 3600;
 
-    // Seconds for the time-unit bits nn of durations: 00 s, 01 min, 10 h, 11 days (Table 10, footnote on E010 00nn).
+    // Seconds for the time-unit bits nn of durations: 00 s, 01 min, 10 h, 11 days (EN 13757-3, primary VIF table, note on E010 00nn).
     private static readonly double[] DurationSeconds = [1, 60, 3600, 86400];
 
     internal static double Pow10(int exponent) => PowersOfTen[exponent + 12];
 
-    /// <summary>Primary VIF (Table 10), the extension bit removed.</summary>
+    /// <summary>EN 13757-3 "Primary VIF-codes", the extension bit removed.</summary>
     internal static VifMeaning Primary(int vif)
     {
         var n3 = vif & 0x07;
@@ -64,7 +64,7 @@ internal static class MBusTables
         };
     }
 
-    /// <summary>First extension table, after VIF 0xFD (Table 14).</summary>
+    /// <summary>EN 13757-3 "Main VIFE-code extension table", after VIF 0xFD.</summary>
     internal static VifMeaning ExtensionFD(int code)
     {
         var n2 = code & 0x03;
@@ -124,7 +124,7 @@ internal static class MBusTables
         };
     }
 
-    /// <summary>Second extension table, after VIF 0xFB (Table 12).</summary>
+    /// <summary>EN 13757-3 "Alternate extended VIF-code table", after VIF 0xFB.</summary>
     internal static VifMeaning ExtensionFB(int code)
     {
         var n1 = code & 0x01;
@@ -143,7 +143,7 @@ internal static class MBusTables
         };
     }
 
-    /// <summary>The medium (device type) names of Table 3.</summary>
+    /// <summary>EN 13757-3 "Device type identification" (the medium byte of the header).</summary>
     internal static string MediumName(byte code) => code switch
     {
         0x00 => "other",
@@ -184,7 +184,7 @@ internal static class MBusTables
         _ => "reserved",
     };
 
-    /// <summary>The application error codes of a CI 0x70 reply (EN 13757-3:2018 Table 21).</summary>
+    /// <summary>EN 13757-3 "Codes for application errors" of a CI 0x70 reply.</summary>
     internal static string ApplicationErrorName(byte code) => code switch
     {
         0x00 => "unspecified error",
@@ -199,7 +199,7 @@ internal static class MBusTables
         _ => "reserved",
     };
 
-    /// <summary>The medium of the fixed data structure (EN 13757-3:2018 Annex, fixed structure medium codes).</summary>
+    /// <summary>The medium of the fixed data structure (EN 13757-3, fixed data structure, medium codes of 4 bits).</summary>
     internal static string FixedMediumName(int code) => code switch
     {
         0x0 => "other",

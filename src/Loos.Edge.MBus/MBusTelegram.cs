@@ -71,7 +71,7 @@ public sealed class MBusTelegram
     /// <summary>The CI field.</summary>
     public byte ControlInformation { get; init; }
 
-    /// <summary>The three-letter manufacturer code (EN 13757-3 §5.6), or null where the header carries none.</summary>
+    /// <summary>The three-letter manufacturer code (EN 13757-3 manufacturer field), or null where the header carries none.</summary>
     public string? Manufacturer { get; init; }
 
     /// <summary>The identification number as 8 digits (hex digits where a nibble is not BCD), or null with a short header.</summary>
@@ -80,7 +80,7 @@ public sealed class MBusTelegram
     /// <summary>The version (generation) byte.</summary>
     public byte? Version { get; init; }
 
-    /// <summary>The medium code (EN 13757-3 Table 3).</summary>
+    /// <summary>The medium code (EN 13757-3 device type identification).</summary>
     public byte? MediumCode { get; init; }
 
     /// <summary>The medium's name, e.g. "heat (outlet)".</summary>

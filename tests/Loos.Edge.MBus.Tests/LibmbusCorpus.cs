@@ -28,7 +28,7 @@ internal static class LibmbusCorpus
 
     public static XDocument ReadXml(string path) => XDocument.Parse(File.ReadAllText(path, Encoding.UTF8), LoadOptions.PreserveWhitespace);
 
-    // libmbus's medium texts and the names of EN 13757-3 Table 3 used by the decoder.
+    // libmbus's medium texts and the names of EN 13757-3 device types used by the decoder.
     private static readonly Dictionary<string, string> Media = new(StringComparer.Ordinal)
     {
         ["Breaker: Electricity"] = "breaker (electricity)",
@@ -158,7 +158,7 @@ internal static class LibmbusCorpus
             var tail = got.Function is MBusFunction.ManufacturerSpecific or MBusFunction.MoreRecordsFollow;
             if (!tail && rawValue.Length > 0 && rawValue.All(char.IsAsciiHexDigitUpper) && rawValue.Any(char.IsAsciiLetterUpper))
             {
-                // A BCD field holding hex digits A–F is an error code (EN 13757-3 Annex B), not a number: libmbus's
+                // A BCD field holding hex digits A–F is an error code (EN 13757-3, BCD with hex codes), not a number: libmbus's
                 // normalised figure for it is an artefact of its digit loop, so the decoder keeps the digits as text.
                 if (got.Value is not null || got.Text != rawValue)
                 {

@@ -82,7 +82,7 @@ public sealed class MBusDecoderTests
     [Fact]
     public void Decode_NegativeBcd_GivesNegativeValue()
     {
-        // BCD4 with 0xF in the top nibble: −123 (EN 13757-3 Annex B); VIF 0x5B flow temperature in °C.
+        // BCD4 with 0xF in the top nibble: −123 (EN 13757-3, BCD with hex codes); VIF 0x5B flow temperature in °C.
         var record = Assert.Single(MBusDecoder.Decode(Frame(0x0A, 0x5B, 0x23, 0xF1)).Records);
 
         Assert.Equal(-123d, record.Value);
@@ -165,7 +165,7 @@ public sealed class MBusDecoderTests
     [Fact]
     public void Manufacturer_FlagCode_GivesThreeLetters()
     {
-        // EN 13757-3 §6.4.2: KAM = (11·32 + 1)·32 + 13 = 0x2C2D.
+        // EN 13757-3 manufacturer field: KAM = (11·32 + 1)·32 + 13 = 0x2C2D.
         Assert.Equal("KAM", MBusDecoder.Manufacturer(0x2C2D));
     }
 }
