@@ -97,8 +97,10 @@ public static class GatewayHttpExtensions
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<HealthOptions>>().Value;
         var port = EndpointAddress.Parse(options.Address, "health:address").Port;
         return endpoints
-            .MapGet("/health", ([FromServices] IBufferMonitor buffer, [FromServices] IForwarderMonitor forwarder, [FromServices] TimeProvider time) =>
-                TypedResults.Json(HealthReport.Create(buffer.GetStatistics(), forwarder.GetTargets(), time.GetUtcNow()), HealthJsonContext.Default.HealthReport))
+            .MapGet("/health", ([FromServices] IBufferMonitor buffer, [FromServices] IForwarderMonitor forwarder, [FromServices] IEnumerable<IDeviceMonitor> devices, [FromServices] TimeProvider time) =>
+                TypedResults.Json(
+                    HealthReport.Create(buffer.GetStatistics(), forwarder.GetTargets(), time.GetUtcNow(), [.. devices.SelectMany(d => d.GetDevices())]),
+                    HealthJsonContext.Default.HealthReport))
             .AddEndpointFilter(new LocalPortFilter(port));
     }
 

@@ -8,12 +8,14 @@ namespace Loos.Edge.Http;
 /// The document served by <c>GET /health</c>: overall status, the buffer and every forwarding target. Serialise it with
 /// <see cref="HealthJsonContext"/> (snake_case names, instants in ISO 8601 UTC).
 /// </summary>
-/// <param name="Status"><c>ok</c>; <c>degraded</c> while a target retries or its circuit is open, or the buffer found
-/// damaged records; <c>alert</c> while a target needs a person (its credentials were refused).</param>
+/// <param name="Status"><c>ok</c>; <c>degraded</c> while a target retries or its circuit is open, the buffer found
+/// damaged records, or a polled device does not answer; <c>alert</c> while a target needs a person (its credentials
+/// were refused).</param>
 /// <param name="Time">When the report was made.</param>
 /// <param name="Buffer">What the buffer holds.</param>
 /// <param name="Targets">One entry per forwarding target.</param>
-public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buffer, IReadOnlyList<TargetHealth> Targets)
+/// <param name="Devices">One entry per polled field device (Modbus and the other polled sources).</param>
+public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buffer, IReadOnlyList<TargetHealth> Targets, IReadOnlyList<DeviceHealth> Devices)
 {
     /// <summary>The status when nothing needs attention.</summary>
     public const string Ok = "ok";
@@ -24,14 +26,17 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
     /// <summary>The status while a person must act.</summary>
     public const string Alert = "alert";
 
-    /// <summary>Builds the report from the buffer's statistics and the targets' states.</summary>
+    /// <summary>Builds the report from the buffer's statistics, the targets' states and the polled devices' states (none by default).</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static HealthReport Create(BufferStatistics buffer, IReadOnlyList<TargetStatus> targets, DateTimeOffset now)
+    public static HealthReport Create(BufferStatistics buffer, IReadOnlyList<TargetStatus> targets, DateTimeOffset now, IReadOnlyList<DeviceStatus>? devices = null)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         ArgumentNullException.ThrowIfNull(targets);
+        devices ??= [];
         var status = Ok;
-        if (buffer.DamagedRegions > 0 || targets.Any(t => t.State is TargetState.Retrying or TargetState.CircuitOpen))
+        if (buffer.DamagedRegions > 0
+            || targets.Any(t => t.State is TargetState.Retrying or TargetState.CircuitOpen)
+            || devices.Any(d => !d.Answering))
         {
             status = Degraded;
         }
@@ -41,9 +46,20 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
             status = Alert;
         }
 
-        return new HealthReport(status, now.UtcDateTime, BufferHealth.Create(buffer), [.. targets.Select(TargetHealth.Create)]);
+        return new HealthReport(
+            status,
+            now.UtcDateTime,
+            BufferHealth.Create(buffer),
+            [.. targets.Select(TargetHealth.Create)],
+            [.. devices.Select(d => new DeviceHealth(d.Bus, d.Device, d.Answering ? "online" : "offline"))]);
     }
 }
+
+/// <summary>One polled field device in <see cref="HealthReport"/>.</summary>
+/// <param name="Bus">The bus from the site file.</param>
+/// <param name="Device">The device from the site file.</param>
+/// <param name="State"><c>online</c>, or <c>offline</c> once it is backed off after unanswered polls (its series then get stale readings).</param>
+public sealed record DeviceHealth(string Bus, string Device, string State);
 
 /// <summary>The buffer part of <see cref="HealthReport"/>, also printed by <c>loos-edge buffer status --json</c>.</summary>
 /// <param name="UnsentReadings">Readings not yet acknowledged by the consumer furthest behind.</param>

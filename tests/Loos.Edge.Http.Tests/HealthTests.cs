@@ -95,6 +95,28 @@ public sealed class HealthTests
     }
 
     [Fact]
+    public void Create_PolledDeviceNotAnswering_IsDegradedAndListsIt()
+    {
+        DeviceStatus[] devices = [new("rs485-boiler-room", "main-meter", Answering: true), new("rs485-boiler-room", "heat-pump-meter", Answering: false)];
+
+        var report = HealthReport.Create(Statistics(), [Target("central", TargetState.Healthy)], Now, devices);
+
+        Assert.Equal(HealthReport.Degraded, report.Status);
+        Assert.Equal([("main-meter", "online"), ("heat-pump-meter", "offline")], report.Devices.Select(d => (d.Device, d.State)));
+        Assert.All(report.Devices, d => Assert.Equal("rs485-boiler-room", d.Bus));
+        var json = JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(report, HealthJsonContext.Default.HealthReport)).RootElement;
+        Assert.Equal("offline", json.GetProperty("devices")[1].GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public void Create_EveryDeviceAnswering_StaysOk()
+    {
+        var report = HealthReport.Create(Statistics(), [Target("central", TargetState.Healthy)], Now, [new DeviceStatus("roof", "inverter", Answering: true)]);
+
+        Assert.Equal(HealthReport.Ok, report.Status);
+    }
+
+    [Fact]
     public void Create_NoConsumers_ReportsNothingUnsent()
     {
         var report = HealthReport.Create(new BufferStatistics([], 0, 0, 1000, 0, 0), [], Now);

@@ -56,6 +56,10 @@ public sealed class ModbusEndToEndTests
         {
             await WaitForAsync(influxd, "SELECT last(\"W\") FROM \"inverter\" WHERE \"device\" = 'roof-inverter' AND \"unit\" = 'W'", 3680, gateway);
         }
+
+        var devices = (await gateway.HealthAsync()).GetProperty("devices").EnumerateArray().ToList();
+        Assert.Contains(devices, d => d.GetProperty("device").GetString() == "main-meter" && d.GetProperty("state").GetString() == "online");
+        Assert.All(devices, d => Assert.Equal("school", d.GetProperty("bus").GetString()));
     }
 
     /// <summary>An SDM630's input registers: float32, high word first, at the datasheet's addresses.</summary>

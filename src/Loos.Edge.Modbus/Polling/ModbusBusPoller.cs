@@ -99,6 +99,10 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
     /// <summary>When the next poll is due.</summary>
     public DateTimeOffset NextDue => schedule.NextDue;
 
+    /// <summary>Every device of the bus and whether it answers, for the health endpoint.</summary>
+    public IEnumerable<DeviceStatus> DeviceStatuses =>
+        devices.Select(d => new DeviceStatus(Name, d.Plan.Name, d.Circuit.State == DeviceState.Online));
+
     /// <summary>Whether device <paramref name="deviceName"/> is answering, for health and tests.</summary>
     public DeviceState StateOf(string deviceName) =>
         Array.Find(devices, d => d.Plan.Name == deviceName)?.Circuit.State ?? throw new KeyNotFoundException(deviceName);

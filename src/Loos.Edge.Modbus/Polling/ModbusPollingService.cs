@@ -12,8 +12,13 @@ internal sealed class ModbusPollingService(
     ISeriesCatalog catalog,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory,
-    IEnumerable<IModbusDeviceDiscovery> discoveries) : BackgroundService
+    IEnumerable<IModbusDeviceDiscovery> discoveries) : BackgroundService, IDeviceMonitor
 {
+    private volatile IReadOnlyList<ModbusBusPoller> running = [];
+
+    /// <summary>Every polled device and whether it answers; empty before polling starts.</summary>
+    public IReadOnlyList<DeviceStatus> GetDevices() => [.. running.SelectMany(poller => poller.DeviceStatuses)];
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var problems = new List<string>();
@@ -40,10 +45,12 @@ internal sealed class ModbusPollingService(
                 pollers.Add(new ModbusBusPoller(plan, clients, sink, catalog, timeProvider, logger, discovery));
             }
 
+            running = pollers;
             await Task.WhenAll(pollers.Select(p => p.RunAsync(stoppingToken))).ConfigureAwait(false);
         }
         finally
         {
+            running = [];
             foreach (var poller in pollers)
             {
                 await poller.DisposeAsync().ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using Loos.Edge.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -29,8 +30,10 @@ public static class ModbusPollingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IModbusClientFactory>(provider =>
             new ModbusClientFactory(provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<ModbusPollingService>(
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ModbusPollingService>(
             provider, provider.GetRequiredService<IOptions<ModbusOptions>>().Value));
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ModbusPollingService>());
+        services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<ModbusPollingService>());
         return services;
     }
 }
