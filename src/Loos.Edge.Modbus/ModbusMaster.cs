@@ -11,8 +11,7 @@ internal sealed class ModbusMaster(IModbusTransport transport) : IModbusClient
 
     public string Endpoint => transport.Endpoint;
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ModbusOutcome> ReadRegistersAsync(byte unitId, RegisterTable table, ushort address, Memory<ushort> destination, CancellationToken cancellationToken)
+    public ValueTask<ModbusOutcome> ReadRegistersAsync(byte unitId, RegisterTable table, ushort address, Memory<ushort> destination, CancellationToken cancellationToken)
     {
         if (table is not (RegisterTable.Holding or RegisterTable.Input))
         {
@@ -20,26 +19,10 @@ internal sealed class ModbusMaster(IModbusTransport transport) : IModbusClient
         }
 
         RejectBroadcastRead(unitId);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var length = ModbusPdu.EncodeRead(transport.RequestPdu.Span, (byte)table, address, destination.Length);
-            var outcome = await ExchangeAsync(unitId, length, cancellationToken).ConfigureAwait(false);
-            if (outcome.IsSuccess)
-            {
-                ModbusPdu.CopyRegisters(transport.ReplyPdu.Span, destination.Span);
-            }
-
-            return outcome;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return ExchangeAsync(unitId, new ReadRegisters((byte)table, address, destination), cancellationToken);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ModbusOutcome> ReadBitsAsync(byte unitId, BitTable table, ushort address, Memory<bool> destination, CancellationToken cancellationToken)
+    public ValueTask<ModbusOutcome> ReadBitsAsync(byte unitId, BitTable table, ushort address, Memory<bool> destination, CancellationToken cancellationToken)
     {
         if (table is not (BitTable.Coils or BitTable.DiscreteInputs))
         {
@@ -47,60 +30,16 @@ internal sealed class ModbusMaster(IModbusTransport transport) : IModbusClient
         }
 
         RejectBroadcastRead(unitId);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var length = ModbusPdu.EncodeRead(transport.RequestPdu.Span, (byte)table, address, destination.Length);
-            var outcome = await ExchangeAsync(unitId, length, cancellationToken).ConfigureAwait(false);
-            if (outcome.IsSuccess)
-            {
-                ModbusPdu.CopyBits(transport.ReplyPdu.Span, destination.Span);
-            }
-
-            return outcome;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return ExchangeAsync(unitId, new ReadBits((byte)table, address, destination), cancellationToken);
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ModbusOutcome> WriteRegistersAsync(byte unitId, ushort address, ReadOnlyMemory<ushort> values, CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var length = values.Length == 1
-                ? ModbusPdu.EncodeWriteSingleRegister(transport.RequestPdu.Span, address, values.Span[0])
-                : ModbusPdu.EncodeWriteMultipleRegisters(transport.RequestPdu.Span, address, values.Span);
-            return await ExchangeAsync(unitId, length, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public ValueTask<ModbusOutcome> WriteRegistersAsync(byte unitId, ushort address, ReadOnlyMemory<ushort> values, CancellationToken cancellationToken) =>
+        ExchangeAsync(unitId, new WriteRegisters(address, values), cancellationToken);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ModbusOutcome> WriteCoilsAsync(byte unitId, ushort address, ReadOnlyMemory<bool> values, CancellationToken cancellationToken)
-    {
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var length = values.Length == 1
-                ? ModbusPdu.EncodeWriteSingleCoil(transport.RequestPdu.Span, address, values.Span[0])
-                : ModbusPdu.EncodeWriteMultipleCoils(transport.RequestPdu.Span, address, values.Span);
-            return await ExchangeAsync(unitId, length, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public ValueTask<ModbusOutcome> WriteCoilsAsync(byte unitId, ushort address, ReadOnlyMemory<bool> values, CancellationToken cancellationToken) =>
+        ExchangeAsync(unitId, new WriteCoils(address, values), cancellationToken);
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<ModbusOutcome> ReadWriteRegistersAsync(
+    public ValueTask<ModbusOutcome> ReadWriteRegistersAsync(
         byte unitId,
         ushort readAddress,
         Memory<ushort> destination,
@@ -109,22 +48,7 @@ internal sealed class ModbusMaster(IModbusTransport transport) : IModbusClient
         CancellationToken cancellationToken)
     {
         RejectBroadcastRead(unitId);
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var length = ModbusPdu.EncodeReadWriteMultipleRegisters(transport.RequestPdu.Span, readAddress, destination.Length, writeAddress, values.Span);
-            var outcome = await ExchangeAsync(unitId, length, cancellationToken).ConfigureAwait(false);
-            if (outcome.IsSuccess)
-            {
-                ModbusPdu.CopyRegisters(transport.ReplyPdu.Span, destination.Span);
-            }
-
-            return outcome;
-        }
-        finally
-        {
-            gate.Release();
-        }
+        return ExchangeAsync(unitId, new ReadWriteRegisters(readAddress, destination, writeAddress, values), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -140,16 +64,36 @@ internal sealed class ModbusMaster(IModbusTransport transport) : IModbusClient
         }
     }
 
+    /// <summary>
+    /// One request under the gate: encode into the transport's buffer, exchange, check the reply, decode it. The
+    /// request is a struct type argument, so no request allocates.
+    /// </summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<ModbusOutcome> ExchangeAsync(byte unitId, int requestLength, CancellationToken cancellationToken)
+    private async ValueTask<ModbusOutcome> ExchangeAsync<TRequest>(byte unitId, TRequest request, CancellationToken cancellationToken)
+        where TRequest : struct, IRequest
     {
-        var outcome = await transport.ExchangeAsync(unitId, requestLength, cancellationToken).ConfigureAwait(false);
-        if (!outcome.IsSuccess || transport.IsBroadcast(unitId))
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
+            var requestLength = request.Encode(transport.RequestPdu.Span);
+            var outcome = await transport.ExchangeAsync(unitId, requestLength, cancellationToken).ConfigureAwait(false);
+            if (!outcome.IsSuccess || transport.IsBroadcast(unitId))
+            {
+                return outcome;
+            }
+
+            outcome = ModbusPdu.CheckReply(transport.RequestPdu.Span[..requestLength], transport.ReplyPdu.Span);
+            if (outcome.IsSuccess)
+            {
+                request.Decode(transport.ReplyPdu.Span);
+            }
+
             return outcome;
         }
-
-        return ModbusPdu.CheckReply(transport.RequestPdu.Span[..requestLength], transport.ReplyPdu.Span);
+        finally
+        {
+            gate.Release();
+        }
     }
 
     private void RejectBroadcastRead(byte unitId)
@@ -158,5 +102,58 @@ internal sealed class ModbusMaster(IModbusTransport transport) : IModbusClient
         {
             throw new ArgumentOutOfRangeException(nameof(unitId), unitId, "Unit 0 is the broadcast address on a serial line: it can only be written to.");
         }
+    }
+
+    /// <summary>What differs between function codes: the request PDU, and what a checked reply fills in.</summary>
+    private interface IRequest
+    {
+        int Encode(Span<byte> pdu);
+
+        void Decode(ReadOnlySpan<byte> reply);
+    }
+
+    private readonly record struct ReadRegisters(byte Function, ushort Address, Memory<ushort> Destination) : IRequest
+    {
+        public int Encode(Span<byte> pdu) => ModbusPdu.EncodeRead(pdu, Function, Address, Destination.Length);
+
+        public void Decode(ReadOnlySpan<byte> reply) => ModbusPdu.CopyRegisters(reply, Destination.Span);
+    }
+
+    private readonly record struct ReadBits(byte Function, ushort Address, Memory<bool> Destination) : IRequest
+    {
+        public int Encode(Span<byte> pdu) => ModbusPdu.EncodeRead(pdu, Function, Address, Destination.Length);
+
+        public void Decode(ReadOnlySpan<byte> reply) => ModbusPdu.CopyBits(reply, Destination.Span);
+    }
+
+    /// <summary>Function 6 for one register, 16 for several.</summary>
+    private readonly record struct WriteRegisters(ushort Address, ReadOnlyMemory<ushort> Values) : IRequest
+    {
+        public int Encode(Span<byte> pdu) => Values.Length == 1
+            ? ModbusPdu.EncodeWriteSingleRegister(pdu, Address, Values.Span[0])
+            : ModbusPdu.EncodeWriteMultipleRegisters(pdu, Address, Values.Span);
+
+        public void Decode(ReadOnlySpan<byte> reply)
+        {
+        }
+    }
+
+    /// <summary>Function 5 for one coil, 15 for several.</summary>
+    private readonly record struct WriteCoils(ushort Address, ReadOnlyMemory<bool> Values) : IRequest
+    {
+        public int Encode(Span<byte> pdu) => Values.Length == 1
+            ? ModbusPdu.EncodeWriteSingleCoil(pdu, Address, Values.Span[0])
+            : ModbusPdu.EncodeWriteMultipleCoils(pdu, Address, Values.Span);
+
+        public void Decode(ReadOnlySpan<byte> reply)
+        {
+        }
+    }
+
+    private readonly record struct ReadWriteRegisters(ushort ReadAddress, Memory<ushort> Destination, ushort WriteAddress, ReadOnlyMemory<ushort> Values) : IRequest
+    {
+        public int Encode(Span<byte> pdu) => ModbusPdu.EncodeReadWriteMultipleRegisters(pdu, ReadAddress, Destination.Length, WriteAddress, Values.Span);
+
+        public void Decode(ReadOnlySpan<byte> reply) => ModbusPdu.CopyRegisters(reply, Destination.Span);
     }
 }
