@@ -320,7 +320,7 @@ public sealed class ModbusBusPollerTests
     }
 
     /// <summary>Moves the clock to the next tick and polls, advancing the clock in 10 ms steps while a request waits on it.</summary>
-    private async Task PollAtNextTickAsync(ModbusBusPoller poller)
+    internal static async Task PollAtNextTickAsync(ModbusBusPoller poller, FakeTimeProvider clock)
     {
         clock.SetUtcNow(poller.NextDue);
         var poll = poller.PollDueAsync(CancellationToken.None).AsTask();
@@ -335,6 +335,8 @@ public sealed class ModbusBusPollerTests
 
         await poll;
     }
+
+    private Task PollAtNextTickAsync(ModbusBusPoller poller) => PollAtNextTickAsync(poller, clock);
 
     internal static ModbusBusOptions Bus(params ModbusDeviceOptions[] devices)
     {

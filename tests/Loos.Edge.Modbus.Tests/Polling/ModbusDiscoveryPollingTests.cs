@@ -110,20 +110,5 @@ public sealed class ModbusDiscoveryPollingTests
         return new ModbusBusPoller(plan, [client], sink, catalog, clock, NullLogger.Instance, discovery);
     }
 
-    /// <summary>Moves the clock to the next tick and polls, advancing the clock in 10 ms steps while a request waits on it.</summary>
-    private async Task PollAtNextTickAsync(ModbusBusPoller poller)
-    {
-        clock.SetUtcNow(poller.NextDue);
-        var poll = poller.PollDueAsync(CancellationToken.None).AsTask();
-        while (!poll.IsCompleted)
-        {
-            await Task.Delay(1);
-            if (!poll.IsCompleted)
-            {
-                clock.Advance(TimeSpan.FromMilliseconds(10));
-            }
-        }
-
-        await poll;
-    }
+    private Task PollAtNextTickAsync(ModbusBusPoller poller) => ModbusBusPollerTests.PollAtNextTickAsync(poller, clock);
 }
