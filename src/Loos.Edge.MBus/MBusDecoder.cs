@@ -545,4 +545,8 @@ public static class MBusDecoder
         letters[1] = (char)(((value >> 5) & 0x1F) + 64);
         letters[2] = (char)((value & 0x1F) + 64);
     });
+
+    /// <summary>The manufacturer field of three letters A–Z, the inverse of <see cref="Manufacturer"/>.</summary>
+    internal static ushort ManufacturerCode(string letters) =>
+        (ushort)(((letters[0] - 64) << 10) | ((letters[1] - 64) << 5) | (letters[2] - 64));
 }
