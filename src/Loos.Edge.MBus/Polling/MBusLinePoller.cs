@@ -1,0 +1,296 @@
+using Loos.Edge.Core;
+using Loos.Edge.MBus.Master;
+using Loos.Edge.Polling;
+using Microsoft.Extensions.Logging;
+
+namespace Loos.Edge.MBus.Polling;
+
+/// <summary>
+/// Reads the meters of one line at their wall-clock ticks, one readout at a time, and appends each meter's readings
+/// as one batch, stamped with the tick they stand for (a 15 min meter read at 10:15:02 is stamped 10:15:00). Meters
+/// due at the same tick are read one after the other, all stamped with that tick, so a slow or silent meter delays
+/// the others but costs none of them its tick. A meter that does not answer gets stale readings (NaN) for the fields
+/// of its last readout, never an old value again, and is backed off by its <see cref="DeviceCircuit"/>; an invalid
+/// reply spoils only that meter's readout.
+/// </summary>
+internal sealed partial class MBusLinePoller : IDisposable
+{
+    private readonly MBusLinePlan plan;
+    private readonly IMBusMeterReader reader;
+    private readonly IReadingSink sink;
+    private readonly ISeriesCatalog catalog;
+    private readonly TimeProvider timeProvider;
+    private readonly ILogger logger;
+    private readonly PollSchedule schedule = new();
+    private readonly PolledMeter[] meters;
+    private readonly DueEntry[] due;
+    private bool lineFailing;
+
+    public MBusLinePoller(MBusLinePlan plan, IMBusMeterReader reader, IReadingSink sink, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(reader);
+        this.plan = plan;
+        this.reader = reader;
+        this.sink = sink;
+        this.catalog = catalog;
+        this.timeProvider = timeProvider;
+        this.logger = logger;
+        var circuitOptions = new DeviceCircuitOptions
+        {
+            OfflineAfterTimeouts = plan.Options.OfflineAfterTimeouts,
+            InitialBackoff = plan.Options.InitialBackoff,
+            MaxBackoff = plan.Options.MaxBackoff,
+        };
+        var now = timeProvider.GetUtcNow();
+        meters = new PolledMeter[plan.Meters.Count];
+        for (var m = 0; m < meters.Length; m++)
+        {
+            var meter = plan.Meters[m];
+            meters[m] = new PolledMeter(meter, new DeviceCircuit(circuitOptions));
+            schedule.Add(meter.Interval, now);
+            if (meter.Profile == HeatMeterProfile.Name)
+            {
+                // Until the meter has answered, its silence shows on the counter the heating analysis reads.
+                meters[m].LastSeries.Add(catalog.Intern(new SeriesKey(meter.Measurement, meter.Tags, "energy", "Wh")));
+            }
+        }
+
+        due = new DueEntry[schedule.Count];
+    }
+
+    /// <summary>The line name.</summary>
+    public string Name => plan.Options.Name;
+
+    /// <summary>When the next readout is due.</summary>
+    public DateTimeOffset NextDue => schedule.NextDue;
+
+    /// <summary>Every meter of the line and whether it answers, for the health endpoint.</summary>
+    public IEnumerable<DeviceStatus> DeviceStatuses =>
+        meters.Select(m => new DeviceStatus(Name, m.Plan.Name, m.Circuit.State == DeviceState.Online));
+
+    /// <summary>Whether meter <paramref name="meterName"/> is answering, for health and tests.</summary>
+    public DeviceState StateOf(string meterName) =>
+        Array.Find(meters, m => m.Plan.Name == meterName)?.Circuit.State ?? throw new KeyNotFoundException(meterName);
+
+    /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (schedule.Count == 0)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+
+                var wait = schedule.NextDue - timeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+
+                await PollDueAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // The schedule has moved on, so a persistent failure is retried at the next tick, not in a tight loop.
+                LogPollFailed(logger, exception, Name);
+            }
+        }
+    }
+
+    /// <summary>Reads every meter due now, in the order of the site file; returns how many readings were appended.</summary>
+    public async ValueTask<int> PollDueAsync(CancellationToken cancellationToken)
+    {
+        var dueCount = schedule.TakeDue(timeProvider.GetUtcNow(), due);
+        var written = 0;
+        for (var i = 0; i < dueCount; i++)
+        {
+            written += await PollMeterAsync(meters[due[i].Entry], due[i].Tick, cancellationToken).ConfigureAwait(false);
+        }
+
+        return written;
+    }
+
+    private async ValueTask<int> PollMeterAsync(PolledMeter meter, DateTimeOffset tick, CancellationToken cancellationToken)
+    {
+        var address = meter.Plan.Address;
+        if (!meter.Circuit.ShouldPoll(timeProvider.GetUtcNow(), out _))
+        {
+            return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
+        }
+
+        MBusReadout readout;
+        try
+        {
+            readout = await reader.ReadAsync(address, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MBusNoReplyException exception)
+        {
+            RecordSilence(meter, exception.Message);
+            return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MBusLineException exception)
+        {
+            if (!lineFailing)
+            {
+                lineFailing = true;
+                LogLineFailed(logger, exception, Name, plan.Master.DevicePath);
+            }
+
+            RecordSilence(meter, exception.Message);
+            return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MBusInvalidReplyException exception)
+        {
+            // Something answered: the meter is there, only this readout is lost.
+            RecordAnswer(meter);
+            LogInvalidReply(logger, Name, meter.Plan.Name, address.ToString(), exception.Reason, exception.Offset);
+            return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MBusFrameException exception)
+        {
+            RecordAnswer(meter);
+            LogInvalidReply(logger, Name, meter.Plan.Name, address.ToString(), exception.Reason, exception.Offset);
+            return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
+        }
+
+        RecordAnswer(meter);
+        if (lineFailing)
+        {
+            lineFailing = false;
+            LogLineRecovered(logger, Name, plan.Master.DevicePath);
+        }
+
+        var values = meter.Plan.Profile == HeatMeterProfile.Name
+            ? HeatMeterProfile.Map(readout, plan.MeterTimeZone)
+            : AllRecordsProfile.Map(readout);
+        if (meter.Plan.Profile == HeatMeterProfile.Name && !meter.MissingFieldsLogged)
+        {
+            meter.MissingFieldsLogged = true;
+            var missing = HeatMeterProfile.Fields.Where(f => !values.Any(v => v.Field == f)).ToList();
+            if (missing.Count > 0)
+            {
+                LogMissingFields(logger, Name, meter.Plan.Name, address.ToString(), string.Join(", ", missing));
+            }
+        }
+
+        var readings = new Reading[values.Count];
+        meter.LastSeries.Clear();
+        for (var i = 0; i < values.Count; i++)
+        {
+            var value = values[i];
+            var series = meter.SeriesOf(value, catalog);
+            meter.LastSeries.Add(series);
+            readings[i] = new Reading(series, tick, value.Value);
+        }
+
+        return await AppendAsync(readings, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void RecordSilence(PolledMeter meter, string problem)
+    {
+        if (meter.Circuit.RecordTimeout(timeProvider.GetUtcNow()))
+        {
+            LogMeterOffline(logger, Name, meter.Plan.Name, meter.Plan.Address.ToString(), problem, meter.Circuit.Backoff);
+        }
+    }
+
+    private void RecordAnswer(PolledMeter meter)
+    {
+        if (meter.Circuit.RecordAnswer())
+        {
+            LogMeterOnline(logger, Name, meter.Plan.Name, meter.Plan.Address.ToString());
+        }
+    }
+
+    private ValueTask<int> AppendStaleAsync(PolledMeter meter, DateTimeOffset tick, CancellationToken cancellationToken)
+    {
+        var readings = new Reading[meter.LastSeries.Count];
+        for (var i = 0; i < readings.Length; i++)
+        {
+            readings[i] = new Reading(meter.LastSeries[i], tick, double.NaN, Quality.Stale);
+        }
+
+        return AppendAsync(readings, cancellationToken);
+    }
+
+    private async ValueTask<int> AppendAsync(Reading[] readings, CancellationToken cancellationToken)
+    {
+        if (readings.Length == 0)
+        {
+            return 0;
+        }
+
+        try
+        {
+            await sink.AppendAsync(readings, cancellationToken).ConfigureAwait(false);
+            return readings.Length;
+        }
+        catch (BufferFullException exception)
+        {
+            // The other meters due at this tick are still read: the buffer may have room again by then.
+            LogBufferFull(logger, exception, Name, readings.Length);
+            return 0;
+        }
+    }
+
+    public void Dispose() => reader.Dispose();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "M-Bus line {Line}: meter {Meter} ({Address}) stopped answering ({Problem}); its readings are stale, probed again in {Backoff}")]
+    private static partial void LogMeterOffline(ILogger logger, string line, string meter, string address, string problem, TimeSpan backoff);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "M-Bus line {Line}: meter {Meter} ({Address}) answers again")]
+    private static partial void LogMeterOnline(ILogger logger, string line, string meter, string address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "M-Bus line {Line}: meter {Meter} ({Address}) sent an invalid reply: {Reason} at byte {Offset}; its readings of this tick are stale")]
+    private static partial void LogInvalidReply(ILogger logger, string line, string meter, string address, string reason, int offset);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "M-Bus line {Line}: meter {Meter} ({Address}) sends no {Fields}; those fields are not written")]
+    private static partial void LogMissingFields(ILogger logger, string line, string meter, string address, string fields);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "M-Bus line {Line}: the serial port {Port} failed; its meters are stale until it works again")]
+    private static partial void LogLineFailed(ILogger logger, Exception exception, string line, string port);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "M-Bus line {Line}: the serial port {Port} works again")]
+    private static partial void LogLineRecovered(ILogger logger, string line, string port);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "M-Bus line {Line}: the buffer refused {Count} readings")]
+    private static partial void LogBufferFull(ILogger logger, Exception exception, string line, int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "M-Bus line {Line}: a poll failed; the next tick is polled as scheduled")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception, string line);
+
+    /// <summary>The circuit, series and last fields of one meter.</summary>
+    private sealed class PolledMeter(MBusMeterPlan plan, DeviceCircuit circuit)
+    {
+        private readonly Dictionary<(string Field, string Unit, ValueKind Kind), SeriesId> series = [];
+
+        public MBusMeterPlan Plan { get; } = plan;
+
+        public DeviceCircuit Circuit { get; } = circuit;
+
+        /// <summary>The series of the last readout: those written stale while the meter does not answer.</summary>
+        public List<SeriesId> LastSeries { get; } = [];
+
+        public bool MissingFieldsLogged { get; set; }
+
+        public SeriesId SeriesOf(MBusFieldValue value, ISeriesCatalog catalog)
+        {
+            var key = (value.Field, value.Unit, value.Kind);
+            if (!series.TryGetValue(key, out var id))
+            {
+                id = catalog.Intern(new SeriesKey(Plan.Measurement, Plan.Tags, value.Field, value.Unit, value.Kind));
+                series[key] = id;
+            }
+
+            return id;
+        }
+    }
+}

@@ -1,0 +1,38 @@
+using Loos.Edge.MBus.Master;
+using Microsoft.Extensions.Logging;
+
+namespace Loos.Edge.MBus.Polling;
+
+/// <summary>Reads the meters of one M-Bus line, one request at a time.</summary>
+public interface IMBusMeterReader : IDisposable
+{
+    /// <summary>Reads every telegram of the meter at <paramref name="address"/>.</summary>
+    /// <exception cref="MBusNoReplyException">The meter did not answer.</exception>
+    /// <exception cref="MBusInvalidReplyException">Its reply stayed invalid after every retry.</exception>
+    /// <exception cref="MBusFrameException">A reply passed the link-layer checks but its user data is malformed.</exception>
+    /// <exception cref="MBusLineException">The serial port failed.</exception>
+    Task<MBusReadout> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken);
+}
+
+/// <summary>Opens the reader of a polled line.</summary>
+public interface IMBusMeterReaderFactory
+{
+    /// <summary>A new reader for the line named <paramref name="lineName"/>; the poller disposes it.</summary>
+    /// <exception cref="ArgumentException">The options cannot make a master.</exception>
+    IMBusMeterReader Create(string lineName, MBusLineOptions options);
+}
+
+/// <summary>Creates readers over the serial master, <see cref="MBusMaster"/>.</summary>
+internal sealed class MBusMeterReaderFactory(ILoggerFactory loggerFactory) : IMBusMeterReaderFactory
+{
+    public IMBusMeterReader Create(string lineName, MBusLineOptions options) =>
+        new MasterReader(MBusMaster.ForSerialPort(options, loggerFactory.CreateLogger("Loos.Edge.MBus.Line." + lineName)));
+
+    private sealed class MasterReader(MBusMaster master) : IMBusMeterReader
+    {
+        public Task<MBusReadout> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken) =>
+            master.ReadAsync(address, cancellationToken);
+
+        public void Dispose() => master.Dispose();
+    }
+}

@@ -1,0 +1,39 @@
+using Loos.Edge.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Loos.Edge.MBus.Polling;
+
+/// <summary>Registers M-Bus polling.</summary>
+public static class MBusPollingServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the hosted service that reads every meter of <paramref name="options"/> (checked at start by
+    /// <see cref="MBusOptionsValidator"/>) into the <see cref="IReadingSink"/>, and reports the meters to health as an
+    /// <see cref="IDeviceMonitor"/>. Needs <see cref="IReadingSink"/>, <see cref="ISeriesCatalog"/> and logging from
+    /// the container; adds <see cref="TimeProvider.System"/> and the serial <see cref="IMBusMeterReaderFactory"/>
+    /// unless already registered.
+    /// </summary>
+    public static IServiceCollection AddMBusPolling(this IServiceCollection services, MBusOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        services.AddOptions<MBusOptions>().Configure(target =>
+        {
+            target.MeterTimeZone = options.MeterTimeZone;
+            target.Lines.Clear();
+            target.Lines.AddRange(options.Lines);
+        }).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MBusOptions>, MBusOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IMBusMeterReaderFactory>(provider => new MBusMeterReaderFactory(provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<MBusPollingService>(
+            provider, provider.GetRequiredService<IOptions<MBusOptions>>().Value));
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MBusPollingService>());
+        services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<MBusPollingService>());
+        return services;
+    }
+}
