@@ -225,6 +225,55 @@ public sealed class SiteConfigurationTests : IDisposable
         Assert.StartsWith($"{path}:11: modbus:buses:0:devices:0:sunspecModels:1: 'inverter' is not a valid whole number", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Load_MBusExampleSiteFile_IsValid()
+    {
+        var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.mbus-example.yaml");
+
+        var site = SiteConfiguration.Load(example);
+
+        Assert.Equal("Europe/Paris", site.MBus.MeterTimeZone);
+        Assert.Equal(2, site.MBus.Lines.Count);
+        var cellar = site.MBus.Lines[0];
+        Assert.Equal(("/dev/ttyUSB0", "E", TimeSpan.FromMilliseconds(300)), (cellar.Device, cellar.Parity, cellar.ResponseTimeout));
+        Assert.Equal((5, (string?)null, "12"), (cellar.Meters[0].Address, cellar.Meters[0].Secondary, cellar.Meters[0].Home));
+        Assert.Equal(((int?)null, "06855817"), (cellar.Meters[1].Address, cellar.Meters[1].Secondary));
+        Assert.Equal("residence-les-tilleuls", cellar.Meters[1].Tags["building"]);
+        Assert.Equal(("all-records", TimeSpan.FromHours(1)), (site.MBus.Lines[1].Meters[0].Profile, site.MBus.Lines[1].Meters[0].Interval));
+    }
+
+    [Fact]
+    public void Load_MBusProblems_NameFileLineAndKey()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            mbus:
+              meterTimeZone: Europe/Lille
+              lines:
+                - name: cellar
+                  device: /dev/ttyUSB0
+                  parity: X
+                  meters:
+                    - name: home-12
+                      home: "12"
+                      address: 251
+                    - name: home-14
+                      home: "14"
+                      secondary: "0685"
+                    - name: home-16
+                      adress: 7
+            """);
+
+        var problems = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems;
+
+        Assert.Contains($"{path}:4: mbus:meterTimeZone: 'Europe/Lille' is not a known time zone (an IANA name such as Europe/Paris)", problems);
+        Assert.Contains(problems, p => p.StartsWith($"{path}:8: mbus:lines:0:parity 'X' is not one of N, E, O", StringComparison.Ordinal));
+        Assert.Contains($"{path}:12: mbus:lines:0:meters:0:address: 251 is not a primary address (0-250, 254)", problems);
+        Assert.Contains(problems, p => p.StartsWith($"{path}:15: mbus:lines:0:meters:1:secondary: '0685' is not 8 identification digits", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith($"{path}:17: mbus:lines:0:meters:2:adress: unknown key 'adress'", StringComparison.Ordinal));
+    }
+
     private string Write(string text)
     {
         var path = Path.Combine(directory, "site.yaml");

@@ -2,6 +2,7 @@ using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Http;
+using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Simulation;
 using Loos.Edge.SiteFiles;
@@ -57,6 +58,11 @@ internal static class GatewayHost
         {
             services.AddModbusPolling(site.Modbus);
             services.AddSunSpecDiscovery();
+        }
+
+        if (site.MBus.Lines.Count > 0)
+        {
+            services.AddMBusPolling(site.MBus);
         }
 
         builder.WebHost.ConfigureGatewayEndpoints(site.Listener, site.Health);

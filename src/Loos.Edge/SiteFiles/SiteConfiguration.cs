@@ -1,6 +1,7 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Http;
+using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Simulation;
 
@@ -12,7 +13,7 @@ namespace Loos.Edge.SiteFiles;
 /// </summary>
 internal sealed class SiteConfiguration
 {
-    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus"];
+    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus", "mbus"];
 
     public required SiteFile File { get; init; }
 
@@ -30,6 +31,8 @@ internal sealed class SiteConfiguration
     public required SimulationOptions Simulation { get; init; }
 
     public required ModbusOptions Modbus { get; init; }
+
+    public required MBusOptions MBus { get; init; }
 
     /// <summary>Reads, binds and validates a site file.</summary>
     /// <exception cref="SiteFileException">The file cannot be read, or has problems; all of them are listed.</exception>
@@ -61,6 +64,7 @@ internal sealed class SiteConfiguration
             Health = SectionBinder.Bind<HealthOptions>(file, "health", problems),
             Simulation = SectionBinder.Bind<SimulationOptions>(file, "simulation", problems),
             Modbus = SectionBinder.Bind<ModbusOptions>(file, "modbus", problems),
+            MBus = SectionBinder.Bind<MBusOptions>(file, "mbus", problems),
         };
 
         configuration.ResolvePaths();
@@ -105,6 +109,7 @@ internal sealed class SiteConfiguration
         Add(ForwarderOptionsValidator.Check(Forwarder));
         Add(new ListenerOptionsValidator().Validate(null, Listener).Failures ?? []);
         Add(ModbusOptionsValidator.Check(Modbus));
+        Add(MBusOptionsValidator.Check(MBus));
         Add(new HealthOptionsValidator(Microsoft.Extensions.Options.Options.Create(Listener)).Validate(null, Health).Failures ?? []);
         if (Simulation.Enabled && Simulation.Interval <= TimeSpan.Zero)
         {
