@@ -1,36 +1,60 @@
 using System.Text;
 using System.Text.Json;
+using Loos.Edge.MBus.Master;
 
 namespace Loos.Edge.MBus;
 
-/// <summary>The JSON form of a decoded telegram, as printed by <c>loos-edge mbus decode --json</c>.</summary>
+/// <summary>The JSON form of a decoded telegram, as printed by <c>loos-edge mbus decode --json</c> and <c>mbus read --json</c>.</summary>
 public static class MBusJson
 {
     /// <summary>Writes <paramref name="telegram"/> as one JSON object; an application error gives <c>{"error": …}</c>.</summary>
     public static string Serialize(MBusTelegram telegram)
     {
         ArgumentNullException.ThrowIfNull(telegram);
+        return Write(telegram, telegram.Records, writer => { });
+    }
+
+    /// <summary>
+    /// Writes a readout as one telegram object: the first telegram's header, the records of every telegram (without
+    /// the "more records follow" markers), the number of telegrams, and <c>truncated</c> when the telegram limit cut it.
+    /// </summary>
+    public static string Serialize(MBusReadout readout)
+    {
+        ArgumentNullException.ThrowIfNull(readout);
+        return Write(readout.First, [.. readout.Records], writer =>
+        {
+            writer.WriteNumber("telegrams", readout.Telegrams.Count);
+            if (readout.Truncated)
+            {
+                writer.WriteBoolean("truncated", true);
+            }
+        });
+    }
+
+    private static string Write(MBusTelegram header, IReadOnlyList<MBusRecord> records, Action<Utf8JsonWriter> writeExtra)
+    {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))
         {
             writer.WriteStartObject();
-            if (telegram.Error is { } error)
+            if (header.Error is { } error)
             {
                 writer.WriteString("error", error);
-                writer.WriteNumber("errorCode", telegram.ErrorCode!.Value);
+                writer.WriteNumber("errorCode", header.ErrorCode!.Value);
                 writer.WriteEndObject();
                 writer.Flush();
                 return Encoding.UTF8.GetString(stream.ToArray());
             }
 
-            WriteOptional(writer, "manufacturer", telegram.Manufacturer);
-            WriteOptional(writer, "identification", telegram.Identification);
-            WriteOptional(writer, "version", telegram.Version);
-            WriteOptional(writer, "medium", telegram.Medium);
-            WriteOptional(writer, "accessNumber", telegram.AccessNumber);
-            WriteOptional(writer, "status", telegram.Status);
+            WriteOptional(writer, "manufacturer", header.Manufacturer);
+            WriteOptional(writer, "identification", header.Identification);
+            WriteOptional(writer, "version", header.Version);
+            WriteOptional(writer, "medium", header.Medium);
+            WriteOptional(writer, "accessNumber", header.AccessNumber);
+            WriteOptional(writer, "status", header.Status);
+            writeExtra(writer);
             writer.WriteStartArray("records");
-            foreach (var record in telegram.Records)
+            foreach (var record in records)
             {
                 writer.WriteStartObject();
                 writer.WriteString("function", FunctionName(record.Function));

@@ -218,7 +218,7 @@ public static class ModbusVerb
         var found = new List<(byte Unit, string Setting, string Reply)>();
         var total = serialVariants.Count * unitIds.Count;
         var done = 0;
-        var progress = ReferenceEquals(error, Console.Error) && !Console.IsErrorRedirected;
+        var progress = ScanProgress.For(error, force: false);
         var probe = new ushort[1];
         foreach (var serial in serialVariants)
         {
@@ -234,20 +234,17 @@ public static class ModbusVerb
                 }
                 else if (outcome.Kind == ModbusOutcomeKind.ConnectionFailed)
                 {
-                    ClearProgress(error, progress);
+                    progress.Clear();
                     await error.WriteLineAsync($"{Name} scan: {client.Endpoint}: {outcome}").ConfigureAwait(false);
                     return ExitCodes.Failure;
                 }
 
                 done++;
-                if (progress)
-                {
-                    await error.WriteAsync(ProgressLine(done, total, $"unit {unit} at {setting}, {found.Count} found")).ConfigureAwait(false);
-                }
+                progress.Report((double)done / total, string.Create(CultureInfo.InvariantCulture, $"{done}/{total} unit {unit} at {setting}, {found.Count} found"));
             }
         }
 
-        ClearProgress(error, progress);
+        progress.Clear();
         if (json)
         {
             using var stream = new MemoryStream();
@@ -281,21 +278,6 @@ public static class ModbusVerb
         }
 
         return ExitCodes.Success;
-    }
-
-    private static string ProgressLine(int done, int total, string what)
-    {
-        const int Width = 30;
-        var filled = done * Width / total;
-        return string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('.', Width - filled)}] {done}/{total} {what}   ");
-    }
-
-    private static void ClearProgress(TextWriter error, bool progress)
-    {
-        if (progress)
-        {
-            error.Write("\r" + new string(' ', 100) + "\r");
-        }
     }
 
     private static string SerialSetting(ModbusSerialOptions serial) => string.Create(
