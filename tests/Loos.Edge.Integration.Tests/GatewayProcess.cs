@@ -162,6 +162,31 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         return (cli.ExitCode, await output, await error);
     }
 
+    /// <summary>Waits up to 60 s until <paramref name="query"/>'s first value in influxd equals <paramref name="expected"/>; fails with the gateway's log tail.</summary>
+    public async Task WaitForInfluxValueAsync(InfluxdServer influxd, string database, string query, double expected)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var last = "nothing";
+        while (DateTime.UtcNow < deadline)
+        {
+            var series = await influxd.QueryAsync(database, query);
+            if (series.Count > 0)
+            {
+                var value = series[0][0, series[0].Columns[1]].GetDouble();
+                if (Math.Abs(value - expected) < 1e-6)
+                {
+                    return;
+                }
+
+                last = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            await Task.Delay(250);
+        }
+
+        Assert.Fail($"{query}: expected {expected}, got {last}\n{Tail()}");
+    }
+
     public string Tail() => File.Exists(LogFile) ? string.Join('\n', File.ReadAllLines(LogFile).TakeLast(40)) : "(no log)";
 
     /// <summary>Kills the gateway and deletes its directory (site file, buffer, log).</summary>

@@ -50,11 +50,11 @@ public sealed class ModbusEndToEndTests
         }.WithInfluxV1("influxd", influxd.Url, Database);
         await using var gateway = await GatewayProcess.StartAsync(site);
 
-        await WaitForAsync(influxd, "SELECT last(\"power_w\") FROM \"electricity\" WHERE \"device\" = 'main-meter' AND \"building\" = 'ecole-basly' AND \"unit\" = 'W'", 1500.25, gateway);
-        await WaitForAsync(influxd, "SELECT last(\"energy_import_kwh\") FROM \"electricity\" WHERE \"unit\" = 'kWh'", 12345.5, gateway);
+        await gateway.WaitForInfluxValueAsync(influxd, Database, "SELECT last(\"power_w\") FROM \"electricity\" WHERE \"device\" = 'main-meter' AND \"building\" = 'ecole-basly' AND \"unit\" = 'W'", 1500.25);
+        await gateway.WaitForInfluxValueAsync(influxd, Database, "SELECT last(\"energy_import_kwh\") FROM \"electricity\" WHERE \"unit\" = 'kWh'", 12345.5);
         if (sunSpecDump is not null)
         {
-            await WaitForAsync(influxd, "SELECT last(\"W\") FROM \"inverter\" WHERE \"device\" = 'roof-inverter' AND \"unit\" = 'W'", 3680, gateway);
+            await gateway.WaitForInfluxValueAsync(influxd, Database, "SELECT last(\"W\") FROM \"inverter\" WHERE \"device\" = 'roof-inverter' AND \"unit\" = 'W'", 3680);
         }
 
         var devices = (await gateway.HealthAsync()).GetProperty("devices").EnumerateArray().ToList();
@@ -76,29 +76,5 @@ public sealed class ModbusEndToEndTests
     {
         var bits = BitConverter.SingleToUInt32Bits(value);
         image.SetRegisters(address, (ushort)(bits >> 16), (ushort)bits);
-    }
-
-    private static async Task WaitForAsync(InfluxdServer influxd, string query, double expected, GatewayProcess gateway)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        var last = "nothing";
-        while (DateTime.UtcNow < deadline)
-        {
-            var series = await influxd.QueryAsync(Database, query);
-            if (series.Count > 0)
-            {
-                var value = series[0][0, series[0].Columns[1]].GetDouble();
-                if (Math.Abs(value - expected) < 1e-6)
-                {
-                    return;
-                }
-
-                last = value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            await Task.Delay(250);
-        }
-
-        Assert.Fail($"{query}: expected {expected}, got {last}\n{gateway.Tail()}");
     }
 }
