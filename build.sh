@@ -8,7 +8,7 @@ cd "$(dirname "$0")"
 
 # Debian packages the tests start as real peers (influxd, VictoriaMetrics, pymodbus devices on TCP and on
 # socat pseudo-terminals), on loopback with temporary directories.
-TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial socat)
+TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial socat mosquitto mosquitto-clients)
 # Peers the side-by-side benchmarks compare against.
 BENCH_PACKAGES=(mbpoll)
 
