@@ -6,9 +6,27 @@ public sealed class GpioOptions
     /// <summary>The section's name in the site file.</summary>
     public const string SectionName = "gpio";
 
+    /// <summary>
+    /// Where the pulse counters' persisted values live; default <c>pulse-counters/</c> beside the buffer directory
+    /// (on a gateway <c>/var/lib/loos-edge/pulse-counters</c>).
+    /// </summary>
+    public string? StateDirectory { get; set; }
+
     /// <summary>S0 pulse counters (energy or water meters' pulse outputs on GPIO pins).</summary>
     public List<Pulses.PulseCounterOptions> PulseCounters { get; init; } = [];
 
     /// <summary>1-Wire and I²C sensors, each polled on its own interval.</summary>
     public List<Sensors.SensorOptions> Sensors { get; init; } = [];
+
+    /// <summary>Whether the section configures anything.</summary>
+    public bool IsEnabled => PulseCounters.Count > 0 || Sensors.Count > 0;
+
+    /// <summary>Makes the section's paths absolute with <paramref name="resolve"/> (relative to the site file).</summary>
+    public void ResolvePaths(Func<string?, string?> resolve, string bufferDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(resolve);
+        StateDirectory = string.IsNullOrEmpty(StateDirectory)
+            ? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(bufferDirectory)) ?? bufferDirectory, "pulse-counters")
+            : resolve(StateDirectory);
+    }
 }

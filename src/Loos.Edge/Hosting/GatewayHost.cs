@@ -1,9 +1,11 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
+using Loos.Edge.Gpio;
 using Loos.Edge.Http;
 using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
+using Loos.Edge.Mqtt;
 using Loos.Edge.Simulation;
 using Loos.Edge.SiteFiles;
 using Loos.Edge.SunSpec.Polling;
@@ -63,6 +65,16 @@ internal static class GatewayHost
         if (site.MBus.Lines.Count > 0)
         {
             services.AddMBusPolling(site.MBus);
+        }
+
+        if (site.Mqtt.IsEnabled)
+        {
+            services.AddMqttSource(site.Mqtt);
+        }
+
+        if (site.Gpio.IsEnabled)
+        {
+            services.AddGpioSources(site.Gpio);
         }
 
         builder.WebHost.ConfigureGatewayEndpoints(site.Listener, site.Health);

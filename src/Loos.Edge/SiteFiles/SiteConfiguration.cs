@@ -1,8 +1,10 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
+using Loos.Edge.Gpio;
 using Loos.Edge.Http;
 using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
+using Loos.Edge.Mqtt;
 using Loos.Edge.Simulation;
 
 namespace Loos.Edge.SiteFiles;
@@ -13,7 +15,7 @@ namespace Loos.Edge.SiteFiles;
 /// </summary>
 internal sealed class SiteConfiguration
 {
-    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus", "mbus"];
+    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus", "mbus", "mqtt", "gpio"];
 
     public required SiteFile File { get; init; }
 
@@ -33,6 +35,10 @@ internal sealed class SiteConfiguration
     public required ModbusOptions Modbus { get; init; }
 
     public required MBusOptions MBus { get; init; }
+
+    public required MqttOptions Mqtt { get; init; }
+
+    public required GpioOptions Gpio { get; init; }
 
     /// <summary>Reads, binds and validates a site file.</summary>
     /// <exception cref="SiteFileException">The file cannot be read, or has problems; all of them are listed.</exception>
@@ -65,6 +71,8 @@ internal sealed class SiteConfiguration
             Simulation = SectionBinder.Bind<SimulationOptions>(file, "simulation", problems),
             Modbus = SectionBinder.Bind<ModbusOptions>(file, "modbus", problems),
             MBus = SectionBinder.Bind<MBusOptions>(file, "mbus", problems),
+            Mqtt = SectionBinder.Bind<MqttOptions>(file, "mqtt", problems),
+            Gpio = SectionBinder.Bind<GpioOptions>(file, "gpio", problems),
         };
 
         configuration.ResolvePaths();
@@ -85,6 +93,8 @@ internal sealed class SiteConfiguration
 
         // Device profiles sit in profiles/ beside the site file unless the file says otherwise.
         Modbus.ProfileDirectory = File.ResolvePath(string.IsNullOrEmpty(Modbus.ProfileDirectory) ? "profiles" : Modbus.ProfileDirectory);
+        Mqtt.ResolvePaths(File.ResolvePath);
+        Gpio.ResolvePaths(File.ResolvePath, Buffer.Directory);
         foreach (var target in Forwarder.Targets)
         {
             target.TokenFile = File.ResolvePath(target.TokenFile);
@@ -110,6 +120,8 @@ internal sealed class SiteConfiguration
         Add(new ListenerOptionsValidator().Validate(null, Listener).Failures ?? []);
         Add(ModbusOptionsValidator.Check(Modbus));
         Add(MBusOptionsValidator.Check(MBus));
+        Add(MqttOptionsValidator.Check(Mqtt));
+        Add(GpioOptionsValidator.Check(Gpio));
         Add(new HealthOptionsValidator(Microsoft.Extensions.Options.Options.Create(Listener)).Validate(null, Health).Failures ?? []);
         if (Simulation.Enabled && Simulation.Interval <= TimeSpan.Zero)
         {
