@@ -1,3 +1,4 @@
+using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Gpio;
@@ -15,7 +16,7 @@ namespace Loos.Edge.SiteFiles;
 /// </summary>
 internal sealed class SiteConfiguration
 {
-    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus", "mbus", "mqtt", "gpio"];
+    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus", "mbus", "mqtt", "gpio", "heating"];
 
     public required SiteFile File { get; init; }
 
@@ -39,6 +40,8 @@ internal sealed class SiteConfiguration
     public required MqttOptions Mqtt { get; init; }
 
     public required GpioOptions Gpio { get; init; }
+
+    public required HeatingOptions Heating { get; init; }
 
     /// <summary>Reads, binds and validates a site file.</summary>
     /// <exception cref="SiteFileException">The file cannot be read, or has problems; all of them are listed.</exception>
@@ -73,6 +76,7 @@ internal sealed class SiteConfiguration
             MBus = SectionBinder.Bind<MBusOptions>(file, "mbus", problems),
             Mqtt = SectionBinder.Bind<MqttOptions>(file, "mqtt", problems),
             Gpio = SectionBinder.Bind<GpioOptions>(file, "gpio", problems),
+            Heating = SectionBinder.Bind<HeatingOptions>(file, "heating", problems),
         };
 
         configuration.ResolvePaths();
@@ -122,6 +126,7 @@ internal sealed class SiteConfiguration
         Add(MBusOptionsValidator.Check(MBus));
         Add(MqttOptionsValidator.Check(Mqtt));
         Add(GpioOptionsValidator.Check(Gpio));
+        Add(Heating.Validate());
         Add(new HealthOptionsValidator(Microsoft.Extensions.Options.Options.Create(Listener)).Validate(null, Health).Failures ?? []);
         if (Simulation.Enabled && Simulation.Interval <= TimeSpan.Zero)
         {
