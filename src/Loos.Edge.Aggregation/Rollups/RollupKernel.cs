@@ -158,6 +158,15 @@ public sealed class RollupKernel
         }
     }
 
+    /// <summary>Forgets every series' state (open windows are dropped, not reported), keeping the arrays.</summary>
+    public void Reset()
+    {
+        Array.Clear(count);
+        Array.Fill(lastTicks, long.MinValue);
+        Array.Fill(windowStart, long.MaxValue);
+        Array.Fill(windowEnd, long.MinValue);
+    }
+
     private void Grow(int capacity)
     {
         var old = count.Length;
