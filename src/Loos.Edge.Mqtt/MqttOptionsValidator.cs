@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Loos.Edge.Mqtt.Mapping;
 using Microsoft.Extensions.Options;
 
 namespace Loos.Edge.Mqtt;
@@ -80,6 +81,8 @@ public sealed class MqttOptionsValidator : IValidateOptions<MqttOptions>
         {
             problems.Add("mqtt:subscriptions: at least one subscription is needed.");
         }
+
+        problems.AddRange(MqttMappingValidator.Check(options.Subscriptions, options.PresetDirectory));
 
         return problems;
     }

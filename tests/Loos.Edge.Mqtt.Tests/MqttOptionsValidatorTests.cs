@@ -135,7 +135,7 @@ public sealed class MqttOptionsValidatorTests : IDisposable
     private static MqttOptions Valid()
     {
         var options = new MqttOptions { Host = "127.0.0.1" };
-        options.Subscriptions.Add(new MqttMappingOptions { Topic = "building/+/power" });
+        options.Subscriptions.Add(new MqttMappingOptions { Topic = "building/+/power", Payload = "number", Measurement = "power_meter", Unit = "W" });
         return options;
     }
 
