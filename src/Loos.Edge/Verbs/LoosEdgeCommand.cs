@@ -35,6 +35,7 @@ public static class LoosEdgeCommand
         ModbusVerb.Create(),
         SunSpecVerb.Create(),
         MBusVerb.Create(),
+        MqttVerb.Create(),
         HeatingVerb.Create(),
     };
 

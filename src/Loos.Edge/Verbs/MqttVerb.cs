@@ -1,0 +1,300 @@
+using System.Buffers;
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Threading.Channels;
+using Loos.Edge.Core;
+using Loos.Edge.Mqtt;
+using Loos.Edge.Mqtt.Mapping;
+using Loos.Edge.SiteFiles;
+using MQTTnet;
+using MQTTnet.Protocol;
+
+namespace Loos.Edge.Verbs;
+
+/// <summary>
+/// <c>loos-edge mqtt tail --topic FILTER [--config FILE] [--host H --port P --tls --ca-file F --credentials-file F]
+/// [--json] [--count N]</c>: prints the messages of a topic filter and what the site file's mapping makes of them.
+/// Exit codes: 0 done (stopped by Ctrl-C or after N messages), 1 the broker cannot be reached or dropped the
+/// connection, 2 bad arguments or an invalid site file.
+/// </summary>
+internal static class MqttVerb
+{
+    private const string Name = "loos-edge mqtt tail";
+
+    /// <summary>The longest payload shown, in characters; the rest is cut with an ellipsis.</summary>
+    private const int PreviewLength = 200;
+
+    public static Command Create() => new("mqtt", "MQTT tools: watch a topic and see how the site file maps its messages.") { CreateTail() };
+
+    private static Command CreateTail()
+    {
+        var topic = new Option<string>("--topic", "-t") { Description = "The topic filter to watch, with + and # wildcards.", Required = true };
+        var config = new Option<string?>("--config", "-c") { Description = "The site file: its broker, credentials and mapping are used." };
+        var host = new Option<string?>("--host") { Description = "The broker's host (default: the site file's)." };
+        var port = new Option<int?>("--port", "-p") { Description = "The broker's port (default: the site file's, else 1883, or 8883 with --tls)." };
+        var tls = new Option<bool>("--tls") { Description = "Connect with TLS." };
+        var caFile = new Option<string?>("--ca-file") { Description = "PEM file of the CA the broker's certificate chains to (implies --tls)." };
+        var credentialsFile = new Option<string?>("--credentials-file") { Description = "File with the user name on line 1 and the password on line 2." };
+        var count = new Option<int?>("--count", "-n") { Description = "Stop after this many messages." };
+        var json = CommonOptions.Json();
+        json.Description = "Print one JSON object per message (JSON Lines) for scripts.";
+        var tail = new Command("tail", "Subscribe to a topic filter and print each message with the readings the site file's mapping makes of it.")
+        {
+            topic, config, host, port, tls, caFile, credentialsFile, count, json,
+        };
+        tail.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(count) is < 1)
+            {
+                await error.WriteLineAsync($"{Name}: --count must be at least 1").ConfigureAwait(false);
+                return ExitCodes.BadArguments;
+            }
+
+            var options = new MqttOptions();
+            MqttPayloadMapper? mapper = null;
+            var catalog = new SeriesCatalog();
+            if (parse.GetValue(config) is { } configPath)
+            {
+                SiteConfiguration site;
+                try
+                {
+                    site = SiteConfiguration.Load(configPath);
+                }
+                catch (SiteFileException exception)
+                {
+                    await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+                    return ExitCodes.InvalidSiteFile;
+                }
+
+                options = site.Mqtt;
+                mapper = MqttPayloadMapper.Create(site.Mqtt.Subscriptions, site.Mqtt.PresetDirectory, catalog);
+            }
+
+            options.Host = parse.GetValue(host) ?? options.Host;
+            options.Port = parse.GetValue(port) ?? options.Port;
+            options.Tls.Enabled |= parse.GetValue(tls) || parse.GetValue(caFile) is not null;
+            options.Tls.CaFile = parse.GetValue(caFile) is { } ca ? Path.GetFullPath(ca) : options.Tls.CaFile;
+            options.CredentialsFile = parse.GetValue(credentialsFile) is { } credentials ? Path.GetFullPath(credentials) : options.CredentialsFile;
+            if (!options.IsEnabled)
+            {
+                await error.WriteLineAsync($"{Name}: no broker: give --host, or --config with a site file that has mqtt:host").ConfigureAwait(false);
+                return ExitCodes.BadArguments;
+            }
+
+            var request = new TailRequest(parse.GetRequiredValue(topic), parse.GetValue(count), parse.GetValue(json));
+            return await TailAsync(options, mapper, catalog, request, output, error, cancellationToken).ConfigureAwait(false);
+        });
+        return tail;
+    }
+
+    private static async Task<int> TailAsync(MqttOptions options, MqttPayloadMapper? mapper, ISeriesCatalog catalog, TailRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        var broker = $"{options.Host}:{options.EffectivePort}";
+        var messages = Channel.CreateUnbounded<(string Topic, byte[] Payload, DateTimeOffset ReceivedAt)>();
+        using var client = new MqttClientFactory().CreateMqttClient();
+        client.ApplicationMessageReceivedAsync += received =>
+        {
+            messages.Writer.TryWrite((received.ApplicationMessage.Topic, received.ApplicationMessage.Payload.ToArray(), DateTimeOffset.UtcNow));
+            return Task.CompletedTask;
+        };
+        client.DisconnectedAsync += disconnected =>
+        {
+            if (disconnected.ClientWasConnected)
+            {
+                messages.Writer.TryComplete(new IOException($"the broker closed the connection ({disconnected.Reason} {disconnected.ReasonString})".TrimEnd()));
+            }
+
+            return Task.CompletedTask;
+        };
+
+        try
+        {
+            var clientId = $"loos-edge-tail-{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}";
+            await client.ConnectAsync(MqttClientOptionsFactory.ForTail(options, clientId), cancellationToken).ConfigureAwait(false);
+            var subscribed = await client.SubscribeAsync(
+                new MqttClientSubscribeOptionsBuilder().WithTopicFilter(request.Filter, MqttQualityOfServiceLevel.AtLeastOnce).Build(),
+                cancellationToken).ConfigureAwait(false);
+            if (subscribed.Items.FirstOrDefault() is { ResultCode: > MqttClientSubscribeResultCode.GrantedQoS2 } refused)
+            {
+                await error.WriteLineAsync($"{Name}: {broker} refused the subscription to {request.Filter}: {refused.ResultCode}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            await error.WriteLineAsync($"{Name}: cannot reach the broker {broker}: {Describe(exception)}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        if (!request.Json)
+        {
+            await error.WriteLineAsync($"Watching {request.Filter} on {broker}{(mapper is null ? " (no site file: payloads only)" : string.Empty)}; Ctrl-C stops.").ConfigureAwait(false);
+        }
+
+        var seen = 0;
+        var readings = new List<Reading>();
+        try
+        {
+            while (request.Count is not { } limit || seen < limit)
+            {
+                var (topic, payload, receivedAt) = await messages.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                seen++;
+                readings.Clear();
+                string? problem = null;
+                var mapped = mapper?.TryMap(topic, new ReadOnlySequence<byte>(payload), receivedAt, readings, out problem);
+                var text = request.Json
+                    ? ToJson(topic, payload, receivedAt, mapped, readings, problem, catalog)
+                    : Describe(topic, payload, receivedAt, mapped, readings, problem, catalog);
+                await output.WriteLineAsync(text).ConfigureAwait(false);
+                await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Success;
+        }
+        catch (IOException exception)
+        {
+            await error.WriteLineAsync($"{Name}: {broker}: {exception.Message}").ConfigureAwait(false);
+            return ExitCodes.Failure;
+        }
+
+        await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None).ConfigureAwait(false);
+        return ExitCodes.Success;
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var message = exception.Message;
+        for (var inner = exception.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            message += ": " + inner.Message;
+        }
+
+        return message;
+    }
+
+    private static string Describe(string topic, byte[] payload, DateTimeOffset receivedAt, bool? mapped, List<Reading> readings, string? problem, ISeriesCatalog catalog)
+    {
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{Timestamp(receivedAt)} {topic} ({payload.Length} bytes): {Preview(payload)}");
+        if (mapped is false)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n  not mapped: {problem}");
+        }
+
+        foreach (var reading in readings)
+        {
+            var key = catalog[reading.Series];
+            var tags = string.Concat(key.Tags.ToArray().Select(tag => $",{tag.Key}={tag.Value}"));
+            var unit = key.Unit.Length > 0 ? " " + key.Unit : string.Empty;
+            text.Append(CultureInfo.InvariantCulture, $"\n  {key.Measurement}{tags} {key.Field}={reading.Value.ToString("R", CultureInfo.InvariantCulture)}{unit} at {Timestamp(reading.Timestamp)}");
+            if (reading.Quality != Quality.Good)
+            {
+                text.Append(CultureInfo.InvariantCulture, $" ({reading.Quality.ToString().ToLowerInvariant()})");
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private static string ToJson(string topic, byte[] payload, DateTimeOffset receivedAt, bool? mapped, List<Reading> readings, string? problem, ISeriesCatalog catalog)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("topic", topic);
+            writer.WriteString("receivedAt", Timestamp(receivedAt));
+            writer.WriteNumber("bytes", payload.Length);
+            writer.WriteString("payload", Preview(payload));
+            if (mapped is null)
+            {
+                writer.WriteNull("mapped");
+            }
+            else
+            {
+                writer.WriteBoolean("mapped", mapped.Value);
+            }
+
+            if (problem is null)
+            {
+                writer.WriteNull("problem");
+            }
+            else
+            {
+                writer.WriteString("problem", problem);
+            }
+
+            writer.WriteStartArray("readings");
+            foreach (var reading in readings)
+            {
+                var key = catalog[reading.Series];
+                writer.WriteStartObject();
+                writer.WriteString("measurement", key.Measurement);
+                writer.WriteStartObject("tags");
+                foreach (var tag in key.Tags)
+                {
+                    writer.WriteString(tag.Key, tag.Value);
+                }
+
+                writer.WriteEndObject();
+                writer.WriteString("field", key.Field);
+                if (double.IsFinite(reading.Value))
+                {
+                    writer.WriteNumber("value", reading.Value);
+                }
+                else
+                {
+                    writer.WriteNull("value");
+                }
+
+                writer.WriteString("unit", key.Unit);
+                writer.WriteString("kind", key.Kind.ToString().ToLowerInvariant());
+                writer.WriteString("quality", reading.Quality.ToString().ToLowerInvariant());
+                writer.WriteString("timestamp", Timestamp(reading.Timestamp));
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    private static string Timestamp(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
+
+    /// <summary>The payload as text (control characters escaped, cut after <see cref="PreviewLength"/> characters), or as hex when it is not UTF-8.</summary>
+    private static string Preview(byte[] payload)
+    {
+        string text;
+        try
+        {
+            text = new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(payload);
+        }
+        catch (DecoderFallbackException)
+        {
+            var hex = Convert.ToHexString(payload.AsSpan(0, Math.Min(payload.Length, PreviewLength / 2)));
+            return "hex:" + hex + (payload.Length > PreviewLength / 2 ? "…" : string.Empty);
+        }
+
+        var preview = new StringBuilder(Math.Min(text.Length, PreviewLength));
+        foreach (var character in text.Take(PreviewLength))
+        {
+            preview.Append(char.IsControl(character) ? $"\\u{(int)character:x4}" : character);
+        }
+
+        return text.Length > PreviewLength ? preview.Append('…').ToString() : preview.ToString();
+    }
+
+    private sealed record TailRequest(string Filter, int? Count, bool Json);
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using Loos.Edge.Core;
+using Loos.Edge.Testing;
+using MQTTnet;
+using static Loos.Edge.Mqtt.Tests.SourceTestSupport;
+
+namespace Loos.Edge.Mqtt.Tests;
+
+/// <summary>The MQTT source against a real Mosquitto with TLS (a test CA) and a password file.</summary>
+public sealed class MqttSourceServiceTests
+{
+    [Fact]
+    public async Task Source_TlsWithPassword_EveryMessageBecomesItsReading()
+    {
+        await using var broker = await StartTlsBrokerAsync();
+        var sink = new RecordingSink();
+        var catalog = new SeriesCatalog();
+        using var source = CreateSource(OptionsFor(broker, "gw-readings"), sink, catalog);
+        await source.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => source.IsConnected, "the connection");
+        Assert.Equal(new DeviceStatus("mqtt", "broker", true), Assert.Single(source.GetDevices()));
+
+        await broker.PublishLinesAsync("building/meter-1/power", Enumerable.Range(1, 200).Select(i => i.ToString(CultureInfo.InvariantCulture)), tls: true);
+
+        await WaitUntilAsync(() => sink.Readings.Count >= 200 && source.AcknowledgedCount >= 200, "200 readings");
+        await source.StopAsync(CancellationToken.None);
+        Assert.Equal(200, sink.Readings.Count);
+        Assert.Equal(Enumerable.Range(1, 200).Sum(), sink.Readings.Sum(r => r.Value));
+        var key = catalog[sink.Readings[0].Series];
+        Assert.Equal("power_meter", key.Measurement);
+        Assert.Equal("meter-1", key.GetTag("device"));
+        Assert.Equal("power", key.Field);
+        Assert.Equal("W", key.Unit);
+        Assert.False(source.IsConnected);
+    }
+
+    [Fact]
+    public async Task Source_BufferRefuses_MessagesNotAcknowledgedAndDeliveredToTheNextConnection()
+    {
+        await using var broker = await StartTlsBrokerAsync();
+        var options = OptionsFor(broker, "gw-refused");
+        var full = new RecordingSink { Full = true };
+        using (var refusing = CreateSource(options, full, new SeriesCatalog()))
+        {
+            await refusing.StartAsync(CancellationToken.None);
+            await WaitUntilAsync(() => refusing.IsConnected, "the connection");
+            await broker.PublishLinesAsync("building/meter-2/power", ["1", "2", "3", "4", "5"], tls: true);
+            await WaitUntilAsync(() => full.Refusals >= 3, "the buffer refusing the batch");
+            await refusing.StopAsync(CancellationToken.None);
+            Assert.Equal(0, refusing.AcknowledgedCount);
+        }
+
+        var sink = new RecordingSink();
+        using var source = CreateSource(options, sink, new SeriesCatalog());
+        await source.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => sink.Readings.Count >= 5, "the redelivered messages");
+        await Task.Delay(300);
+        await source.StopAsync(CancellationToken.None);
+
+        Assert.Equal([1.0, 2, 3, 4, 5], sink.Readings.Select(r => r.Value).Order());
+    }
+
+    [Fact]
+    public async Task Source_BrokerRestarted_ShownOfflineThenReconnectsAndGoesOn()
+    {
+        await using var broker = await StartTlsBrokerAsync();
+        var options = OptionsFor(broker, "gw-restart");
+        var sink = new RecordingSink();
+        using var source = CreateSource(options, sink, new SeriesCatalog());
+        await source.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => source.IsConnected, "the connection");
+
+        broker.Stop();
+        await WaitUntilAsync(() => !source.IsConnected, "the loss of the connection");
+        Assert.False(Assert.Single(source.GetDevices()).Answering);
+        await broker.StartAsync();
+        await WaitUntilAsync(() => source.IsConnected, "the reconnection");
+        await broker.PublishLinesAsync("building/meter-3/power", ["7", "8"], tls: true);
+
+        await WaitUntilAsync(() => sink.Readings.Count >= 2, "the readings after the restart");
+        await source.StopAsync(CancellationToken.None);
+        Assert.Equal(15, sink.Readings.Sum(r => r.Value));
+    }
+
+    [Fact]
+    public async Task Source_BadPayloads_AcknowledgedCountedPerTopicAndTheOthersUnaffected()
+    {
+        await using var broker = await StartTlsBrokerAsync();
+        var options = OptionsFor(broker, "gw-bad");
+        var sink = new RecordingSink();
+        using (var source = CreateSource(options, sink, new SeriesCatalog()))
+        {
+            await source.StartAsync(CancellationToken.None);
+            await WaitUntilAsync(() => source.IsConnected, "the connection");
+
+            await broker.PublishLinesAsync("building/meter-4/power", ["10", "ten", "20", "{\"power\": 3}", "30"], tls: true);
+            await broker.PublishLinesAsync("building/meter-5/power", ["NaN-ish", "40"], tls: true);
+
+            await WaitUntilAsync(() => source.AcknowledgedCount >= 7, "every message acknowledged");
+            await source.StopAsync(CancellationToken.None);
+            Assert.Equal(100, sink.Readings.Sum(r => r.Value));
+            Assert.Equal(4, sink.Readings.Count);
+            Assert.Equal(2, source.BadPayloadCounts["building/meter-4/power"]);
+            Assert.Equal(1, source.BadPayloadCounts["building/meter-5/power"]);
+        }
+
+        // Acknowledged bad payloads are not delivered again to the next connection.
+        var after = new RecordingSink();
+        using var next = CreateSource(options, after, new SeriesCatalog());
+        await next.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => next.IsConnected, "the second connection");
+        await Task.Delay(500);
+        await next.StopAsync(CancellationToken.None);
+        Assert.Empty(after.Readings);
+        Assert.Empty(next.BadPayloadCounts);
+    }
+
+    [Fact]
+    public async Task Source_StatusTopic_RetainedOnlineWhileConnectedOfflineAfterStop()
+    {
+        await using var broker = await StartTlsBrokerAsync();
+        var options = OptionsFor(broker, "gw-status");
+        using var source = CreateSource(options, new RecordingSink(), new SeriesCatalog());
+        await source.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => source.IsConnected, "the connection");
+
+        var online = await broker.SubscribeAsync("loos-edge/gw-status/status", 1, TimeSpan.FromSeconds(10), tls: true);
+        await source.StopAsync(CancellationToken.None);
+        var offline = await broker.SubscribeAsync("loos-edge/gw-status/status", 1, TimeSpan.FromSeconds(10), tls: true);
+
+        Assert.Equal(new MqttMessageSeen("loos-edge/gw-status/status", "online"), Assert.Single(online));
+        Assert.Equal(new MqttMessageSeen("loos-edge/gw-status/status", "offline"), Assert.Single(offline));
+    }
+
+    [Fact]
+    public async Task SourceConnection_DroppedWithoutDisconnect_BrokerPublishesTheOfflineWill()
+    {
+        await using var broker = await StartTlsBrokerAsync();
+        var options = OptionsFor(broker, "gw-will");
+        var client = new MqttClientFactory().CreateMqttClient();
+        await client.ConnectAsync(MqttClientOptionsFactory.ForSource(options, MqttSourceService.ReceiveMaximum));
+
+        // Disposing without DISCONNECT closes the socket as a crash or a cut cable would.
+        client.Dispose();
+        var will = await broker.SubscribeAsync(options.EffectiveStatusTopic, 1, TimeSpan.FromSeconds(10), tls: true);
+
+        Assert.Equal(new MqttMessageSeen("loos-edge/gw-will/status", "offline"), Assert.Single(will));
+    }
+
+    [Fact]
+    public async Task Source_WrongPassword_StaysOfflineAndRetries()
+    {
+        await using var broker = await StartTlsBrokerAsync();
+        var options = OptionsFor(broker, "gw-wrong");
+        File.WriteAllText(options.CredentialsFile!, "gateway\nwrong\n");
+        var sink = new RecordingSink();
+        using var source = CreateSource(options, sink, new SeriesCatalog());
+        await source.StartAsync(CancellationToken.None);
+        await Task.Delay(1000);
+        Assert.False(source.IsConnected);
+
+        // The file is read again at each attempt: the corrected password is picked up without a restart.
+        File.WriteAllText(options.CredentialsFile!, $"{UserName}\n{Password}\n");
+        await WaitUntilAsync(() => source.IsConnected, "the connection with the corrected password");
+        await source.StopAsync(CancellationToken.None);
+    }
+}
