@@ -122,7 +122,7 @@ internal sealed partial class SensorBusPoller : IDisposable
             // The back-off counts from the tick, so the first probe of a missing sensor is its next tick.
             if (sensor.Circuit.RecordTimeout(tick))
             {
-                LogSensorMissing(logger, sensor.Plan.Name, sensor.Plan.Type, Name, sensor.Plan.Address, problem);
+                LogSensorMissing(logger, sensor.Plan.Name, sensor.Plan.TypeName, Name, sensor.Plan.Address, problem);
             }
             else
             {
@@ -134,7 +134,7 @@ internal sealed partial class SensorBusPoller : IDisposable
 
         if (sensor.Circuit.RecordAnswer())
         {
-            LogSensorBack(logger, sensor.Plan.Name, sensor.Plan.Type, Name, sensor.Plan.Address);
+            LogSensorBack(logger, sensor.Plan.Name, sensor.Plan.TypeName, Name, sensor.Plan.Address);
         }
 
         for (var q = 0; q < readings.Length; q++)
@@ -188,14 +188,14 @@ internal sealed partial class SensorBusPoller : IDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {Sensor} ({Type}) on {Bus} at {Address} is not answering: {Problem}; its readings are stale until it answers again")]
-    private static partial void LogSensorMissing(ILogger logger, string sensor, SensorType type, string bus, string address, string problem);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sensor {Sensor} ({Type}) on {Bus} at {Address} is not answering: {Problem}; its readings are stale until it is read again")]
+    private static partial void LogSensorMissing(ILogger logger, string sensor, string type, string bus, string address, string problem);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Sensor {Sensor} on {Bus} at {Address} is still not answering: {Problem}; probed again in {Backoff}")]
     private static partial void LogSensorStillMissing(ILogger logger, string sensor, string bus, string address, string problem, TimeSpan backoff);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Sensor {Sensor} ({Type}) on {Bus} at {Address} answers again")]
-    private static partial void LogSensorBack(ILogger logger, string sensor, SensorType type, string bus, string address);
+    private static partial void LogSensorBack(ILogger logger, string sensor, string type, string bus, string address);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Sensors on {Bus}: the buffer refused {Count} readings")]
     private static partial void LogBufferFull(ILogger logger, Exception exception, string bus, int count);

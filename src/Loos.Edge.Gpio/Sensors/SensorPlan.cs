@@ -56,6 +56,9 @@ internal sealed record SensorPlan(
 {
     public const string DefaultMeasurement = "environment";
 
+    /// <summary>The type as the site file spells it: <c>ds18b20</c>, <c>bme280</c>, <c>bmp280</c>, <c>sht3x</c>.</summary>
+    public string TypeName => SensorPlanner.TypeNames[(int)Type];
+
     /// <summary>The quantities the chip measures, in the order its readings are written.</summary>
     public IReadOnlyList<SensorQuantity> Quantities => QuantitiesOf(Type);
 
@@ -84,7 +87,7 @@ internal static class SensorPlanner
     public const string DefaultOneWireBusId = "w1_bus_master1";
     public const int DefaultI2cBus = 1;
 
-    private static readonly string[] TypeNames = ["ds18b20", "bme280", "bmp280", "sht3x"];
+    internal static readonly string[] TypeNames = ["ds18b20", "bme280", "bmp280", "sht3x"];
 
     // The w1_therm driver serves these families with the same w1_slave format (Linux drivers/w1/slaves/w1_therm.c):
     // DS18S20 (10), DS1822 (22), DS18B20 and MAX31820 (28), DS1825 and MAX31850 (3b), DS28EA00 (42).
