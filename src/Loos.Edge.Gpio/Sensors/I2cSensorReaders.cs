@@ -11,6 +11,7 @@ internal abstract class I2cSensorReader<TChip>(Func<I2cDevice> openDevice) : ISe
     where TChip : class, IDisposable
 {
     private TChip? chip;
+    private I2cDevice? device;
 
     public bool TryRead(out SensorSample sample, out string problem)
     {
@@ -18,6 +19,12 @@ internal abstract class I2cSensorReader<TChip>(Func<I2cDevice> openDevice) : ISe
         try
         {
             chip ??= Open();
+            if (LostConfiguration(device!))
+            {
+                Close();
+                chip = Open();
+            }
+
             sample = Read(chip);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or InvalidOperationException or NotImplementedException)
@@ -40,24 +47,31 @@ internal abstract class I2cSensorReader<TChip>(Func<I2cDevice> openDevice) : ISe
 
     protected abstract SensorSample Read(TChip chip);
 
+    /// <summary>Whether the chip has been reset since the binding set it up (a brown-out that no transfer noticed).</summary>
+    protected virtual bool LostConfiguration(I2cDevice device) => false;
+
     private TChip Open()
     {
-        var device = openDevice();
+        var opened = openDevice();
         try
         {
-            return Create(device);
+            var created = Create(opened);
+            device = opened;
+            return created;
         }
         catch
         {
-            device.Dispose();
+            opened.Dispose();
             throw;
         }
     }
 
     private void Close()
     {
+        // The binding owns the device and disposes it.
         chip?.Dispose();
         chip = null;
+        device = null;
     }
 }
 
@@ -66,6 +80,22 @@ internal sealed class Bmx280SensorReader(SensorType type, Func<I2cDevice> openDe
 {
     protected override Bmx280Base Create(I2cDevice device) =>
         type == SensorType.Bme280 ? new Bme280(device) : new Bmp280(device);
+
+    protected override bool LostConfiguration(I2cDevice device)
+    {
+        // ctrl_meas (0xF4) and ctrl_hum (0xF2) are 0x00 after power-on (BME280 datasheet table 18): every measurement
+        // skipped. The data registers then hold 0x80000, which the compensation turns into plausible values (about
+        // 22 °C and 570 hPa), so a chip found in that state is set up again before it is read.
+        device.WriteByte(0xF4);
+        var measurementSkipped = (device.ReadByte() & 0b1111_1100) == 0;
+        if (type != SensorType.Bme280 || measurementSkipped)
+        {
+            return measurementSkipped;
+        }
+
+        device.WriteByte(0xF2);
+        return (device.ReadByte() & 0b111) == 0;
+    }
 
     protected override SensorSample Read(Bmx280Base chip)
     {

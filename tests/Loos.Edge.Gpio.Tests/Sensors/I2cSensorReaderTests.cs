@@ -102,6 +102,24 @@ public sealed class I2cSensorReaderTests
     }
 
     [Fact]
+    public void Bme280_PowerCycledBetweenTwoReads_SetUpAgainAndReadsTheNewValues()
+    {
+        var chip = new SimulatedBmx280(At76, SimulatedBmx280.Bme280ChipId, Bmx280Calibration.RealDevice);
+        using var reader = new Bmx280SensorReader(SensorType.Bme280, () => chip);
+        Assert.True(reader.TryRead(out _, out _));
+
+        // A brown-out no transfer noticed: the chip is back at its power-on registers, every measurement skipped.
+        chip.Answering = false;
+        chip.Answering = true;
+        chip.Set(30.0, 70.0, 990.0);
+
+        Assert.True(reader.TryRead(out var sample, out var problem), problem);
+        Assert.Equal(30.0, sample.TemperatureCelsius, 0.01);
+        Assert.Equal(70.0, sample.HumidityPercent, 0.05);
+        Assert.Equal(990.0, sample.PressureHectopascals, 0.01);
+    }
+
+    [Fact]
     public void Sht3x_ReadsTheSetTemperatureAndHumidity()
     {
         var chip = new SimulatedSht3x(At44) { TemperatureCelsius = 23.4, HumidityPercent = 61.2 };
