@@ -84,14 +84,19 @@ service() {
   esac
   dotnet publish src/Loos.Edge/Loos.Edge.csproj -c Release -r "$rid" --self-contained -nologo -o /opt/loos-edge
   ln -sf /opt/loos-edge/loos-edge /usr/local/bin/loos-edge
-  getent group gpio >/dev/null || groupadd --system gpio
-  id loos-edge >/dev/null 2>&1 || useradd --system --home-dir /var/lib/loos-edge --shell /usr/sbin/nologin --groups dialout,gpio loos-edge
+  # GPIO pins (pulse counters), I²C sensors and serial lines (Modbus RTU, M-Bus) are opened through these groups.
+  for group in gpio i2c; do getent group "$group" >/dev/null || groupadd --system "$group"; done
+  id loos-edge >/dev/null 2>&1 || useradd --system --home-dir /var/lib/loos-edge --shell /usr/sbin/nologin --groups dialout,gpio,i2c loos-edge
+  usermod -a -G dialout,gpio,i2c loos-edge
   install -d -o loos-edge -g loos-edge -m 0750 /var/lib/loos-edge
   install -d -m 0755 /etc/loos-edge
   [ -f /etc/loos-edge/site.yaml ] || install -m 0644 firmware-config/site.example.yaml /etc/loos-edge/site.yaml
   # Device profiles (register maps of common meters), found in profiles/ beside the site file.
   install -d -m 0755 /etc/loos-edge/profiles
   install -m 0644 firmware-config/profiles/*.yaml /etc/loos-edge/profiles/
+  # MQTT mapping presets (Zigbee2MQTT, Shelly, Tasmota, lighting controllers), found in mqtt-presets/ beside the site file.
+  install -d -m 0755 /etc/loos-edge/mqtt-presets
+  install -m 0644 firmware-config/mqtt-presets/*.yaml /etc/loos-edge/mqtt-presets/
   install -m 0644 firmware-config/systemd/loos-edge.service /etc/systemd/system/loos-edge.service
   /opt/loos-edge/loos-edge config validate --config /etc/loos-edge/site.yaml || echo "Edit /etc/loos-edge/site.yaml, then: systemctl restart loos-edge"
   systemctl daemon-reload
