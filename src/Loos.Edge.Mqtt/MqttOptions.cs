@@ -68,7 +68,7 @@ public sealed class MqttOptions
     /// <summary>The port connected to: <see cref="Port"/>, else the default of the transport.</summary>
     public int EffectivePort => Port ?? (Tls.Enabled ? TlsPort : PlainPort);
 
-    /// <summary>The client identifier used: <see cref="ClientId"/>, else <c>loos-edge-&lt;machine name&gt;</c>.</summary>
+    /// <summary>The client identifier used: <see cref="ClientId"/> (the site file sets <c>loos-edge-&lt;site name&gt;</c> when it has none), else <c>loos-edge-&lt;machine name&gt;</c>.</summary>
     public string EffectiveClientId =>
         string.IsNullOrWhiteSpace(ClientId) ? "loos-edge-" + Environment.MachineName.ToLowerInvariant() : ClientId;
 

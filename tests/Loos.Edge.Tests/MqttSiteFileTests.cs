@@ -53,6 +53,28 @@ public sealed class MqttSiteFileTests : IDisposable
     }
 
     [Fact]
+    public void Load_MqttWithoutClientId_NamesTheSessionAfterTheSite()
+    {
+        var path = Write("""
+            site:
+              name: Ecole Basly
+            buffer:
+              directory: buffer
+            mqtt:
+              host: 127.0.0.1
+              subscriptions:
+                - topic: "pv/{device}/power"
+                  payload: number
+                  measurement: pv
+            """);
+
+        var mqtt = SiteConfiguration.Load(path).Mqtt;
+
+        Assert.Equal("loos-edge-ecole-basly", mqtt.EffectiveClientId);
+        Assert.Equal("loos-edge/loos-edge-ecole-basly/status", mqtt.EffectiveStatusTopic);
+    }
+
+    [Fact]
     public void Load_MqttProblems_NameFileLineAndKeyForEach()
     {
         var path = Write("""

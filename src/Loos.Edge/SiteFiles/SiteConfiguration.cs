@@ -80,6 +80,12 @@ internal sealed class SiteConfiguration
         };
 
         configuration.ResolvePaths();
+
+        // Each gateway keeps its own MQTT session: the client id defaults to the site's name.
+        if (string.IsNullOrWhiteSpace(configuration.Mqtt.ClientId))
+        {
+            configuration.Mqtt.ClientId = "loos-edge-" + Slug(configuration.SiteName);
+        }
         configuration.Validate(problems);
         if (problems.Count > 0)
         {
@@ -88,6 +94,10 @@ internal sealed class SiteConfiguration
 
         return configuration;
     }
+
+    /// <summary>Lower-case letters and digits, other characters as '-': a name any broker accepts in a client id.</summary>
+    private static string Slug(string name) =>
+        string.Concat(name.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
 
     /// <summary>Paths in the site file are relative to the file itself, wherever the gateway is started from.</summary>
     private void ResolvePaths()
