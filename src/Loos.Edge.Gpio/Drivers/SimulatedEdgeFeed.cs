@@ -15,6 +15,8 @@ namespace Loos.Edge.Gpio.Drivers;
 /// <item><c>PIN low</c>, <c>PIN high</c>: one level change, for bounce patterns;</item>
 /// <item><c>sleep MS</c>: a pause.</item>
 /// </list>
+/// A command for a pin waits until an edge callback is registered on it, as if the meter were wired when the pin is
+/// opened: no pulse falls between the start of a program and the opening of its pins.
 /// </summary>
 public sealed class SimulatedEdgeFeed : IDisposable
 {
@@ -166,6 +168,12 @@ public sealed class SimulatedEdgeFeed : IDisposable
 
     private void Play(SimulatedEdgeCommand command, CancellationToken token)
     {
+        // The simulated meter is wired once something listens to the pin, so no pulse falls between start and open.
+        while (command.Pin >= 0 && driver.CallbackCount(command.Pin) == 0 && !token.IsCancellationRequested)
+        {
+            token.WaitHandle.WaitOne(IdlePoll);
+        }
+
         switch (command.Action)
         {
             case SimulatedEdgeAction.Sleep:

@@ -35,6 +35,7 @@ public static class LoosEdgeCommand
         ModbusVerb.Create(),
         SunSpecVerb.Create(),
         MBusVerb.Create(),
+        GpioVerb.Create(),
     };
 
     /// <summary>"loos-edge modbus read" for the read verb, to point at its help.</summary>
