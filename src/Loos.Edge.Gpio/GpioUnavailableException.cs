@@ -23,7 +23,8 @@ public sealed class GpioUnavailableException : Exception
         ArgumentNullException.ThrowIfNull(exception);
         var what = pin is { } number ? $"GPIO {number} cannot be opened" : "the GPIO chip cannot be opened";
         var text = exception.ToString();
-        if (OperatingSystem.IsLinux() && Directory.Exists("/dev") && !Directory.EnumerateFiles("/dev", "gpiochip*").Any())
+        // A pin is opened on a chip that exists; only the chip itself can be missing.
+        if (pin is null && OperatingSystem.IsLinux() && Directory.Exists("/dev") && !Directory.EnumerateFiles("/dev", "gpiochip*").Any())
         {
             return $"{what}: there is no GPIO chip on this machine (no /dev/gpiochip*)";
         }
