@@ -187,11 +187,12 @@ internal sealed partial class PulseCounterSet : IDisposable
                 break;
             default:
                 var aside = PulseCounterFile.KeepAside(counter.FilePath, now);
+                counter.DamageNotKeptAside = aside is null;
                 LogDamaged(logger, plan.Name, counter.FilePath, read.Problem ?? "damaged", aside ?? "(it could not be moved: check the directory's permissions)", plan.InitialValue);
                 break;
         }
 
-        counter.Unverified = PulseCounterFile.CorruptFilesOf(counter.FilePath).Count > 0;
+        counter.Unverified = counter.DamageNotKeptAside || PulseCounterFile.CorruptFilesOf(counter.FilePath).Count > 0;
         if (read.Status != PulseCounterFileStatus.Valid || !read.State.InitialValue.Equals(plan.InitialValue))
         {
             // A new, re-commissioned or recovered counter gets its file now, not at its first pulse.
@@ -261,7 +262,7 @@ internal sealed partial class PulseCounterSet : IDisposable
 
         var total = counter.TotalPulses;
         Persist(counter, total);
-        counter.Unverified = PulseCounterFile.CorruptFilesOf(counter.FilePath).Count > 0;
+        counter.Unverified = counter.DamageNotKeptAside || PulseCounterFile.CorruptFilesOf(counter.FilePath).Count > 0;
         var plan = counter.Plan;
         readings.Add(new Reading(counter.CounterSeries, tick, plan.ValueAt(total), counter.Unverified ? Quality.Estimated : Quality.Good));
         if (counter.LastTick is { } last && last == tick - plan.Interval)
@@ -357,6 +358,9 @@ internal sealed partial class PulseCounterSet : IDisposable
         public long TotalPulses => BasePulses + (Input?.Snapshot().Pulses ?? 0);
 
         public bool Unverified { get; set; }
+
+        /// <summary>A damaged file could not be moved aside: nothing on disk marks the count unverified, so this run does.</summary>
+        public bool DamageNotKeptAside { get; set; }
 
         public DateTimeOffset? LastTick { get; set; }
 
