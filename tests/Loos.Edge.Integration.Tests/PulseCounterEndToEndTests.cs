@@ -103,6 +103,8 @@ public sealed class PulseCounterEndToEndTests
         Assert.Contains($"the saved count {countFile} is damaged: the CRC does not match; kept aside as {countFile}.", log, StringComparison.Ordinal);
         Assert.Single(Directory.GetFiles(Path.GetDirectoryName(countFile)!, "general.count.*.corrupt"));
         await WaitUntilAsync(async () => await LastAsync(influxd, Query) == InitialValue, TimeSpan.FromSeconds(20), "the counter back at its initial value", gateway);
+        var quality = await influxd.QueryAsync(Database, "SELECT last(\"energy_quality\") FROM \"electricity_meter\" WHERE \"device\" = 'general'");
+        Assert.Equal("estimated", quality[0][0, quality[0].Columns[1]].GetString());
     }
 
     private static long ReadCount(string path)
