@@ -12,6 +12,19 @@ public sealed class GpioOptions
     /// </summary>
     public string? StateDirectory { get; set; }
 
+    /// <summary>
+    /// Which GPIO driver reads the pins: <c>board</c> (default), the board's own driver chosen by System.Device.Gpio
+    /// (libgpiod on a Raspberry Pi), or <c>simulated</c>, a simulation for commissioning, demos and tests whose edges
+    /// come from <see cref="SimulatedEdges"/>.
+    /// </summary>
+    public string Driver { get; set; } = Gpio.Drivers.GpioDrivers.Board;
+
+    /// <summary>
+    /// For the <c>simulated</c> driver only: a named pipe (or a file played once) of edge commands such as
+    /// <c>17 pulse 10</c>; see the README. None by default.
+    /// </summary>
+    public string? SimulatedEdges { get; set; }
+
     /// <summary>S0 pulse counters (energy or water meters' pulse outputs on GPIO pins).</summary>
     public List<Pulses.PulseCounterOptions> PulseCounters { get; init; } = [];
 
@@ -28,5 +41,6 @@ public sealed class GpioOptions
         StateDirectory = string.IsNullOrEmpty(StateDirectory)
             ? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(bufferDirectory)) ?? bufferDirectory, "pulse-counters")
             : resolve(StateDirectory);
+        SimulatedEdges = string.IsNullOrEmpty(SimulatedEdges) ? SimulatedEdges : resolve(SimulatedEdges);
     }
 }

@@ -7,6 +7,6 @@ public static class GpioOptionsValidator
     public static IReadOnlyList<string> Check(GpioOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return [.. Pulses.PulseCounterOptionsValidator.Check(options), .. Sensors.SensorOptionsValidator.Check(options)];
+        return [.. Drivers.GpioDrivers.Check(options), .. Pulses.PulseCounterOptionsValidator.Check(options), .. Sensors.SensorOptionsValidator.Check(options)];
     }
 }

@@ -3,10 +3,15 @@ namespace Loos.Edge.Gpio.Pulses;
 /// <summary>Checks <c>gpio:pulseCounters</c>.</summary>
 public static class PulseCounterOptionsValidator
 {
-    /// <summary>Every problem of the pulse counters, each starting with its key path; empty when valid.</summary>
+    /// <summary>
+    /// Every problem of the pulse counters, each starting with its key path, for example
+    /// <c>gpio:pulseCounters:0:pin: 17 is also the pin of counter 'water'</c>; empty when valid.
+    /// </summary>
     public static IReadOnlyList<string> Check(GpioOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return [];
+        var problems = new List<string>();
+        PulseCounterPlanner.Plan(options, problems);
+        return problems;
     }
 }

@@ -36,6 +36,7 @@ public static class LoosEdgeCommand
         SunSpecVerb.Create(),
         MBusVerb.Create(),
         MqttVerb.Create(),
+        GpioVerb.Create(),
         HeatingVerb.Create(),
     };
 

@@ -1,0 +1,135 @@
+using Loos.Edge.Gpio.Pulses;
+using Loos.Edge.SiteFiles;
+
+namespace Loos.Edge.Tests;
+
+public sealed class GpioSiteFileTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("loos-edge-site-").FullName;
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    [Fact]
+    public void Load_GpioExampleSiteFile_IsValidWithBothCounters()
+    {
+        var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.gpio-example.yaml");
+
+        var site = SiteConfiguration.Load(example);
+
+        Assert.Equal("board", site.Gpio.Driver);
+        Assert.Equal("/var/lib/loos-edge/pulse-counters", site.Gpio.StateDirectory);
+        Assert.Equal(2, site.Gpio.PulseCounters.Count);
+        var electricity = site.Gpio.PulseCounters[0];
+        Assert.Equal(
+            ("general-electricity", 17, PulseEdge.Falling, TimeSpan.FromMilliseconds(5), PulseQuantity.Energy, 1000.0, "Wh", 45_210_000.0),
+            (electricity.Name, electricity.Pin, electricity.Edge, electricity.Debounce, electricity.Quantity, electricity.PulsesPerUnit, electricity.Unit, electricity.InitialValue));
+        Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10)), (electricity.Interval, electricity.PersistInterval));
+        Assert.Equal("residence-les-tilleuls", electricity.Tags["building"]);
+        var water = site.Gpio.PulseCounters[1];
+        Assert.Equal((27, PulseQuantity.Volume, 100.0, "m³", "12", 312.46), (water.Pin, water.Quantity, water.PulsesPerUnit, water.Unit, water.Home, water.InitialValue));
+    }
+
+    [Fact]
+    public void Load_SimulatedDriver_EdgesPathResolvedBesideTheSiteFile()
+    {
+        var path = Write("""
+            buffer:
+              directory: data/buffer
+            gpio:
+              driver: simulated
+              simulatedEdges: gpio-edges
+              pulseCounters:
+                - name: general
+                  pin: 17
+                  pulsesPerUnit: 1000
+            """);
+
+        var site = SiteConfiguration.Load(path);
+
+        Assert.Equal(Path.Combine(directory, "gpio-edges"), site.Gpio.SimulatedEdges);
+        Assert.Equal(Path.Combine(directory, "data", "pulse-counters"), site.Gpio.StateDirectory);
+    }
+
+    [Fact]
+    public void Load_BadCounters_EveryProblemWithFileLineAndKey()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            gpio:
+              pulseCounters:
+                - name: general
+                  pin: 17
+                  pulsesPerUnit: 1000
+                - name: water
+                  pin: 17
+                  quantity: volume
+                  pulsesPerUnit: 0
+            """);
+
+        var problems = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems;
+
+        Assert.Contains(problems, p => p.StartsWith($"{path}:9: gpio:pulseCounters:1:pin: 17 is also the pin of counter 'general'", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith($"{path}:11: gpio:pulseCounters:1:pulsesPerUnit must be positive: the meter constant in pulses per m³", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_UnknownEdge_ListsTheEdges()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            gpio:
+              pulseCounters:
+                - name: general
+                  pin: 17
+                  pulsesPerUnit: 1000
+                  edge: sideways
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.StartsWith($"{path}:8: gpio:pulseCounters:0:edge: 'sideways' is not one of falling, rising", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_UnknownCounterKey_NamesTheKnownKeys()
+    {
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            gpio:
+              pulseCounters:
+                - name: general
+                  pin: 17
+                  pulsesPerUnit: 1000
+                  impulsesPerKwh: 1000
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.StartsWith($"{path}:8: gpio:pulseCounters:0:impulsesPerKwh: unknown key", problem, StringComparison.Ordinal);
+        Assert.Contains("pulsesPerUnit", problem, StringComparison.Ordinal);
+        Assert.Contains("persistInterval", problem, StringComparison.Ordinal);
+    }
+
+    private string Write(string text)
+    {
+        var path = Path.Combine(directory, "site.yaml");
+        File.WriteAllText(path, text);
+        return path;
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "Loos.Edge.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Loos.Edge.sln not found above " + AppContext.BaseDirectory);
+    }
+}
