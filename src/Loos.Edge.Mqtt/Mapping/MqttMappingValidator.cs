@@ -64,6 +64,12 @@ internal static class MqttMappingPlanner
         {
             if (PlanOne(index, subscriptions[index], presetDirectory, problems) is { } plan)
             {
+                // A message goes to the first subscription that matches: a second one with the same filter gets nothing.
+                if (plans.Find(p => p.Filter.Filter == plan.Filter.Filter) is { } earlier)
+                {
+                    problems.Add($"{SectionPath}:{index}:topic: '{plan.Filter.Pattern}' subscribes to the same topics as subscription {earlier.Index}, which takes all their messages");
+                }
+
                 plans.Add(plan);
             }
         }
