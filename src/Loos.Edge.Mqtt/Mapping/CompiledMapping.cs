@@ -91,6 +91,14 @@ internal sealed class CompiledMapping
         try
         {
             reader.Read();
+            if (root.Properties.Count > 0 && reader.TokenType != JsonTokenType.StartObject)
+            {
+                // Skipping first reports a malformed value as such rather than as the wrong kind of JSON.
+                reader.Skip();
+                problem = $"payload is JSON but not an object: \"{Snippet(payload)}\"";
+                return false;
+            }
+
             problem = Visit(ref reader, root);
             if (problem is not null)
             {
@@ -259,9 +267,10 @@ internal sealed class CompiledMapping
                 return $"field '{field.Name}': {(reader.TokenType == JsonTokenType.StartArray ? "an array" : "an object")} is not a value";
         }
 
-        return Store(index, raw);
+        return Store(index, raw) is { } reason ? $"field '{field.Name}': {reason}" : null;
     }
 
+    /// <summary>Scales and keeps the value of field <paramref name="index"/>; what is wrong with it (unprefixed) otherwise.</summary>
     private string? Store(int index, double raw)
     {
         var field = fields[index];
@@ -275,12 +284,12 @@ internal sealed class CompiledMapping
             value = (raw * field.Scale) + field.Offset;
             if (!double.IsFinite(value))
             {
-                return $"field '{field.Name}': {raw.ToString(CultureInfo.InvariantCulture)} is out of range";
+                return $"{raw.ToString(CultureInfo.InvariantCulture)} is out of range";
             }
 
             if (field.Kind == ValueKind.Integer && (value != Math.Floor(value) || Math.Abs(value) > MaxExactInteger))
             {
-                return $"field '{field.Name}': {value.ToString(CultureInfo.InvariantCulture)} is not an integer";
+                return $"{value.ToString(CultureInfo.InvariantCulture)} is not an integer";
             }
         }
 
@@ -468,9 +477,9 @@ internal sealed class CompiledMapping
             return false;
         }
 
-        if (Store(0, raw) is { } storeProblem)
+        if (Store(0, raw) is { } reason)
         {
-            problem = storeProblem.Replace($"field '{field.Name}': ", "payload ", StringComparison.Ordinal);
+            problem = $"payload {reason}";
             return false;
         }
 

@@ -64,6 +64,12 @@ internal static class MqttMappingPlanner
         {
             if (PlanOne(index, subscriptions[index], presetDirectory, problems) is { } plan)
             {
+                // A message goes to the first subscription that matches: a second one with the same filter gets nothing.
+                if (plans.Find(p => p.Filter.Filter == plan.Filter.Filter) is { } earlier)
+                {
+                    problems.Add($"{SectionPath}:{index}:topic: '{plan.Filter.Pattern}' subscribes to the same topics as subscription {earlier.Index}, which takes all their messages");
+                }
+
                 plans.Add(plan);
             }
         }
@@ -178,7 +184,14 @@ internal static class MqttMappingPlanner
 
         if (format == PayloadFormat.LineProtocol)
         {
-            ReportUnused(problems, "line-protocol", (Where("measurement", subscription.Measurement), measurement), (Where("field", subscription.Field), subscription.Field ?? preset?.Field), (Where("unit", subscription.Unit), subscription.Unit ?? preset?.Unit), (Where("kind", subscription.Kind), subscription.Kind ?? preset?.Kind), (timestampWhere, timestamp));
+            ReportUnused(
+                problems,
+                "line-protocol",
+                (Where("measurement", subscription.Measurement), measurement),
+                (Where("field", subscription.Field), subscription.Field ?? preset?.Field),
+                (Where("unit", subscription.Unit), subscription.Unit ?? preset?.Unit),
+                (Where("kind", subscription.Kind), subscription.Kind ?? preset?.Kind),
+                (timestampWhere, timestamp));
             if (fieldsOptions.Count > 0)
             {
                 problems.Add($"{fieldsOptions[0].Where}: fields are not used with payload line-protocol (each line names its own)");
@@ -224,7 +237,12 @@ internal static class MqttMappingPlanner
             }
             else
             {
-                ReportUnused(problems, "json", (Where("field", subscription.Field), subscription.Field ?? preset?.Field), (Where("unit", subscription.Unit), subscription.Unit ?? preset?.Unit), (Where("kind", subscription.Kind), subscription.Kind ?? preset?.Kind));
+                ReportUnused(
+                    problems,
+                    "json",
+                    (Where("field", subscription.Field), subscription.Field ?? preset?.Field),
+                    (Where("unit", subscription.Unit), subscription.Unit ?? preset?.Unit),
+                    (Where("kind", subscription.Kind), subscription.Kind ?? preset?.Kind));
                 if (fieldsOptions.Count == 0)
                 {
                     problems.Add($"{prefix}:fields: payload json needs at least one field");

@@ -300,6 +300,11 @@ internal static class PresetYaml
             }
 
             var c = text[position];
+            if (c is '&' or '*' or '!' or '|' or '>' or '%' or '@' or '`')
+            {
+                throw new PresetYamlException(line, $"'{c}' (anchors, tags, block scalars) is not supported in preset files");
+            }
+
             if (c == '{')
             {
                 position++;

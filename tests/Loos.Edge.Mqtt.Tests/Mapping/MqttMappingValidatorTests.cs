@@ -18,7 +18,10 @@ public sealed class MqttMappingValidatorTests
     [Fact]
     public void Check_ValidSubscriptions_NoProblem()
     {
-        Assert.Empty(Check(Valid()));
+        var other = Valid();
+        other.Topic = "other/{device}/state";
+
+        Assert.Empty(Check(other));
     }
 
     [Theory]
@@ -113,6 +116,17 @@ public sealed class MqttMappingValidatorTests
                 "mqtt:subscriptions:1:fields:0: fields are not used with payload line-protocol (each line names its own)",
                 "mqtt:subscriptions:1:precision: 'h' is not ns, us, ms or s",
             ],
+            Check(subscription));
+    }
+
+    [Fact]
+    public void Check_SameFilterTwice_TheSecondWouldGetNothing()
+    {
+        var subscription = Valid();
+        subscription.Topic = "sensors/+";
+
+        Assert.Equal(
+            ["mqtt:subscriptions:1:topic: 'sensors/+' subscribes to the same topics as subscription 0, which takes all their messages"],
             Check(subscription));
     }
 

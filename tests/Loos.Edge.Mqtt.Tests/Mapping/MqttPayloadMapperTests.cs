@@ -214,6 +214,17 @@ public sealed class MqttPayloadMapperTests
         Assert.EndsWith(expectedWhere, problem, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("42")]
+    [InlineData("[{\"temperature\":1}]")]
+    [InlineData("\"temperature\"")]
+    public void TryMap_JsonThatIsNotAnObject_Rejected(string payload)
+    {
+        var harness = new MappingHarness(Json("t", Field("temperature")));
+
+        Assert.Equal($"payload is JSON but not an object: \"{payload}\"", harness.Reject("t", payload));
+    }
+
     [Fact]
     public void TryMap_MalformedJsonAfterTheFields_NothingAppended()
     {
