@@ -1,4 +1,6 @@
-using System.Globalization;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
 
 namespace Loos.Edge.Mqtt.Mapping;
 
@@ -67,201 +69,91 @@ internal static class MqttPresets
             return null;
         }
 
-        if (PresetYaml.TryParse(text, out var yamlProblem) is not { } root)
+        PresetDocument? document;
+        try
         {
-            problems.Add($"{path}: {yamlProblem}");
+            document = Deserializer.Deserialize<PresetDocument?>(text);
+        }
+        catch (YamlException exception)
+        {
+            problems.Add($"{path}:{exception.Start.Line}: {Describe(exception)}");
             return null;
         }
 
-        var before = problems.Count;
-        var options = BindMapping(root, path, problems);
-        return problems.Count == before ? options : null;
+        if (document is null)
+        {
+            problems.Add($"{path}: the preset is empty");
+            return null;
+        }
+
+        return document.ToOptions();
     }
 
-    private static MqttMappingOptions BindMapping(YamlNode node, string path, List<string> problems)
+    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .Build();
+
+    /// <summary>YamlDotNet's message, with an unknown key said in the site file's words rather than as a .NET type.</summary>
+    private static string Describe(YamlException exception)
     {
-        var options = new MqttMappingOptions();
-        if (node.Entries is not { } entries)
+        var message = exception.InnerException?.Message ?? exception.Message;
+        const string Prefix = "Property '";
+        if (message.StartsWith(Prefix, StringComparison.Ordinal) && message.IndexOf('\'', Prefix.Length) is var end and > 0)
         {
-            problems.Add($"{path}:{node.Line}: a preset is a mapping of subscription keys");
+            var known = message.Contains(nameof(MqttFieldOptions), StringComparison.Ordinal) ? "name, path, unit, scale, offset, kind, required"
+                : message.Contains(nameof(MqttTimestampOptions), StringComparison.Ordinal) ? "path, format, timeZone"
+                : "description, topic, payload, measurement, field, unit, kind, precision, tags, fields, timestamp";
+            return $"unknown key '{message[Prefix.Length..end]}' (known here: {known})";
+        }
+
+        return message;
+    }
+
+    /// <summary>A preset file: the keys of a subscription but <c>preset</c>, and a description for people.</summary>
+    private sealed class PresetDocument
+    {
+        public string? Description { get; set; }
+
+        public string? Topic { get; set; }
+
+        public string? Payload { get; set; }
+
+        public string? Measurement { get; set; }
+
+        public string? Field { get; set; }
+
+        public string? Unit { get; set; }
+
+        public string? Kind { get; set; }
+
+        public string? Precision { get; set; }
+
+        public Dictionary<string, string> Tags { get; init; } = [];
+
+        public List<MqttFieldOptions> Fields { get; init; } = [];
+
+        public MqttTimestampOptions? Timestamp { get; set; }
+
+        public MqttMappingOptions ToOptions()
+        {
+            var options = new MqttMappingOptions
+            {
+                Topic = Topic,
+                Payload = Payload,
+                Measurement = Measurement,
+                Field = Field,
+                Unit = Unit,
+                Kind = Kind,
+                Precision = Precision,
+                Timestamp = Timestamp,
+            };
+            foreach (var (key, value) in Tags)
+            {
+                options.Tags[key] = value;
+            }
+
+            options.Fields.AddRange(Fields);
             return options;
         }
-
-        foreach (var (key, value) in entries)
-        {
-            switch (key.ToLowerInvariant())
-            {
-                case "description":
-                    _ = Scalar(value, path, key, problems);
-                    break;
-                case "topic":
-                    options.Topic = Scalar(value, path, key, problems);
-                    break;
-                case "payload":
-                    options.Payload = Scalar(value, path, key, problems);
-                    break;
-                case "measurement":
-                    options.Measurement = Scalar(value, path, key, problems);
-                    break;
-                case "field":
-                    options.Field = Scalar(value, path, key, problems);
-                    break;
-                case "unit":
-                    options.Unit = Scalar(value, path, key, problems);
-                    break;
-                case "kind":
-                    options.Kind = Scalar(value, path, key, problems);
-                    break;
-                case "precision":
-                    options.Precision = Scalar(value, path, key, problems);
-                    break;
-                case "tags":
-                    BindTags(value, path, options.Tags, problems);
-                    break;
-                case "fields":
-                    BindFields(value, path, options.Fields, problems);
-                    break;
-                case "timestamp":
-                    options.Timestamp = BindTimestamp(value, path, problems);
-                    break;
-                default:
-                    problems.Add($"{path}:{value.Line}: unknown key '{key}' (known here: description, topic, payload, measurement, field, unit, kind, precision, tags, fields, timestamp)");
-                    break;
-            }
-        }
-
-        return options;
-    }
-
-    private static void BindTags(YamlNode node, string path, Dictionary<string, string> tags, List<string> problems)
-    {
-        if (node.Entries is not { } entries)
-        {
-            problems.Add($"{path}:{node.Line}: tags is a mapping of tag keys to values");
-            return;
-        }
-
-        foreach (var (key, value) in entries)
-        {
-            if (Scalar(value, path, key, problems) is { } text)
-            {
-                tags[key] = text;
-            }
-        }
-    }
-
-    private static void BindFields(YamlNode node, string path, List<MqttFieldOptions> fields, List<string> problems)
-    {
-        if (node.Items is not { } items)
-        {
-            problems.Add($"{path}:{node.Line}: fields is a list");
-            return;
-        }
-
-        foreach (var item in items)
-        {
-            if (item.Entries is not { } entries)
-            {
-                problems.Add($"{path}:{item.Line}: a field is a mapping (name, path, unit, scale, offset, kind, required)");
-                continue;
-            }
-
-            var field = new MqttFieldOptions();
-            foreach (var (key, value) in entries)
-            {
-                var text = Scalar(value, path, key, problems);
-                switch (key.ToLowerInvariant())
-                {
-                    case "name":
-                        field.Name = text ?? string.Empty;
-                        break;
-                    case "path":
-                        field.Path = text;
-                        break;
-                    case "unit":
-                        field.Unit = text ?? string.Empty;
-                        break;
-                    case "kind":
-                        field.Kind = text ?? string.Empty;
-                        break;
-                    case "scale":
-                        field.Scale = Number(text, value, path, key, problems, field.Scale);
-                        break;
-                    case "offset":
-                        field.Offset = Number(text, value, path, key, problems, field.Offset);
-                        break;
-                    case "required":
-                        if (bool.TryParse(text, out var required))
-                        {
-                            field.Required = required;
-                        }
-                        else
-                        {
-                            problems.Add($"{path}:{value.Line}: required: '{text}' is not true or false");
-                        }
-
-                        break;
-                    default:
-                        problems.Add($"{path}:{value.Line}: unknown key '{key}' (known here: name, path, unit, scale, offset, kind, required)");
-                        break;
-                }
-            }
-
-            fields.Add(field);
-        }
-    }
-
-    private static MqttTimestampOptions? BindTimestamp(YamlNode node, string path, List<string> problems)
-    {
-        if (node.Entries is not { } entries)
-        {
-            problems.Add($"{path}:{node.Line}: timestamp is a mapping (path, format, timeZone)");
-            return null;
-        }
-
-        var timestamp = new MqttTimestampOptions();
-        foreach (var (key, value) in entries)
-        {
-            var text = Scalar(value, path, key, problems) ?? string.Empty;
-            switch (key.ToLowerInvariant())
-            {
-                case "path":
-                    timestamp.Path = text;
-                    break;
-                case "format":
-                    timestamp.Format = text;
-                    break;
-                case "timezone":
-                    timestamp.TimeZone = text;
-                    break;
-                default:
-                    problems.Add($"{path}:{value.Line}: unknown key '{key}' (known here: path, format, timeZone)");
-                    break;
-            }
-        }
-
-        return timestamp;
-    }
-
-    private static string? Scalar(YamlNode node, string path, string key, List<string> problems)
-    {
-        if (node.Items is not null || node.Entries is not null)
-        {
-            problems.Add($"{path}:{node.Line}: {key} is a single value");
-            return null;
-        }
-
-        return node.Scalar;
-    }
-
-    private static double Number(string? text, YamlNode node, string path, string key, List<string> problems, double fallback)
-    {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
-        {
-            return value;
-        }
-
-        problems.Add($"{path}:{node.Line}: {key}: '{text}' is not a number");
-        return fallback;
     }
 }

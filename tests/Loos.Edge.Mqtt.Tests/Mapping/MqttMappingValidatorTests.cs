@@ -174,7 +174,7 @@ public sealed class MqttMappingValidatorTests
 
         var problem = Assert.Single(MqttMappingValidator.Check([new MqttMappingOptions { Preset = "typo" }], directory.Path));
 
-        Assert.StartsWith($"mqtt:subscriptions:0:preset: {System.IO.Path.Combine(directory.Path, "typo.yaml")}:4: unknown key 'feilds'", problem, StringComparison.Ordinal);
+        Assert.StartsWith($"mqtt:subscriptions:0:preset: {System.IO.Path.Combine(directory.Path, "typo.yaml")}:3: unknown key 'feilds' (known here: description, topic,", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -185,7 +185,7 @@ public sealed class MqttMappingValidatorTests
 
         var problem = Assert.Single(MqttMappingValidator.Check([new MqttMappingOptions { Preset = "bad" }], directory.Path));
 
-        Assert.Equal($"mqtt:subscriptions:0:preset: {System.IO.Path.Combine(directory.Path, "bad.yaml")}: line 2: unexpected indentation", problem);
+        Assert.StartsWith($"mqtt:subscriptions:0:preset: {System.IO.Path.Combine(directory.Path, "bad.yaml")}:2: ", problem, StringComparison.Ordinal);
     }
 
     [Fact]
