@@ -10,7 +10,7 @@ public sealed class GpioSiteFileTests : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
-    public void Load_GpioExampleSiteFile_IsValidWithBothCounters()
+    public void Load_GpioExampleSiteFile_IsValidWithItsCountersAndSensors()
     {
         var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.gpio-example.yaml");
 
@@ -27,6 +27,8 @@ public sealed class GpioSiteFileTests : IDisposable
         Assert.Equal("residence-les-tilleuls", electricity.Tags["building"]);
         var water = site.Gpio.PulseCounters[1];
         Assert.Equal((27, PulseQuantity.Volume, 100.0, "m³", "12", 312.46), (water.Pin, water.Quantity, water.PulsesPerUnit, water.Unit, water.Home, water.InitialValue));
+        Assert.Equal(["ds18b20", "bme280"], site.Gpio.Sensors.Select(s => s.Type));
+        Assert.Equal(("0x76", "12"), (site.Gpio.Sensors[1].Address, site.Gpio.Sensors[1].Home));
     }
 
     [Fact]
