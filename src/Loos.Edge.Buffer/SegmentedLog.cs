@@ -679,7 +679,7 @@ internal sealed class SegmentedLog : IDurableBuffer
             SegmentFormat.WriteHeader(header, number);
             RandomAccess.Write(handle, header, 0);
             RandomAccess.FlushToDisk(handle);
-            DirectorySync.Flush(directory);
+            DurableFile.SyncDirectory(directory);
         }
         catch
         {

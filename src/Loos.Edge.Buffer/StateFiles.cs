@@ -127,16 +127,7 @@ internal static class StateFiles
 
     private static void ReplaceAtomically(string path, byte[] data)
     {
-        var folder = Path.GetDirectoryName(path)!;
-        Directory.CreateDirectory(folder);
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
-        {
-            stream.Write(data);
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-        DirectorySync.Flush(folder);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DurableFile.Replace(path, data);
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Hashing;
+using Loos.Edge.Core;
 
 namespace Loos.Edge.Gpio.Pulses;
 
@@ -136,16 +137,7 @@ internal static class PulseCounterFile
     /// <exception cref="UnauthorizedAccessException">The directory is not writable.</exception>
     public static void Write(string path, PulseCounterState state)
     {
-        var folder = Path.GetDirectoryName(path)!;
-        var temporary = path + ".tmp";
-        using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1, FileOptions.None))
-        {
-            stream.Write(Encode(state));
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(temporary, path, overwrite: true);
-        DirectorySync.Flush(folder);
+        DurableFile.Replace(path, Encode(state));
     }
 
     /// <summary>
@@ -158,7 +150,7 @@ internal static class PulseCounterFile
         try
         {
             File.Move(path, aside, overwrite: false);
-            DirectorySync.Flush(Path.GetDirectoryName(path)!);
+            DurableFile.SyncDirectory(Path.GetDirectoryName(path)!);
             return aside;
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
