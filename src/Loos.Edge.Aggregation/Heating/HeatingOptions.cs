@@ -33,6 +33,9 @@ public sealed class HeatingOptions
     /// <summary>A drop of a counter no larger than this is noise, kWh; 0.001 by default.</summary>
     public double JitterToleranceKwh { get; set; } = 0.001;
 
+    /// <summary>The site's outdoor temperature series, for the degree-days; by default the simulated sensor's.</summary>
+    public HeatingOutdoorOptions Outdoor { get; init; } = new();
+
     /// <summary>Meters swapped in a home: when, the old meter's last value and the new meter's first, in kWh.</summary>
     public List<HeatingMeterReplacementOptions> MeterReplacements { get; init; } = [];
 
@@ -152,6 +155,19 @@ public sealed class HeatingOptions
             return false;
         }
     }
+}
+
+/// <summary>Which series holds the site's outdoor temperature in °C (site file: <c>heating:outdoor</c>).</summary>
+public sealed class HeatingOutdoorOptions
+{
+    /// <summary>The measurement; <c>weather</c> by default.</summary>
+    public string Measurement { get; set; } = "weather";
+
+    /// <summary>The field; <c>temperature</c> by default.</summary>
+    public string Field { get; set; } = "temperature";
+
+    /// <summary>Tags that single out the outdoor sensor among the measurement's series (e.g. <c>sensor: outdoor</c>); none by default.</summary>
+    public Dictionary<string, string> Tags { get; init; } = [];
 }
 
 /// <summary>A meter swapped in a home (site file: <c>heating:meterReplacements[]</c>).</summary>

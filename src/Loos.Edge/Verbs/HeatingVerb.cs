@@ -10,8 +10,8 @@ namespace Loos.Edge.Verbs;
 
 /// <summary>
 /// <c>loos-edge heating report</c>: each home's heating year so far against the target (150 € by default), corrected
-/// for the climate, from a readings CSV file. Parameters come from the site file's <c>heating</c> section, and the
-/// flags override them. Exit codes: 0 report printed, 1 the readings cannot be read, 2 bad arguments or site file.
+/// for the climate, from a readings CSV file or from the site's InfluxDB target. Parameters come from the site file's
+/// <c>heating</c> section, and the flags override them. Exit codes: 0 report printed, 1 the readings cannot be read, 2 bad arguments or site file.
 /// </summary>
 internal static class HeatingVerb
 {
@@ -20,7 +20,8 @@ internal static class HeatingVerb
     public static Command Create()
     {
         var config = new Option<string?>("--config", "-c") { Description = "The site file (its heating section)." };
-        var readings = new Option<string?>("--readings") { Description = "A CSV file: time (ISO 8601 UTC), home (empty for the outdoor sensor), quantity (energy_kwh or outdoor_c), value." };
+        var readings = new Option<string?>("--readings") { Description = "A CSV file: time (ISO 8601 UTC), home (empty for the outdoor sensor), quantity (energy_kwh or outdoor_c), value. Without it, the site file's InfluxDB target is queried." };
+        var targetName = new Option<string?>("--target") { Description = "Which of the site file's forwarder targets to query (default: the first)." };
         var asOf = new Option<string?>("--as-of") { Description = "The report date (yyyy-MM-dd): the days of the heating year before it; default today." };
         var tariff = new Option<double?>("--tariff-eur-per-kwh") { Description = "Energy price, €/kWh." };
         var fixedPart = new Option<double?>("--fixed-eur-per-year") { Description = "Fixed annual part of the bill, €." };
@@ -31,19 +32,21 @@ internal static class HeatingVerb
         var csv = new Option<bool>("--csv") { Description = "Print CSV." };
         var report = new Command("report", "Each home's heating cost so far and projected over a normal year, against the target.")
         {
-            config, readings, asOf, tariff, fixedPart, djuNormal, target, yearStart, json, csv,
+            config, readings, targetName, asOf, tariff, fixedPart, djuNormal, target, yearStart, json, csv,
         };
         report.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var options = new HeatingOptions();
+            SiteConfiguration? site = null;
             var configPath = parse.GetValue(config);
             if (configPath is not null)
             {
                 try
                 {
-                    options = SiteConfiguration.Load(configPath).Heating;
+                    site = SiteConfiguration.Load(configPath);
+                    options = site.Heating;
                 }
                 catch (SiteFileException exception)
                 {
@@ -76,17 +79,29 @@ internal static class HeatingVerb
                 return ExitCodes.BadArguments;
             }
 
-            if (parse.GetValue(readings) is not { } path)
+            var year = HeatingYear.Before(date, parameters);
+            var path = parse.GetValue(readings);
+            var influxTarget = site?.Forwarder.Targets.FirstOrDefault(t => parse.GetValue(targetName) is not { } wanted || t.Name == wanted);
+            if (path is null && influxTarget is null)
             {
-                await error.WriteLineAsync($"{Name}: give --readings FILE (reading the site's InfluxDB target is not available yet)").ConfigureAwait(false);
+                await error.WriteLineAsync(site is null
+                    ? $"{Name}: give --readings FILE, or --config FILE to query the site's InfluxDB target"
+                    : $"{Name}: the site file has no forwarder target{(parse.GetValue(targetName) is { } wanted ? $" named '{wanted}'" : string.Empty)} to query; give --readings FILE").ConfigureAwait(false);
                 return ExitCodes.BadArguments;
             }
 
             HeatingReadings data;
             try
             {
-                await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
-                data = HeatingReadingsCsv.Read(stream, path, options.RulesFor);
+                if (path is not null)
+                {
+                    await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
+                    data = HeatingReadingsCsv.Read(stream, path, options.RulesFor);
+                }
+                else
+                {
+                    data = await HeatingReadingsInflux.ReadAsync(influxTarget!, options, year, cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or HeatingReadingsException)
             {
@@ -96,7 +111,6 @@ internal static class HeatingVerb
 
             cancellationToken.ThrowIfCancellationRequested();
             var homes = HeatingReport.Compute(data.Homes, data.OutdoorTicks, data.OutdoorCelsius, date, parameters);
-            var year = HeatingYear.Before(date, parameters);
             var text = parse.GetValue(json) ? Json(homes, date, year, parameters)
                 : parse.GetValue(csv) ? Csv(homes)
                 : Table(homes, date, year, parameters);
