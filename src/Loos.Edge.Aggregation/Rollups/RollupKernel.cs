@@ -50,6 +50,7 @@ public sealed class RollupKernel
     private long[] lastTicks;
     private double[] increase;
     private double[] baseline;
+    private long[] closedBefore;
 
     /// <param name="seriesCapacity">How many series to make room for; grows by itself.</param>
     /// <param name="calendar">The window length and the site's zone.</param>
@@ -69,6 +70,7 @@ public sealed class RollupKernel
         lastTicks = [];
         increase = [];
         baseline = [];
+        closedBefore = [];
         Grow(Math.Max(1, seriesCapacity));
     }
 
@@ -96,10 +98,11 @@ public sealed class RollupKernel
                 continue;
             }
 
-            if (tick <= lastTicks[s])
+            if (tick <= lastTicks[s] || tick < closedBefore[s])
             {
                 // The same instant again is the same point delivered twice (at-least-once delivery): counted once.
-                if (tick < lastTicks[s])
+                // Older, or in a window already closed by time, it is late: the caller recomputes that window.
+                if (tick != lastTicks[s])
                 {
                     sink.Late(s, tick, value);
                 }
@@ -158,10 +161,39 @@ public sealed class RollupKernel
         }
     }
 
+    /// <summary>
+    /// Closes the open windows that end at or before <paramref name="utcTicks"/> (their time is over: a series that went
+    /// quiet still gets its last window); a reading for such a window that comes later is handed back as late.
+    /// </summary>
+    public void CloseEndedBy<TSink>(long utcTicks, ref TSink sink)
+        where TSink : IRollupSink
+    {
+        for (var s = 0; s < count.Length; s++)
+        {
+            if (count[s] > 0 && windowEnd[s] <= utcTicks)
+            {
+                sink.Closed(new RollupResult(s, windowStart[s], count[s], min[s], max[s], sum[s], last[s], lastTicks[s], increase[s]));
+                count[s] = 0;
+                closedBefore[s] = windowEnd[s];
+                windowStart[s] = long.MaxValue;
+                windowEnd[s] = long.MinValue;
+            }
+        }
+    }
+
+    /// <summary>The start of <paramref name="series"/>' open window, if it has one.</summary>
+    public bool TryGetOpenWindow(int series, out long startTicks)
+    {
+        var open = (uint)series < (uint)count.Length && count[series] > 0;
+        startTicks = open ? windowStart[series] : 0;
+        return open;
+    }
+
     /// <summary>Forgets every series' state (open windows are dropped, not reported), keeping the arrays.</summary>
     public void Reset()
     {
         Array.Clear(count);
+        Array.Fill(closedBefore, long.MinValue);
         Array.Fill(lastTicks, long.MinValue);
         Array.Fill(windowStart, long.MaxValue);
         Array.Fill(windowEnd, long.MinValue);
@@ -180,6 +212,8 @@ public sealed class RollupKernel
         Array.Resize(ref lastTicks, capacity);
         Array.Resize(ref increase, capacity);
         Array.Resize(ref baseline, capacity);
+        Array.Resize(ref closedBefore, capacity);
+        Array.Fill(closedBefore, long.MinValue, old, capacity - old);
         Array.Fill(lastTicks, long.MinValue, old, capacity - old);
         Array.Fill(windowStart, long.MaxValue, old, capacity - old);
         Array.Fill(windowEnd, long.MinValue, old, capacity - old);

@@ -1,0 +1,92 @@
+using Loos.Edge.Aggregation.Rollups;
+
+namespace Loos.Edge.Aggregation.Tests.Rollups;
+
+public sealed class RollupEngineTests
+{
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+    private static readonly RollupWindow[] AllWindows = [RollupWindow.Minute, RollupWindow.QuarterHour, RollupWindow.Hour, RollupWindow.Day];
+
+    /// <summary>
+    /// A stream across the autumn clock change where some readings arrive up to 3 hours late, in batches, with
+    /// windows closed by the clock as time passes: once every window's last report is taken, they equal the rollup
+    /// of all the readings computed at once.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Stream_LateAndOutOfOrderReadings_LastReportOfEachWindowEqualsTheBatchRollup(int seed)
+    {
+        var random = new Random(seed);
+        var start = new DateTimeOffset(2025, 10, 25, 12, 0, 0, TimeSpan.Zero).UtcTicks;
+        var readings = new List<(int Series, long Ticks, double Value, long ArrivesAt)>();
+        for (var s = 0; s < 12; s++)
+        {
+            var value = random.Next(1_000, 5_000) + 0.0;
+            for (var tick = start + (random.Next(60) * TimeSpan.TicksPerSecond); tick < start + TimeSpan.FromDays(2).Ticks; tick += random.Next(20, 400) * TimeSpan.TicksPerSecond)
+            {
+                value = random.Next(500) == 0 ? random.NextDouble() : value + Math.Round(random.NextDouble(), 3);
+                var delay = random.Next(15) == 0 ? random.Next(1, 3 * 3600) * TimeSpan.TicksPerSecond : 0;
+                readings.Add((s, tick, value, tick + delay));
+            }
+        }
+
+        var engine = new RollupEngine(AllWindows, Paris, TimeSpan.FromDays(2));
+        var reported = new Dictionary<(RollupWindow, int, long), RollupResult>();
+        var output = new List<RollupOutput>();
+        var arrival = readings.OrderBy(r => r.ArrivesAt).ToList();
+        for (var i = 0; i < arrival.Count; i += 50)
+        {
+            var batch = arrival.Skip(i).Take(50).ToList();
+            engine.Add([.. batch.Select(r => r.Series)], [.. batch.Select(r => r.Ticks)], [.. batch.Select(r => r.Value)], output);
+            engine.CloseEndedBy(batch[^1].ArrivesAt - TimeSpan.TicksPerMinute, output);
+            Take(output, reported);
+        }
+
+        engine.CloseEndedBy(long.MaxValue / 2, output);
+        Take(output, reported);
+
+        Assert.Equal(0, engine.TooLate);
+        foreach (var window in AllWindows)
+        {
+            var expected = BatchRollup.Compute([.. readings.Select(r => r.Series)], [.. readings.Select(r => r.Ticks)], [.. readings.Select(r => r.Value)], new WindowCalendar(window, Paris));
+            var actual = reported.Where(r => r.Key.Item1 == window).Select(r => r.Value).OrderBy(r => r.Series).ThenBy(r => r.WindowStartTicks).ToList();
+            Assert.Equal(expected.Count, actual.Count);
+            for (var i = 0; i < expected.Count; i++)
+            {
+                Assert.Equal((expected[i].Series, expected[i].WindowStartTicks, expected[i].Count, expected[i].LastTicks), (actual[i].Series, actual[i].WindowStartTicks, actual[i].Count, actual[i].LastTicks));
+                Assert.Equal(expected[i].Min, actual[i].Min);
+                Assert.Equal(expected[i].Max, actual[i].Max);
+                Assert.Equal(expected[i].Sum, actual[i].Sum, 6);
+                Assert.Equal(expected[i].Increase, actual[i].Increase, 6);
+            }
+        }
+    }
+
+    [Fact]
+    public void Stream_ReadingOlderThanTheHorizon_IsCountedNotRolledUp()
+    {
+        var engine = new RollupEngine(AllWindows, Paris, TimeSpan.FromDays(1));
+        var output = new List<RollupOutput>();
+        var now = new DateTimeOffset(2026, 1, 10, 12, 0, 0, TimeSpan.Zero).UtcTicks;
+        engine.Add([0], [now], [5.0], output);
+        engine.CloseEndedBy(now + TimeSpan.TicksPerHour, output);
+        output.Clear();
+
+        engine.Add([0], [now - TimeSpan.FromDays(3).Ticks], [4.0], output);
+
+        Assert.Equal(1, engine.TooLate);
+        Assert.Empty(output);
+    }
+
+    private static void Take(List<RollupOutput> output, Dictionary<(RollupWindow, int, long), RollupResult> reported)
+    {
+        foreach (var item in output)
+        {
+            reported[(item.Window, item.Result.Series, item.Result.WindowStartTicks)] = item.Result;
+        }
+
+        output.Clear();
+    }
+}
