@@ -1,3 +1,4 @@
+using Loos.Edge.Aggregation.Streaming;
 using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
@@ -75,6 +76,11 @@ internal static class GatewayHost
         if (site.Gpio.IsEnabled)
         {
             services.AddGpioSources(site.Gpio);
+        }
+
+        if (site.Rollups.Enabled)
+        {
+            services.AddRollups(site.Rollups);
         }
 
         builder.WebHost.ConfigureGatewayEndpoints(site.Listener, site.Health);

@@ -1,4 +1,5 @@
 using Loos.Edge.Aggregation.Heating;
+using Loos.Edge.Aggregation.Streaming;
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Gpio;
@@ -16,7 +17,7 @@ namespace Loos.Edge.SiteFiles;
 /// </summary>
 internal sealed class SiteConfiguration
 {
-    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus", "mbus", "mqtt", "gpio", "heating"];
+    private static readonly string[] KnownSections = ["site", "buffer", "forwarder", "listener", "health", "simulation", "modbus", "mbus", "mqtt", "gpio", "heating", "rollups"];
 
     public required SiteFile File { get; init; }
 
@@ -42,6 +43,8 @@ internal sealed class SiteConfiguration
     public required GpioOptions Gpio { get; init; }
 
     public required HeatingOptions Heating { get; init; }
+
+    public required RollupOptions Rollups { get; init; }
 
     /// <summary>Reads, binds and validates a site file.</summary>
     /// <exception cref="SiteFileException">The file cannot be read, or has problems; all of them are listed.</exception>
@@ -77,6 +80,7 @@ internal sealed class SiteConfiguration
             Mqtt = SectionBinder.Bind<MqttOptions>(file, "mqtt", problems),
             Gpio = SectionBinder.Bind<GpioOptions>(file, "gpio", problems),
             Heating = SectionBinder.Bind<HeatingOptions>(file, "heating", problems),
+            Rollups = SectionBinder.Bind<RollupOptions>(file, "rollups", problems),
         };
 
         configuration.ResolvePaths();
@@ -137,6 +141,7 @@ internal sealed class SiteConfiguration
         Add(MqttOptionsValidator.Check(Mqtt));
         Add(GpioOptionsValidator.Check(Gpio));
         Add(Heating.Validate());
+        Add(Rollups.Validate());
         Add(new HealthOptionsValidator(Microsoft.Extensions.Options.Options.Create(Listener)).Validate(null, Health).Failures ?? []);
         if (Simulation.Enabled && Simulation.Interval <= TimeSpan.Zero)
         {

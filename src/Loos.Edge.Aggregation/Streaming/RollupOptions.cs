@@ -1,0 +1,59 @@
+using Loos.Edge.Aggregation.Rollups;
+
+namespace Loos.Edge.Aggregation.Streaming;
+
+/// <summary>The site file's <c>rollups</c> section: derived series the gateway computes from its readings, for Grafana.</summary>
+public sealed class RollupOptions
+{
+    /// <summary>The section's name in the site file.</summary>
+    public const string SectionName = "rollups";
+
+    /// <summary>Whether the gateway rolls its readings up; false by default.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>The window lengths: <c>1m</c>, <c>15m</c>, <c>1h</c>, <c>1d</c> (local days); 15m, 1h and 1d by default.</summary>
+    public List<string> Windows { get; init; } = [];
+
+    /// <summary>The measurements rolled up; all by default.</summary>
+    public List<string> Measurements { get; init; } = [];
+
+    /// <summary>How late a reading may arrive and still recompute its windows; 2 days by default, at least 1 day.</summary>
+    public TimeSpan Horizon { get; set; } = TimeSpan.FromDays(2);
+
+    /// <summary>How long after a window's end it is reported, for readings still on their way; 1 min by default.</summary>
+    public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The zone of the local days; Europe/Paris by default.</summary>
+    public string TimeZone { get; set; } = "Europe/Paris";
+
+    /// <summary>The window lengths in effect.</summary>
+    public IReadOnlyList<RollupWindow> EffectiveWindows =>
+        Windows.Count == 0 ? [RollupWindow.QuarterHour, RollupWindow.Hour, RollupWindow.Day] : [.. Windows.Select(w => DerivedSeries.TryParseWindow(w, out var window) ? window : RollupWindow.Day)];
+
+    /// <summary>Problems, each starting with its key (e.g. <c>rollups:windows:0: …</c>); empty when valid.</summary>
+    public IEnumerable<string> Validate()
+    {
+        for (var i = 0; i < Windows.Count; i++)
+        {
+            if (!DerivedSeries.TryParseWindow(Windows[i], out _))
+            {
+                yield return $"rollups:windows:{i}: '{Windows[i]}' is not 1m, 15m, 1h or 1d";
+            }
+        }
+
+        if (Horizon < TimeSpan.FromDays(1))
+        {
+            yield return $"rollups:horizon: {Horizon} is shorter than a day: a day's window could not be recomputed";
+        }
+
+        if (Grace < TimeSpan.Zero || Grace > TimeSpan.FromHours(1))
+        {
+            yield return $"rollups:grace: {Grace} is outside 0 to 1 hour";
+        }
+
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
+        {
+            yield return $"rollups:timeZone: '{TimeZone}' is not a known time zone (e.g. Europe/Paris)";
+        }
+    }
+}

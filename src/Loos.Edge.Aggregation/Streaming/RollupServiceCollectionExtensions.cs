@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Loos.Edge.Aggregation.Streaming;
+
+/// <summary>Registers the gateway's rollups.</summary>
+public static class RollupServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the hosted service that rolls the buffered readings up into derived series (<paramref name="options"/>,
+    /// checked by <see cref="RollupOptions.Validate"/>). Needs the buffer's <c>IReadingLog</c> and <c>IReadingSink</c>,
+    /// the series catalogue and a <see cref="TimeProvider"/> from the container.
+    /// </summary>
+    public static IServiceCollection AddRollups(this IServiceCollection services, RollupOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate().ToList();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", problems), nameof(options));
+        }
+
+        services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<RollupService>(provider, options));
+        return services;
+    }
+}
