@@ -36,6 +36,18 @@ public sealed class HeatingOptions
     /// <summary>The site's outdoor temperature series, for the degree-days; by default the simulated sensor's.</summary>
     public HeatingOutdoorOptions Outdoor { get; init; } = new();
 
+    /// <summary>
+    /// Whether the gateway computes the report itself every <see cref="PublishInterval"/>, from its InfluxDB target, and
+    /// writes the results as series (<c>heating</c> per home, <c>heating_daily</c> per home and day) for Grafana; false by default.
+    /// </summary>
+    public bool PublishSeries { get; set; }
+
+    /// <summary>How often the published series are computed; 1 day by default (and at start).</summary>
+    public TimeSpan PublishInterval { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>The forwarder target the readings are read back from; the first by default.</summary>
+    public string? Target { get; set; }
+
     /// <summary>Meters swapped in a home: when, the old meter's last value and the new meter's first, in kWh.</summary>
     public List<HeatingMeterReplacementOptions> MeterReplacements { get; init; } = [];
 
@@ -65,6 +77,16 @@ public sealed class HeatingOptions
         if (TargetEur <= 0)
         {
             yield return "heating:targetEur: must be positive";
+        }
+
+        if (PublishInterval < TimeSpan.FromSeconds(1))
+        {
+            yield return "heating:publishInterval: must be at least 1 s";
+        }
+
+        if (PublishSeries && (TariffEurPerKwh is null || DjuNormal is null))
+        {
+            yield return "heating:publishSeries: needs heating:tariffEurPerKwh and heating:djuNormal";
         }
 
         if (CounterWrapsAtKwh is <= 0)

@@ -9,20 +9,25 @@ namespace Loos.Edge.Aggregation.Heating;
 /// <param name="Rules">Rollover, jitter and declared replacements.</param>
 public sealed record HomeMeterReadings(string Home, long[] Ticks, double[] CounterKwh, CounterRules Rules);
 
+/// <summary>Receives one home's days while a report is computed: kWh per day and what is known of each.</summary>
+public delegate void HomeDaysHandler(string home, ReadOnlySpan<double> kwh, ReadOnlySpan<DayCoverage> coverage);
+
 /// <summary>The heating report of a site: every home's year so far against the target, dearest projection first.</summary>
 public static class HeatingReport
 {
     /// <summary>
     /// Computes each home of <paramref name="homes"/> as of <paramref name="asOf"/> (the report covers the days of the
     /// heating year before it), with the degree-days of the outdoor readings <paramref name="outdoorTicks"/> /
-    /// <paramref name="outdoorCelsius"/>. Sorted by projected cost, highest first.
+    /// <paramref name="outdoorCelsius"/>. Sorted by projected cost, highest first. <paramref name="onHomeDays"/> sees each
+    /// home's days as they are computed.
     /// </summary>
     public static IReadOnlyList<HomeHeating> Compute(
         IReadOnlyList<HomeMeterReadings> homes,
         ReadOnlySpan<long> outdoorTicks,
         ReadOnlySpan<double> outdoorCelsius,
         DateOnly asOf,
-        HeatingParameters parameters)
+        HeatingParameters parameters,
+        HomeDaysHandler? onHomeDays = null)
     {
         ArgumentNullException.ThrowIfNull(homes);
         ArgumentNullException.ThrowIfNull(parameters);
@@ -39,6 +44,7 @@ public static class HeatingReport
         {
             var home = homes[h];
             HeatingCalculator.DailyEnergy(year, home.Ticks, home.CounterKwh, home.Rules, dju, kwh, coverage);
+            onHomeDays?.Invoke(home.Home, kwh, coverage);
             results[h] = HeatingCalculator.Summarise(home.Home, year, kwh, coverage, dju, parameters);
         }
 

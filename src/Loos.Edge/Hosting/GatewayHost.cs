@@ -7,6 +7,7 @@ using Loos.Edge.Http;
 using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Mqtt;
+using Loos.Edge.Reports;
 using Loos.Edge.Simulation;
 using Loos.Edge.SiteFiles;
 using Loos.Edge.SunSpec.Polling;
@@ -81,6 +82,11 @@ internal static class GatewayHost
         if (site.Rollups.Enabled)
         {
             services.AddRollups(site.Rollups);
+        }
+
+        if (site.Heating.PublishSeries && site.Forwarder.Targets.FirstOrDefault(t => site.Heating.Target is null || t.Name == site.Heating.Target) is { } heatingTarget)
+        {
+            services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<HeatingSeriesService>(provider, site.Heating, heatingTarget));
         }
 
         builder.WebHost.ConfigureGatewayEndpoints(site.Listener, site.Health);

@@ -16,12 +16,15 @@ namespace Loos.Edge.Reports;
 /// </summary>
 internal static class HeatingReadingsInflux
 {
-    /// <summary>Readings from two days before <paramref name="year"/>'s first day (so that its first interval is known) to its end.</summary>
+    /// <summary>
+    /// Readings from two days before <paramref name="year"/>'s first day to two days after its end: the readings just
+    /// outside it close the intervals that overlap its first and last days.
+    /// </summary>
     /// <exception cref="HeatingReadingsException">The server cannot be reached or refuses the query; the message says which and why.</exception>
     public static async Task<HeatingReadings> ReadAsync(TargetOptions target, HeatingOptions heating, HeatingYear year, CancellationToken cancellationToken)
     {
         var from = new DateTime(year.DayStartTicks[0], DateTimeKind.Utc).AddDays(-2);
-        var to = new DateTime(year.DayStartTicks[^1], DateTimeKind.Utc);
+        var to = new DateTime(year.DayStartTicks[^1], DateTimeKind.Utc).AddDays(2);
         var range = string.Create(CultureInfo.InvariantCulture, $"time >= '{from:yyyy-MM-ddTHH:mm:ssZ}' AND time < '{to:yyyy-MM-ddTHH:mm:ssZ}'");
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
         var meters = await QueryAsync(http, target, $"SELECT \"energy\" FROM \"heat_meter\" WHERE \"unit\" = 'Wh' AND {range} GROUP BY \"home\"", cancellationToken).ConfigureAwait(false);

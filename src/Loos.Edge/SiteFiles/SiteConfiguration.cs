@@ -141,6 +141,12 @@ internal sealed class SiteConfiguration
         Add(MqttOptionsValidator.Check(Mqtt));
         Add(GpioOptionsValidator.Check(Gpio));
         Add(Heating.Validate());
+        if (Heating.PublishSeries && !Forwarder.Targets.Any(t => Heating.Target is null || t.Name == Heating.Target))
+        {
+            Add([Heating.Target is null
+                ? "heating:publishSeries: needs a forwarder target to read the readings back from"
+                : $"heating:target: no forwarder target is named '{Heating.Target}'"]);
+        }
         Add(Rollups.Validate());
         Add(new HealthOptionsValidator(Microsoft.Extensions.Options.Options.Create(Listener)).Validate(null, Health).Failures ?? []);
         if (Simulation.Enabled && Simulation.Interval <= TimeSpan.Zero)
