@@ -17,8 +17,11 @@ public sealed class RollupOptions
     /// <summary>The measurements rolled up; all by default.</summary>
     public List<string> Measurements { get; init; } = [];
 
-    /// <summary>How late a reading may arrive and still recompute its windows; 2 days by default, at least 1 day.</summary>
-    public TimeSpan Horizon { get; set; } = TimeSpan.FromDays(2);
+    /// <summary>
+    /// How late a reading may arrive and still recompute its windows (a backfill after an outage up to this long); 7 days
+    /// by default, at least 1 day. The gateway keeps this much of each rolled-up series in memory.
+    /// </summary>
+    public TimeSpan Horizon { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>How long after a window's end it is reported, for readings still on their way; 1 min by default.</summary>
     public TimeSpan Grace { get; set; } = TimeSpan.FromMinutes(1);

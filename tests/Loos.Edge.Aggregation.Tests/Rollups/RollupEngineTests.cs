@@ -64,6 +64,51 @@ public sealed class RollupEngineTests
         }
     }
 
+    /// <summary>
+    /// One meter's source is down for three days while another keeps reporting; then its readings of those days arrive
+    /// all at once, after newer ones: the windows they fall in, and the one they split a counter interval with, are
+    /// recomputed, and every window ends as the batch rollup of all the readings.
+    /// </summary>
+    [Fact]
+    public void Stream_BackfillAfterAThreeDayOutage_RecomputesTheWindowsItTouches()
+    {
+        var start = new DateTimeOffset(2026, 3, 27, 0, 0, 0, TimeSpan.Zero).UtcTicks;
+        var step = TimeSpan.FromMinutes(5).Ticks;
+        var outageFrom = start + TimeSpan.FromDays(1).Ticks;
+        var outageTo = outageFrom + TimeSpan.FromDays(3).Ticks;
+        var readings = new List<(int Series, long Ticks, double Value)>();
+        for (var tick = start; tick < outageTo + TimeSpan.FromDays(1).Ticks; tick += step)
+        {
+            readings.Add((0, tick, 100 + ((tick - start) / step * 0.25)));
+            readings.Add((1, tick + 7, 20 + ((tick - start) / step % 7)));
+        }
+
+        var live = readings.Where(r => !(r.Series == 0 && r.Ticks >= outageFrom && r.Ticks < outageTo)).ToList();
+        var backfill = readings.Except(live).ToList();
+        var engine = new RollupEngine(AllWindows, Paris, TimeSpan.FromDays(7));
+        var reported = new Dictionary<(RollupWindow, int, long), RollupResult>();
+        var output = new List<RollupOutput>();
+        foreach (var chunk in live.Chunk(100))
+        {
+            engine.Add([.. chunk.Select(r => r.Series)], [.. chunk.Select(r => r.Ticks)], [.. chunk.Select(r => r.Value)], output);
+            engine.CloseEndedBy(chunk[^1].Ticks - TimeSpan.TicksPerMinute, output);
+            Take(output, reported);
+        }
+
+        engine.Add([.. backfill.Select(r => r.Series)], [.. backfill.Select(r => r.Ticks)], [.. backfill.Select(r => r.Value)], output);
+        engine.CloseEndedBy(long.MaxValue / 2, output);
+        Take(output, reported);
+
+        Assert.Equal(0, engine.TooLate);
+        foreach (var window in AllWindows)
+        {
+            var expected = BatchRollup.Compute([.. readings.Select(r => r.Series)], [.. readings.Select(r => r.Ticks)], [.. readings.Select(r => r.Value)], new WindowCalendar(window, Paris));
+            var actual = reported.Where(r => r.Key.Item1 == window).Select(r => r.Value).OrderBy(r => r.Series).ThenBy(r => r.WindowStartTicks).ToList();
+            Assert.Equal(expected.Select(e => (e.Series, e.WindowStartTicks, e.Count, e.Min, e.Max, e.Last)), actual.Select(a => (a.Series, a.WindowStartTicks, a.Count, a.Min, a.Max, a.Last)));
+            Assert.Equal(expected.Select(e => Math.Round(e.Increase, 6)), actual.Select(a => Math.Round(a.Increase, 6)));
+        }
+    }
+
     [Fact]
     public void Stream_ReadingOlderThanTheHorizon_IsCountedNotRolledUp()
     {
