@@ -66,6 +66,8 @@ buffers them in .work/demo/buffer and forwards them to that InfluxDB. In another
   health:  curl -s http://127.0.0.1:8187/health
   query:   influx -host 127.0.0.1 -port 18086 -database loos_edge -execute 'SELECT last("energy") FROM "heat_meter" GROUP BY "home"'
   feed it: curl -i -XPOST 'http://127.0.0.1:8186/api/v2/write?precision=s' --data-binary 'room,home=demo temperature=20.5'
+  heating: dotnet .work/demo/bin/loos-edge.dll heating report --config firmware-config/site.demo.yaml
+  rollups: influx -host 127.0.0.1 -port 18086 -database loos_edge -execute 'SELECT "energy_increase" FROM "heat_meter_15m" GROUP BY "home"'
 
 Ctrl-C stops the gateway and InfluxDB.
 

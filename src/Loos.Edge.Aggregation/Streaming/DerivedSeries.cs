@@ -24,9 +24,15 @@ public static class DerivedSeries
         return index >= 0;
     }
 
-    /// <summary>Whether <paramref name="measurement"/> is one a rollup wrote (so that it is never rolled up again).</summary>
+    /// <summary>The measurement of each home's published heating year (see the heating report).</summary>
+    public const string HeatingMeasurement = "heating";
+
+    /// <summary>The measurement of the published daily heating figures.</summary>
+    public const string HeatingDailyMeasurement = "heating_daily";
+
+    /// <summary>Whether <paramref name="measurement"/> is one the gateway computed (a rollup, the heating figures), so that it is never rolled up.</summary>
     public static bool IsDerived(string measurement) =>
-        Labels.Any(label => measurement.Length > label.Length + 1 && measurement.EndsWith(label, StringComparison.Ordinal) && measurement[^(label.Length + 1)] == '_');
+        measurement is HeatingMeasurement or HeatingDailyMeasurement || Labels.Any(label => measurement.Length > label.Length + 1 && measurement.EndsWith(label, StringComparison.Ordinal) && measurement[^(label.Length + 1)] == '_');
 
     /// <summary>The six series of <paramref name="source"/>'s rollup over <paramref name="window"/>: count, min, max, mean, last, increase.</summary>
     public static SeriesKey[] For(SeriesKey source, RollupWindow window)

@@ -1,4 +1,5 @@
 using Loos.Edge.Aggregation.Heating;
+using Loos.Edge.Aggregation.Streaming;
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
 using Microsoft.Extensions.Hosting;
@@ -55,7 +56,7 @@ internal sealed partial class HeatingSeriesService(
         var dju = new double[year.DaysElapsed];
         DegreeDays.Daily(year, data.OutdoorTicks, data.OutdoorCelsius, parameters.BaseTemperatureCelsius, dju);
         var readings = new List<Reading>();
-        var siteDju = catalog.Intern(new SeriesKey("heating_daily", [new Tag("scope", "site")], "dju", "K·d"));
+        var siteDju = catalog.Intern(new SeriesKey(DerivedSeries.HeatingDailyMeasurement, [new Tag("scope", "site")], "dju", "K·d"));
         for (var d = 0; d < dju.Length; d++)
         {
             if (!double.IsNaN(dju[d]))
@@ -66,7 +67,7 @@ internal sealed partial class HeatingSeriesService(
 
         var homes = HeatingReport.Compute(data.Homes, data.OutdoorTicks, data.OutdoorCelsius, asOf, parameters, (home, kwh, coverage) =>
         {
-            var daily = catalog.Intern(new SeriesKey("heating_daily", [new Tag("home", home)], "kwh", "kWh"));
+            var daily = catalog.Intern(new SeriesKey(DerivedSeries.HeatingDailyMeasurement, [new Tag("home", home)], "kwh", "kWh"));
             for (var d = 0; d < kwh.Length; d++)
             {
                 if ((coverage[d] & DayCoverage.Covered) != 0)
@@ -88,7 +89,7 @@ internal sealed partial class HeatingSeriesService(
             for (var f = 0; f < SummaryFields.Length; f++)
             {
                 var kind = f is 3 or 4 or 9 ? ValueKind.Integer : ValueKind.Float;
-                var id = catalog.Intern(new SeriesKey("heating", [new Tag("home", home.Home)], SummaryFields[f], string.Empty, kind));
+                var id = catalog.Intern(new SeriesKey(DerivedSeries.HeatingMeasurement, [new Tag("home", home.Home)], SummaryFields[f], string.Empty, kind));
                 if (!double.IsNaN(values[f]))
                 {
                     readings.Add(new Reading(id, stamp, values[f]));
@@ -97,7 +98,7 @@ internal sealed partial class HeatingSeriesService(
         }
 
         await sink.AppendAsync(readings.ToArray(), cancellationToken).ConfigureAwait(false);
-        LogPublished(logger, asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), homes.Count, homes.Count(h => h.Status == "on-track"), homes.Count(h => h.Status == "at-risk"), homes.Count(h => h.Status == "over"));
+        LogPublished(logger, asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), homes.Count, homes.Count(h => h.Status == "on-track"), homes.Count(h => h.Status == "at-risk"), homes.Count(h => h.Status == "over"), homes.Count(h => h.Status == "no-data"));
     }
 
     private static DateTimeOffset DayStart(HeatingYear year, int day) => new(year.DayStartTicks[day], TimeSpan.Zero);
@@ -110,8 +111,8 @@ internal sealed partial class HeatingSeriesService(
         _ => -1,
     };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Heating as of {AsOf}: {Homes} homes, {OnTrack} on track, {AtRisk} at risk, {Over} over")]
-    private static partial void LogPublished(ILogger logger, string asOf, int homes, int onTrack, int atRisk, int over);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Heating as of {AsOf}: {Homes} homes, {OnTrack} on track, {AtRisk} at risk, {Over} over, {NoData} without a day of data yet")]
+    private static partial void LogPublished(ILogger logger, string asOf, int homes, int onTrack, int atRisk, int over, int noData);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Heating series not published: {Reason}; next try at the next interval")]
     private static partial void LogReadFailed(ILogger logger, string reason);
