@@ -74,36 +74,8 @@ internal sealed partial class MBusLinePoller : IDisposable
         Array.Find(meters, m => m.Plan.Name == meterName)?.Circuit.State ?? throw new KeyNotFoundException(meterName);
 
     /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (schedule.Count == 0)
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-
-                var wait = schedule.NextDue - timeProvider.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-
-                await PollDueAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // The schedule has moved on, so a persistent failure is retried at the next tick, not in a tight loop.
-                LogPollFailed(logger, exception, Name);
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        PollLoop.RunAsync(schedule, timeProvider, async token => await PollDueAsync(token).ConfigureAwait(false), exception => LogPollFailed(logger, exception, Name), cancellationToken);
 
     /// <summary>Reads every meter due now, in the order of the site file; returns how many readings were appended.</summary>
     public async ValueTask<int> PollDueAsync(CancellationToken cancellationToken)

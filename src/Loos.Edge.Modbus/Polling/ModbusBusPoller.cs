@@ -108,36 +108,8 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         Array.Find(devices, d => d.Plan.Name == deviceName)?.Circuit.State ?? throw new KeyNotFoundException(deviceName);
 
     /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                if (schedule.Count == 0)
-                {
-                    await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-
-                var wait = schedule.NextDue - timeProvider.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-
-                await PollDueAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                // The schedule has moved on, so a persistent failure is retried at the next tick, not in a tight loop.
-                LogPollFailed(logger, exception, Name);
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        PollLoop.RunAsync(schedule, timeProvider, async token => await PollDueAsync(token).ConfigureAwait(false), exception => LogPollFailed(logger, exception, Name), cancellationToken);
 
     /// <summary>
     /// Polls everything due now and appends the readings in one batch; returns how many readings were appended.

@@ -1,0 +1,49 @@
+namespace Loos.Edge.Polling;
+
+/// <summary>The loop every poller runs: wait for the schedule's next tick, poll what is due, log a failure and go on.</summary>
+public static class PollLoop
+{
+    /// <summary>
+    /// Runs <paramref name="pollDue"/> at each tick of <paramref name="schedule"/> until <paramref name="cancellationToken"/>
+    /// is cancelled. A failure goes to <paramref name="onFailure"/>, never out: the schedule has moved on, so a
+    /// persistent failure is retried at the next tick, not in a tight loop. An empty schedule waits for cancellation.
+    /// </summary>
+    public static async Task RunAsync(
+        PollSchedule schedule,
+        TimeProvider timeProvider,
+        Func<CancellationToken, ValueTask> pollDue,
+        Action<Exception> onFailure,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(pollDue);
+        ArgumentNullException.ThrowIfNull(onFailure);
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (schedule.Count == 0)
+                {
+                    await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+
+                var wait = schedule.NextDue - timeProvider.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+                }
+
+                await pollDue(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                onFailure(exception);
+            }
+        }
+    }
+}
