@@ -90,14 +90,14 @@ public static class GpioVerb
                 {
                     var meter = new WatchedMeter(pinNumber, constant, parse.GetValue(quantity) == "volume");
                     var inPlace = !parse.GetValue(json) && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
-                    var started = time.GetTimestamp();
+                    var shown = 0;
                     using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
                     try
                     {
                         while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false))
                         {
-                            var elapsed = time.GetElapsedTime(started);
-                            var done = duration is { } limit && elapsed >= TimeSpan.FromSeconds(limit) - TimeSpan.FromMilliseconds(50);
+                            // One line a second, and with --seconds S exactly S of them, even when a busy machine delays a tick.
+                            var done = duration is { } limit && ++shown >= limit;
                             await WriteAsync(output, meter, input.Snapshot(), time, parse.GetValue(json), inPlace).ConfigureAwait(false);
                             if (done)
                             {
