@@ -35,6 +35,33 @@ public sealed class MqttSourceServiceTests
     }
 
     [Fact]
+    public async Task Source_BrokerRequiringAClientCertificate_ConnectsWithIt_NotWithout()
+    {
+        await using var broker = await MosquittoBroker.StartNewAsync(new MosquittoOptions { Tls = true, UserName = UserName, Password = Password, RequireClientCertificate = true });
+        var certificates = broker.Certificates!;
+        var withoutCertificate = OptionsFor(broker, "gw-no-certificate");
+        var withCertificate = OptionsFor(broker, "gw-certificate");
+        withCertificate.Tls.ClientCertificateFile = certificates.ClientCertificateFile;
+        withCertificate.Tls.ClientKeyFile = certificates.ClientKeyFile;
+        var sink = new RecordingSink();
+        using var refused = CreateSource(withoutCertificate, new RecordingSink(), new SeriesCatalog());
+        using var source = CreateSource(withCertificate, sink, new SeriesCatalog());
+
+        await refused.StartAsync(CancellationToken.None);
+        await source.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => source.IsConnected, "the connection with the client certificate");
+        await broker.PublishLinesAsync("building/meter-9/power", ["42"], tls: true);
+        await WaitUntilAsync(() => sink.Readings.Count >= 1, "the reading");
+        await Task.Delay(1000);
+        await source.StopAsync(CancellationToken.None);
+        await refused.StopAsync(CancellationToken.None);
+
+        Assert.Equal(42, Assert.Single(sink.Readings).Value);
+        Assert.False(refused.IsConnected);
+        Assert.False(Assert.Single(refused.GetDevices()).Answering);
+    }
+
+    [Fact]
     public async Task Source_BufferRefuses_MessagesNotAcknowledgedAndDeliveredToTheNextConnection()
     {
         await using var broker = await StartTlsBrokerAsync();
