@@ -1,18 +1,15 @@
+using Loos.Edge.Testing;
 using Loos.Edge.Gpio.Pulses;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Tests;
 
-public sealed class GpioSiteFileTests : IDisposable
+public sealed class GpioSiteFileTests : SiteFileTest
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("loos-edge-site-").FullName;
-
-    public void Dispose() => Directory.Delete(directory, recursive: true);
-
     [Fact]
     public void Load_GpioExampleSiteFile_IsValidWithItsCountersAndSensors()
     {
-        var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.gpio-example.yaml");
+        var example = Path.Combine(RepositoryPaths.Root, "firmware-config", "site.gpio-example.yaml");
 
         var site = SiteConfiguration.Load(example);
 
@@ -48,8 +45,8 @@ public sealed class GpioSiteFileTests : IDisposable
 
         var site = SiteConfiguration.Load(path);
 
-        Assert.Equal(Path.Combine(directory, "gpio-edges"), site.Gpio.SimulatedEdges);
-        Assert.Equal(Path.Combine(directory, "data", "pulse-counters"), site.Gpio.StateDirectory);
+        Assert.Equal(Path.Combine(Folder, "gpio-edges"), site.Gpio.SimulatedEdges);
+        Assert.Equal(Path.Combine(Folder, "data", "pulse-counters"), site.Gpio.StateDirectory);
     }
 
     [Fact]
@@ -113,25 +110,5 @@ public sealed class GpioSiteFileTests : IDisposable
         Assert.StartsWith($"{path}:8: gpio:pulseCounters:0:impulsesPerKwh: unknown key", problem, StringComparison.Ordinal);
         Assert.Contains("pulsesPerUnit", problem, StringComparison.Ordinal);
         Assert.Contains("persistInterval", problem, StringComparison.Ordinal);
-    }
-
-    private string Write(string text)
-    {
-        var path = Path.Combine(directory, "site.yaml");
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Loos.Edge.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Loos.Edge.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -1,17 +1,14 @@
+using Loos.Edge.Testing;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Tests;
 
-public sealed class MqttSiteFileTests : IDisposable
+public sealed class MqttSiteFileTests : SiteFileTest
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("loos-edge-mqtt-site-").FullName;
-
-    public void Dispose() => Directory.Delete(directory, recursive: true);
-
     [Fact]
     public void Load_MqttExampleSiteFile_IsValidWithItsPresets()
     {
-        var folder = Path.Combine(RepositoryRoot(), "firmware-config");
+        var folder = Path.Combine(RepositoryPaths.Root, "firmware-config");
 
         var site = SiteConfiguration.Load(Path.Combine(folder, "site.mqtt-example.yaml"));
 
@@ -29,7 +26,7 @@ public sealed class MqttSiteFileTests : IDisposable
     [Fact]
     public void Load_MqttSectionWithRelativeFiles_ResolvesThemBesideTheSiteFile()
     {
-        File.WriteAllText(Path.Combine(directory, "mqtt.credentials"), "gateway\nsecret\n");
+        File.WriteAllText(Path.Combine(Folder, "mqtt.credentials"), "gateway\nsecret\n");
         var path = Write("""
             buffer:
               directory: buffer
@@ -46,8 +43,8 @@ public sealed class MqttSiteFileTests : IDisposable
 
         var mqtt = SiteConfiguration.Load(path).Mqtt;
 
-        Assert.Equal(Path.Combine(directory, "mqtt.credentials"), mqtt.CredentialsFile);
-        Assert.Equal(Path.Combine(directory, "mqtt-presets"), mqtt.PresetDirectory);
+        Assert.Equal(Path.Combine(Folder, "mqtt.credentials"), mqtt.CredentialsFile);
+        Assert.Equal(Path.Combine(Folder, "mqtt-presets"), mqtt.PresetDirectory);
         Assert.Equal(1883, mqtt.EffectivePort);
         Assert.Equal(TimeSpan.FromMinutes(5), mqtt.BadPayloadLogInterval);
     }
@@ -97,7 +94,7 @@ public sealed class MqttSiteFileTests : IDisposable
         var problems = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems;
 
         Assert.Contains(problems, p => p.StartsWith($"{path}:5: mqtt:port: 0 is not a TCP port", StringComparison.Ordinal));
-        Assert.Contains(problems, p => p.StartsWith($"{path}:6: mqtt:credentialsFile: file {Path.Combine(directory, "missing.credentials")} does not exist", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.StartsWith($"{path}:6: mqtt:credentialsFile: file {Path.Combine(Folder, "missing.credentials")} does not exist", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith($"{path}:8: mqtt:tls:caFile: set while mqtt:tls:enabled is false", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith($"{path}:11: mqtt:reconnect:maxDelay:", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Contains("mqtt:subscriptions:0:measurement", StringComparison.Ordinal));
@@ -120,25 +117,5 @@ public sealed class MqttSiteFileTests : IDisposable
         var unknown = Assert.Single(problems, p => p.Contains("unknown key 'enable'", StringComparison.Ordinal));
         Assert.StartsWith($"{path}:6: mqtt:tls:enable:", unknown, StringComparison.Ordinal);
         Assert.Contains("enabled", unknown, StringComparison.Ordinal);
-    }
-
-    private string Write(string text)
-    {
-        var path = Path.Combine(directory, "site.yaml");
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Loos.Edge.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Loos.Edge.sln not found above the test binary.");
     }
 }

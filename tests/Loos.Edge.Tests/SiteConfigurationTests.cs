@@ -1,30 +1,27 @@
+using Loos.Edge.Testing;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Tests;
 
-public sealed class SiteConfigurationTests : IDisposable
+public sealed class SiteConfigurationTests : SiteFileTest
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("loos-edge-site-").FullName;
-
-    public void Dispose() => Directory.Delete(directory, recursive: true);
-
     [Fact]
     public void Load_DemoSiteFile_IsValid()
     {
-        var demo = Path.Combine(RepositoryRoot(), "firmware-config", "site.demo.yaml");
+        var demo = Path.Combine(RepositoryPaths.Root, "firmware-config", "site.demo.yaml");
 
         var site = SiteConfiguration.Load(demo);
 
         Assert.Equal("loos-demo", site.SiteName);
         Assert.True(site.Simulation.Enabled);
         Assert.Equal(3, site.Simulation.Homes.Count);
-        Assert.Equal(Path.Combine(RepositoryRoot(), ".work", "demo", "buffer"), site.Buffer.Directory);
+        Assert.Equal(Path.Combine(RepositoryPaths.Root, ".work", "demo", "buffer"), site.Buffer.Directory);
     }
 
     [Fact]
     public void Load_ExampleSiteFile_IsValid()
     {
-        var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.example.yaml");
+        var example = Path.Combine(RepositoryPaths.Root, "firmware-config", "site.example.yaml");
 
         var site = SiteConfiguration.Load(example);
 
@@ -132,18 +129,18 @@ public sealed class SiteConfigurationTests : IDisposable
 
         var site = SiteConfiguration.Load(path);
 
-        Assert.Equal(Path.Combine(directory, "data", "buffer"), site.Buffer.Directory);
-        Assert.Equal(Path.Combine(directory, "secrets", "token"), site.Forwarder.Targets[0].TokenFile);
+        Assert.Equal(Path.Combine(Folder, "data", "buffer"), site.Buffer.Directory);
+        Assert.Equal(Path.Combine(Folder, "secrets", "token"), site.Forwarder.Targets[0].TokenFile);
     }
 
     [Fact]
     public void Load_ModbusExampleSiteFile_IsValidWithItsProfiles()
     {
-        var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.modbus-example.yaml");
+        var example = Path.Combine(RepositoryPaths.Root, "firmware-config", "site.modbus-example.yaml");
 
         var site = SiteConfiguration.Load(example);
 
-        Assert.Equal(Path.Combine(RepositoryRoot(), "firmware-config", "profiles"), site.Modbus.ProfileDirectory);
+        Assert.Equal(Path.Combine(RepositoryPaths.Root, "firmware-config", "profiles"), site.Modbus.ProfileDirectory);
         Assert.Equal(3, site.Modbus.Buses.Count);
         Assert.Equal(TimeSpan.FromMilliseconds(500), site.Modbus.Buses[0].ResponseTimeout);
         Assert.Equal("ecole-basly", site.Modbus.Buses[0].Devices[0].Tags["building"]);
@@ -228,7 +225,7 @@ public sealed class SiteConfigurationTests : IDisposable
     [Fact]
     public void Load_MBusExampleSiteFile_IsValid()
     {
-        var example = Path.Combine(RepositoryRoot(), "firmware-config", "site.mbus-example.yaml");
+        var example = Path.Combine(RepositoryPaths.Root, "firmware-config", "site.mbus-example.yaml");
 
         var site = SiteConfiguration.Load(example);
 
@@ -272,25 +269,5 @@ public sealed class SiteConfigurationTests : IDisposable
         Assert.Contains($"{path}:12: mbus:lines:0:meters:0:address: 251 is not a primary address (0-250, 254)", problems);
         Assert.Contains(problems, p => p.StartsWith($"{path}:15: mbus:lines:0:meters:1:secondary: '0685' is not 8 identification digits", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.StartsWith($"{path}:17: mbus:lines:0:meters:2:adress: unknown key 'adress'", StringComparison.Ordinal));
-    }
-
-    private string Write(string text)
-    {
-        var path = Path.Combine(directory, "site.yaml");
-        File.WriteAllText(path, text);
-        return path;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "Loos.Edge.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Loos.Edge.sln not found above the test directory.");
     }
 }
