@@ -140,6 +140,30 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         throw new TimeoutException($"Health never showed {what} within {timeout}; last: {health}\n{Tail()}");
     }
 
+    /// <summary>
+    /// Waits until the log holds <paramref name="text"/>: the console logger writes from its own queue, so a line may
+    /// land a moment after what it reports shows on /health. Returns the whole log.
+    /// </summary>
+    public async Task<string> WaitForLogAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var log = File.Exists(LogFile) ? await File.ReadAllTextAsync(LogFile) : string.Empty;
+            if (log.Contains(text, StringComparison.Ordinal))
+            {
+                return log;
+            }
+
+            if (DateTime.UtcNow >= deadline)
+            {
+                throw new TimeoutException($"The log never showed \"{text}\" within {timeout}:\n{Tail()}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
     /// <summary>Runs another loos-edge verb to completion.</summary>
     public static async Task<(int ExitCode, string Output, string Error)> RunCliAsync(params string[] arguments)
     {

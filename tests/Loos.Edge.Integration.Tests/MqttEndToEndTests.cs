@@ -76,9 +76,8 @@ public sealed class MqttEndToEndTests
 
         await WaitForEveryMessageAsync(influxd, gateway);
         await WaitForBrokerOnlineAsync(gateway);
-        var log = File.ReadAllText(gateway.LogFile);
-        Assert.Contains("meters/d1/state does not match its mapping", log, StringComparison.Ordinal);
-        Assert.Contains("lost the connection", log, StringComparison.Ordinal);
+        await gateway.WaitForLogAsync("meters/d1/state does not match its mapping", TimeSpan.FromSeconds(10));
+        await gateway.WaitForLogAsync("lost the connection", TimeSpan.FromSeconds(10));
     }
 
     private static int DeviceOf(int message) => message % Devices;

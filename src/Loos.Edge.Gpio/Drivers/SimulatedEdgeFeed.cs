@@ -1,5 +1,6 @@
 using System.Device.Gpio;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Loos.Edge.Gpio.Drivers;
@@ -125,39 +126,33 @@ public sealed class SimulatedEdgeFeed : IDisposable
 
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1);
-            var buffer = new byte[4096];
-            var line = new StringBuilder();
+            // Unbuffered, and one byte at a time: a command stays in the pipe until it is played, so the commands
+            // not yet played when the process dies are played by the next one, as pulses still to come would be.
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 0);
+            var line = new List<byte>();
             while (!token.IsCancellationRequested)
             {
-                var read = stream.Read(buffer);
-                if (read == 0)
+                var next = stream.ReadByte();
+                if (next < 0)
                 {
                     // End of a file that may still grow, or a named pipe with no writer left: wait for more.
                     token.WaitHandle.WaitOne(IdlePoll);
                     continue;
                 }
 
-                foreach (var character in Encoding.UTF8.GetString(buffer, 0, read))
+                if (next != '\n')
                 {
-                    if (character != '\n')
-                    {
-                        line.Append(character);
-                        continue;
-                    }
-
-                    if (TryParse(line.ToString(), out var command))
-                    {
-                        Play(command, token);
-                        Interlocked.Increment(ref commandsPlayed);
-                    }
-
-                    line.Clear();
-                    if (token.IsCancellationRequested)
-                    {
-                        return;
-                    }
+                    line.Add((byte)next);
+                    continue;
                 }
+
+                if (TryParse(Encoding.UTF8.GetString(CollectionsMarshal.AsSpan(line)), out var command))
+                {
+                    Play(command, token);
+                    Interlocked.Increment(ref commandsPlayed);
+                }
+
+                line.Clear();
             }
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ObjectDisposedException)

@@ -60,4 +60,53 @@ public sealed class SimulatedEdgeFeedTests
             File.Delete(path);
         }
     }
+
+    [Fact]
+    public void FromEdgeCommands_NamedPipe_CommandsNotYetPlayedAreLeftForTheNextReader()
+    {
+        var directory = Directory.CreateTempSubdirectory("loos-edge-feed-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "edges");
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [path]))
+            {
+                mkfifo.WaitForExit();
+                Assert.Equal(0, mkfifo.ExitCode);
+            }
+
+            // Held open for reading and writing, as a meter that keeps pulsing while the gateway restarts.
+            using var pipe = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite, bufferSize: 0);
+            pipe.Write("17 pulse 3 every 200\n17 pulse\n17 pulse\n"u8);
+
+            // The first reader dies during its first command.
+            var first = CountFallingEdges(path, until: falling => falling >= 1);
+            Assert.Equal(1, first);
+
+            // The next one plays the two commands the first had not reached.
+            Assert.Equal(2, CountFallingEdges(path, until: falling => falling >= 2));
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    private static int CountFallingEdges(string path, Func<int, bool> until)
+    {
+        var falling = 0;
+        using (var controller = new GpioController(SimulatedGpioDriver.FromEdgeCommands(path)))
+        {
+            controller.OpenPin(17, PinMode.InputPullUp);
+            controller.RegisterCallbackForPinValueChangedEvent(17, PinEventTypes.Falling, (_, _) => Interlocked.Increment(ref falling));
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (!until(Volatile.Read(ref falling)) && DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(5);
+            }
+        }
+
+        // A command being played when its reader stops finishes its current pulse at most.
+        Thread.Sleep(300);
+        return Volatile.Read(ref falling);
+    }
 }
