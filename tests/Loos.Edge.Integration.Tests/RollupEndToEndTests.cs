@@ -8,7 +8,7 @@ namespace Loos.Edge.Integration.Tests;
 /// <summary>The gateway process rolls its readings up into derived series that reach a real influxd; a late reading recomputes its window.</summary>
 public sealed class RollupEndToEndTests
 {
-    private const string Database = "loos_edge";
+    internal const string Database = "loos_edge";
 
     [Fact]
     public async Task Gateway_MinuteRollups_ArriveAsDerivedSeries_LateReadingRecomputesItsWindow()
@@ -47,7 +47,7 @@ public sealed class RollupEndToEndTests
         Assert.All(rows, r => Assert.Equal(30, r.Increase, 9));
     }
 
-    private static async Task<List<(long Time, long Count, double Increase)>> WaitForRowsAsync(InfluxdServer influxd, GatewayProcess gateway, Func<List<(long Time, long Count, double Increase)>, bool> done)
+    internal static async Task<List<(long Time, long Count, double Increase)>> WaitForRowsAsync(InfluxdServer influxd, GatewayProcess gateway, Func<List<(long Time, long Count, double Increase)>, bool> done)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         var rows = new List<(long Time, long Count, double Increase)>();

@@ -24,6 +24,7 @@ public sealed class RollupEngine
     private readonly List<History> histories = [];
     private readonly HashSet<(int Window, int Series, long Start)> staleOpenWindows = [];
     private long keptFromTicks = long.MinValue;
+    private long closedUpToTicks = long.MinValue;
 
     /// <param name="windows">The window lengths to roll up.</param>
     /// <param name="zone">The site's zone, for local days.</param>
@@ -77,7 +78,71 @@ public sealed class RollupEngine
             kernels[w].CloseEndedBy(utcTicks, ref sink);
         }
 
-        keptFromTicks = Math.Max(keptFromTicks, utcTicks - horizonTicks);
+        closedUpToTicks = Math.Max(closedUpToTicks, utcTicks);
+        ForgetBefore(utcTicks - horizonTicks);
+    }
+
+    /// <summary>The last instant passed to <see cref="CloseEndedBy"/>: every window that ended by it is reported.</summary>
+    public long ClosedUpToTicks => closedUpToTicks;
+
+    /// <summary>
+    /// Where the windows still open begin: the start of the longest window holding <see cref="ClosedUpToTicks"/>.
+    /// <see cref="long.MinValue"/> before the first close.
+    /// </summary>
+    public long OpenSinceTicks => OpenSince(closedUpToTicks);
+
+    /// <summary>The series the engine holds readings of.</summary>
+    public IEnumerable<int> Series => Enumerable.Range(0, histories.Count).Where(s => histories[s] is not null);
+
+    /// <summary>
+    /// Copies the readings of <paramref name="series"/> from <paramref name="fromTicks"/> on, in time order, with the one
+    /// before as the counter baseline: what <see cref="Resume"/> needs to rebuild its open windows in another engine.
+    /// </summary>
+    public void CopyReadings(int series, long fromTicks, List<long> ticks, List<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(ticks);
+        ArgumentNullException.ThrowIfNull(values);
+        if (series < histories.Count && histories[series] is { } history)
+        {
+            history.CopyFrom(fromTicks, ticks, values);
+        }
+    }
+
+    /// <summary>
+    /// Rebuilds, in a new engine, the windows a previous one had open after closing up to
+    /// <paramref name="closedUpToTicks"/>, from the readings it copied from its <see cref="OpenSinceTicks"/> on
+    /// (<see cref="CopyReadings"/>; each series in time order). Nothing is reported now: the windows that ended by then
+    /// were reported by the previous engine, and a late reading for a window before its open ones counts as
+    /// <see cref="TooLate"/>, as their readings are no longer all here. Call it before any other reading.
+    /// </summary>
+    public void Resume(long closedUpToTicks, ReadOnlySpan<int> series, ReadOnlySpan<long> ticks, ReadOnlySpan<double> values)
+    {
+        var discarded = new List<RollupOutput>();
+        Add(series, ticks, values, discarded);
+        CloseEndedBy(closedUpToTicks, discarded);
+        ForgetBefore(OpenSince(closedUpToTicks));
+    }
+
+    private long OpenSince(long closedUpTo)
+    {
+        if (closedUpTo == long.MinValue)
+        {
+            return long.MinValue;
+        }
+
+        var since = closedUpTo;
+        foreach (var calendar in calendars)
+        {
+            calendar.WindowOf(closedUpTo, out var start, out _);
+            since = Math.Min(since, start);
+        }
+
+        return since;
+    }
+
+    private void ForgetBefore(long utcTicks)
+    {
+        keptFromTicks = Math.Max(keptFromTicks, utcTicks);
         foreach (var history in histories)
         {
             history?.TrimBefore(keptFromTicks);
@@ -229,6 +294,17 @@ public sealed class RollupEngine
 
             ticks.Insert(~index, tick);
             values.Insert(~index, value);
+        }
+
+        public void CopyFrom(long fromTicks, List<long> copiedTicks, List<double> copiedValues)
+        {
+            var index = ticks.BinarySearch(fromTicks);
+            index = Math.Max(0, (index >= 0 ? index : ~index) - 1);
+            for (var i = index; i < ticks.Count; i++)
+            {
+                copiedTicks.Add(ticks[i]);
+                copiedValues.Add(values[i]);
+            }
         }
 
         public long? FirstAfter(long tick)

@@ -29,6 +29,21 @@ public sealed class RollupOptions
     /// <summary>The zone of the local days; Europe/Paris by default.</summary>
     public string TimeZone { get; set; } = "Europe/Paris";
 
+    /// <summary>
+    /// Where a clean stop leaves the windows still open, for the next start to finish them;
+    /// <c>rollups.state</c> beside the buffer directory by default.
+    /// </summary>
+    public string? StateFile { get; set; }
+
+    /// <summary>Makes <see cref="StateFile"/> absolute with <paramref name="resolve"/> (relative to the site file).</summary>
+    public void ResolvePaths(Func<string?, string?> resolve, string bufferDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(resolve);
+        StateFile = string.IsNullOrEmpty(StateFile)
+            ? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(bufferDirectory)) ?? bufferDirectory, RollupStateFile.FileName)
+            : resolve(StateFile);
+    }
+
     /// <summary>The window lengths in effect.</summary>
     public IReadOnlyList<RollupWindow> EffectiveWindows =>
         Windows.Count == 0 ? [RollupWindow.QuarterHour, RollupWindow.Hour, RollupWindow.Day] : [.. Windows.Select(w => DerivedSeries.TryParseWindow(w, out var window) ? window : RollupWindow.Day)];

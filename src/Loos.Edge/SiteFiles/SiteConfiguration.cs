@@ -113,6 +113,7 @@ internal sealed class SiteConfiguration
         Modbus.ProfileDirectory = File.ResolvePath(string.IsNullOrEmpty(Modbus.ProfileDirectory) ? "profiles" : Modbus.ProfileDirectory);
         Mqtt.ResolvePaths(File.ResolvePath);
         Gpio.ResolvePaths(File.ResolvePath, Buffer.Directory);
+        Rollups.ResolvePaths(File.ResolvePath, Buffer.Directory);
         foreach (var target in Forwarder.Targets)
         {
             target.TokenFile = File.ResolvePath(target.TokenFile);

@@ -109,6 +109,86 @@ public sealed class RollupEngineTests
         }
     }
 
+    /// <summary>
+    /// A stream across the spring clock change stopped in the middle of a day and resumed by a new engine from the
+    /// readings the first one copied: every window, the open day included, is reported as by an engine that never
+    /// stopped; none is reported twice, and a late reading for a window closed before the stop counts as too late.
+    /// </summary>
+    [Theory]
+    [InlineData(4)]
+    [InlineData(5)]
+    public void Resume_FromTheReadingsOfTheOpenWindows_ReportsEveryWindowAsAnUninterruptedStream(int seed)
+    {
+        var random = new Random(seed);
+        var start = new DateTimeOffset(2026, 3, 28, 6, 0, 0, TimeSpan.Zero).UtcTicks;
+        var readings = new List<(int Series, long Ticks, double Value)>();
+        for (var s = 0; s < 6; s++)
+        {
+            var value = random.Next(1_000, 5_000) + 0.0;
+            for (var tick = start + (random.Next(60) * TimeSpan.TicksPerSecond); tick < start + TimeSpan.FromDays(2).Ticks; tick += random.Next(20, 900) * TimeSpan.TicksPerSecond)
+            {
+                value += Math.Round(random.NextDouble(), 3);
+                readings.Add((s, tick, value));
+            }
+        }
+
+        readings.Sort((a, b) => a.Ticks.CompareTo(b.Ticks));
+        var stopAt = start + TimeSpan.FromHours(23.5).Ticks; // 06:30 local on the day of the change
+        var grace = TimeSpan.TicksPerMinute;
+        var uninterrupted = Run(new RollupEngine(AllWindows, Paris, TimeSpan.FromDays(7)), readings);
+
+        var first = new RollupEngine(AllWindows, Paris, TimeSpan.FromDays(7));
+        var beforeStop = Run(first, readings.Where(r => r.Ticks < stopAt).ToList(), closeAtEnd: false);
+        var since = first.OpenSinceTicks;
+        var series = new List<int>();
+        var ticks = new List<long>();
+        var values = new List<double>();
+        foreach (var s in first.Series)
+        {
+            var from = ticks.Count;
+            first.CopyReadings(s, since, ticks, values);
+            series.AddRange(Enumerable.Repeat(s, ticks.Count - from));
+        }
+
+        var resumed = new RollupEngine(AllWindows, Paris, TimeSpan.FromDays(7));
+        resumed.Resume(first.ClosedUpToTicks, [.. series], [.. ticks], [.. values]);
+        Assert.Equal(since, resumed.OpenSinceTicks);
+        var output = new List<RollupOutput>();
+        resumed.Add([0], [since - TimeSpan.TicksPerHour], [1.0], output);
+        Assert.Equal(1, resumed.TooLate);
+        Assert.Empty(output);
+        var afterStop = Run(resumed, readings.Where(r => r.Ticks >= stopAt).ToList());
+
+        Assert.Equal(new DateTimeOffset(2026, 3, 28, 23, 0, 0, TimeSpan.Zero).UtcTicks, since); // local midnight, UTC+1
+        Assert.Empty(beforeStop.Keys.Intersect(afterStop.Keys));
+        var both = beforeStop.Concat(afterStop).ToDictionary();
+        Assert.Equal(uninterrupted.Keys.Order(), both.Keys.Order());
+        foreach (var (key, expected) in uninterrupted)
+        {
+            var actual = both[key];
+            Assert.Equal((expected.Count, expected.Min, expected.Max, expected.Last, expected.LastTicks), (actual.Count, actual.Min, actual.Max, actual.Last, actual.LastTicks));
+            Assert.Equal(expected.Sum, actual.Sum, 6);
+            Assert.Equal(expected.Increase, actual.Increase, 6);
+        }
+
+        // Readings arrive in batches as time passes; windows close 1 minute after their end.
+        Dictionary<(RollupWindow, int, long), RollupResult> Run(RollupEngine engine, List<(int Series, long Ticks, double Value)> stream, bool closeAtEnd = true)
+        {
+            var reported = new Dictionary<(RollupWindow, int, long), RollupResult>();
+            var output = new List<RollupOutput>();
+            foreach (var chunk in stream.Chunk(40))
+            {
+                engine.Add([.. chunk.Select(r => r.Series)], [.. chunk.Select(r => r.Ticks)], [.. chunk.Select(r => r.Value)], output);
+                engine.CloseEndedBy(chunk[^1].Ticks - grace, output);
+                Take(output, reported);
+            }
+
+            engine.CloseEndedBy(closeAtEnd ? long.MaxValue / 2 : stopAt - grace, output);
+            Take(output, reported);
+            return reported;
+        }
+    }
+
     [Fact]
     public void Stream_ReadingOlderThanTheHorizon_IsCountedNotRolledUp()
     {
