@@ -52,7 +52,8 @@ bind-address = "127.0.0.1:18088"
 CONF
   influxd -config "$data/influxdb.conf" >"$data/influxd.log" 2>&1 &
   local influxd_pid=$!
-  trap 'kill $influxd_pid 2>/dev/null; wait $influxd_pid 2>/dev/null' EXIT
+  # Expanded now: the trap runs after this function has returned and its locals are gone.
+  trap "kill $influxd_pid 2>/dev/null; wait $influxd_pid 2>/dev/null" EXIT
   for _ in $(seq 1 100); do curl -sf http://127.0.0.1:18086/ping >/dev/null && break; sleep 0.2; done
   curl -sf http://127.0.0.1:18086/ping >/dev/null || { echo "influxd did not start, see $data/influxd.log" >&2; exit 1; }
   curl -sf -XPOST http://127.0.0.1:18086/query --data-urlencode "q=CREATE DATABASE loos_edge" >/dev/null
