@@ -77,6 +77,27 @@ public static class CounterIncrease
         Math.Max(0, replacement.OldFinalValue - previous) + Math.Max(0, current - replacement.NewInitialValue);
 
     /// <summary>
+    /// The consumption from a reading <paramref name="previous"/> at <paramref name="previousTicks"/> (the baseline) to
+    /// <paramref name="current"/> at <paramref name="ticks"/>: across the first replacement declared between them, or as
+    /// <see cref="Between"/> reads it.
+    /// </summary>
+    public static double Step(long previousTicks, double previous, long ticks, double current, CounterRules rules, out double baseline)
+    {
+        ArgumentNullException.ThrowIfNull(rules);
+        var replacements = rules.Replacements;
+        for (var i = 0; i < replacements.Count; i++)
+        {
+            if (replacements[i].At.UtcTicks > previousTicks && replacements[i].At.UtcTicks <= ticks)
+            {
+                baseline = current;
+                return AcrossReplacement(previous, current, replacements[i]);
+            }
+        }
+
+        return Between(previous, current, rules, out baseline, out _);
+    }
+
+    /// <summary>
     /// The increases of a whole series, in time order (<paramref name="ticks"/> ascending, UTC ticks): increases[0] is 0,
     /// increases[i] the consumption between reading i − 1 and i. A repeated timestamp counts nothing. Allocation-free.
     /// </summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Loos.Edge.Aggregation.Counters;
+using Loos.Edge.Core;
 
 namespace Loos.Edge.Aggregation.Heating;
 
@@ -8,6 +9,12 @@ public sealed class HeatingOptions
 {
     /// <summary>The section's name in the site file.</summary>
     public const string SectionName = "heating";
+
+    /// <summary>The measurement and field of the homes' heat-meter counters (the M-Bus heat-meter profile's).</summary>
+    public const string HeatMeterMeasurement = "heat_meter";
+
+    /// <inheritdoc cref="HeatMeterMeasurement"/>
+    public const string HeatMeterField = "energy";
 
     /// <summary>The zone of the local days; Europe/Paris by default.</summary>
     public string TimeZone { get; set; } = "Europe/Paris";
@@ -147,6 +154,44 @@ public sealed class HeatingOptions
             .OrderBy(r => r.At)
             .Select(r => new MeterReplacement(r.At!.Value, r.OldFinalKwh, r.NewInitialKwh))],
     };
+
+    /// <summary>
+    /// How the rollups read a home's heat-meter counter: for a <c>heat_meter</c> <c>energy</c> series with a <c>home</c>
+    /// tag, in Wh, kWh or MWh, <see cref="RulesFor"/> in the series' unit; null for any other series.
+    /// </summary>
+    public CounterRules? CounterRulesFor(SeriesKey key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Measurement != HeatMeterMeasurement || key.Field != HeatMeterField || key.GetTag("home") is not { } home)
+        {
+            return null;
+        }
+
+        double perKwh;
+        switch (key.Unit)
+        {
+            case "Wh":
+                perKwh = 1000;
+                break;
+            case "kWh":
+                perKwh = 1;
+                break;
+            case "MWh":
+                perKwh = 0.001;
+                break;
+            default:
+                return null;
+        }
+
+        var rules = RulesFor(home);
+        return new CounterRules
+        {
+            WrapsAt = rules.WrapsAt * perKwh,
+            JitterTolerance = rules.JitterTolerance * perKwh,
+            ResetFraction = rules.ResetFraction,
+            Replacements = [.. rules.Replacements.Select(r => r with { OldFinalValue = r.OldFinalValue * perKwh, NewInitialValue = r.NewInitialValue * perKwh })],
+        };
+    }
 
     /// <summary>Reads <c>MM-DD</c> (a 29 February start is refused: not every year has one).</summary>
     public static bool TryParseYearStart(string text, out (int Month, int Day) monthDay)

@@ -6,7 +6,7 @@ namespace Loos.Edge.Aggregation.Rollups;
 public static class BatchRollup
 {
     /// <summary>Every window of <paramref name="window"/> length over the readings, ordered by series then window.</summary>
-    public static List<RollupResult> Compute(ReadOnlySpan<int> series, ReadOnlySpan<long> ticks, ReadOnlySpan<double> values, WindowCalendar window, CounterRules? counterRules = null)
+    public static List<RollupResult> Compute(ReadOnlySpan<int> series, ReadOnlySpan<long> ticks, ReadOnlySpan<double> values, WindowCalendar window, Func<int, CounterRules>? counterRulesOf = null)
     {
         ArgumentNullException.ThrowIfNull(window);
         var order = new int[series.Length];
@@ -28,7 +28,7 @@ public static class BatchRollup
             sortedValues[i] = values[order[i]];
         }
 
-        var kernel = new RollupKernel(sortedSeries.Length == 0 ? 1 : sortedSeries[^1] + 1, window, counterRules);
+        var kernel = new RollupKernel(sortedSeries.Length == 0 ? 1 : sortedSeries[^1] + 1, window, counterRulesOf);
         var sink = new ListSink([]);
         kernel.Add(sortedSeries, sortedTicks, sortedValues, ref sink);
         kernel.Flush(ref sink);

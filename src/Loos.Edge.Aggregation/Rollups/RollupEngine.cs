@@ -19,7 +19,8 @@ public sealed class RollupEngine
     private readonly RollupWindow[] windows;
     private readonly WindowCalendar[] calendars;
     private readonly RollupKernel[] kernels;
-    private readonly CounterRules counterRules;
+    private readonly Func<int, CounterRules>? counterRulesOf;
+    private readonly List<CounterRules?> rulesBySeries = [];
     private readonly long horizonTicks;
     private readonly List<History> histories = [];
     private readonly HashSet<(int Window, int Series, long Start)> staleOpenWindows = [];
@@ -29,16 +30,16 @@ public sealed class RollupEngine
     /// <param name="windows">The window lengths to roll up.</param>
     /// <param name="zone">The site's zone, for local days.</param>
     /// <param name="horizon">How far back a late reading is still rolled up; at least a day, so that a day's window can be recomputed.</param>
-    /// <param name="counterRules">How counters' drops are read; <see cref="CounterRules.Default"/> when null.</param>
-    public RollupEngine(IReadOnlyList<RollupWindow> windows, TimeZoneInfo zone, TimeSpan horizon, CounterRules? counterRules = null)
+    /// <param name="counterRulesOf">How each series' counter is read (asked once per series); <see cref="CounterRules.Default"/> when null.</param>
+    public RollupEngine(IReadOnlyList<RollupWindow> windows, TimeZoneInfo zone, TimeSpan horizon, Func<int, CounterRules>? counterRulesOf = null)
     {
         ArgumentNullException.ThrowIfNull(windows);
         ArgumentOutOfRangeException.ThrowIfLessThan(horizon, TimeSpan.FromDays(1));
         this.windows = [.. windows];
-        this.counterRules = counterRules ?? CounterRules.Default;
+        this.counterRulesOf = counterRulesOf;
         horizonTicks = horizon.Ticks;
         calendars = [.. this.windows.Select(window => new WindowCalendar(window, zone))];
-        kernels = [.. calendars.Select(calendar => new RollupKernel(64, calendar, this.counterRules))];
+        kernels = [.. calendars.Select(calendar => new RollupKernel(64, calendar, RulesOf))];
     }
 
     /// <summary>Readings not rolled up because their windows had left the horizon.</summary>
@@ -149,6 +150,16 @@ public sealed class RollupEngine
         }
     }
 
+    private CounterRules RulesOf(int series)
+    {
+        while (rulesBySeries.Count <= series)
+        {
+            rulesBySeries.Add(null);
+        }
+
+        return rulesBySeries[series] ??= counterRulesOf?.Invoke(series) ?? CounterRules.Default;
+    }
+
     private History HistoryOf(int series)
     {
         while (histories.Count <= series)
@@ -220,6 +231,8 @@ public sealed class RollupEngine
         long lastTicks = 0;
         var hasBaseline = false;
         double baseline = 0;
+        long baselineTicks = 0;
+        var rules = RulesOf(series);
         foreach (var (tick, value) in history.Readings)
         {
             if (tick >= end)
@@ -229,7 +242,8 @@ public sealed class RollupEngine
 
             if (hasBaseline)
             {
-                var step = CounterIncrease.Between(baseline, value, counterRules, out baseline, out _);
+                var step = CounterIncrease.Step(baselineTicks, baseline, tick, value, rules, out baseline);
+                baselineTicks = tick;
                 if (tick >= start)
                 {
                     increase += step;
@@ -238,6 +252,7 @@ public sealed class RollupEngine
             else
             {
                 baseline = value;
+                baselineTicks = tick;
                 hasBaseline = true;
             }
 

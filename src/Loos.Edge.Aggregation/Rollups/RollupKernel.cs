@@ -39,7 +39,7 @@ public interface IRollupSink
 public sealed class RollupKernel
 {
     private readonly WindowCalendar calendar;
-    private readonly CounterRules counterRules;
+    private readonly Func<int, CounterRules>? counterRulesOf;
     private long[] windowStart;
     private long[] windowEnd;
     private int[] count;
@@ -51,15 +51,21 @@ public sealed class RollupKernel
     private double[] increase;
     private double[] baseline;
     private long[] closedBefore;
+    private CounterRules?[] rules;
+    private int[] nextReplacement;
+    private long[] nextReplacementTicks;
 
     /// <param name="seriesCapacity">How many series to make room for; grows by itself.</param>
     /// <param name="calendar">The window length and the site's zone.</param>
-    /// <param name="counterRules">How counters' drops are read; <see cref="CounterRules.Default"/> when null.</param>
-    public RollupKernel(int seriesCapacity, WindowCalendar calendar, CounterRules? counterRules = null)
+    /// <param name="counterRulesOf">
+    /// How each series' counter is read (asked once per series, at its first reading); <see cref="CounterRules.Default"/>
+    /// for every series when null.
+    /// </param>
+    public RollupKernel(int seriesCapacity, WindowCalendar calendar, Func<int, CounterRules>? counterRulesOf = null)
     {
         ArgumentNullException.ThrowIfNull(calendar);
         this.calendar = calendar;
-        this.counterRules = counterRules ?? CounterRules.Default;
+        this.counterRulesOf = counterRulesOf;
         windowStart = [];
         windowEnd = [];
         count = [];
@@ -71,6 +77,9 @@ public sealed class RollupKernel
         increase = [];
         baseline = [];
         closedBefore = [];
+        rules = [];
+        nextReplacement = [];
+        nextReplacementTicks = [];
         Grow(Math.Max(1, seriesCapacity));
     }
 
@@ -128,10 +137,20 @@ public sealed class RollupKernel
             if (lastTicks[s] == long.MinValue)
             {
                 baseline[s] = value;
+                rules[s] ??= counterRulesOf?.Invoke(s) ?? CounterRules.Default;
+                nextReplacement[s] = 0;
+                PassReplacementsUpTo(s, tick);
+            }
+            else if (tick >= nextReplacementTicks[s])
+            {
+                // A meter replacement declared between the previous reading and this one.
+                increase[s] += CounterIncrease.AcrossReplacement(baseline[s], value, rules[s]!.Replacements[nextReplacement[s]]);
+                baseline[s] = value;
+                PassReplacementsUpTo(s, tick);
             }
             else
             {
-                increase[s] += CounterIncrease.Between(baseline[s], value, counterRules, out baseline[s], out _);
+                increase[s] += CounterIncrease.Between(baseline[s], value, rules[s]!, out baseline[s], out _);
             }
 
             count[s]++;
@@ -199,6 +218,18 @@ public sealed class RollupKernel
         Array.Fill(windowEnd, long.MinValue);
     }
 
+    /// <summary>Points <paramref name="s"/>' next declared replacement past <paramref name="tick"/>.</summary>
+    private void PassReplacementsUpTo(int s, long tick)
+    {
+        var replacements = rules[s]!.Replacements;
+        while (nextReplacement[s] < replacements.Count && replacements[nextReplacement[s]].At.UtcTicks <= tick)
+        {
+            nextReplacement[s]++;
+        }
+
+        nextReplacementTicks[s] = nextReplacement[s] < replacements.Count ? replacements[nextReplacement[s]].At.UtcTicks : long.MaxValue;
+    }
+
     private void Grow(int capacity)
     {
         var old = count.Length;
@@ -213,6 +244,9 @@ public sealed class RollupKernel
         Array.Resize(ref increase, capacity);
         Array.Resize(ref baseline, capacity);
         Array.Resize(ref closedBefore, capacity);
+        Array.Resize(ref rules, capacity);
+        Array.Resize(ref nextReplacement, capacity);
+        Array.Resize(ref nextReplacementTicks, capacity);
         Array.Fill(closedBefore, long.MinValue, old, capacity - old);
         Array.Fill(lastTicks, long.MinValue, old, capacity - old);
         Array.Fill(windowStart, long.MaxValue, old, capacity - old);

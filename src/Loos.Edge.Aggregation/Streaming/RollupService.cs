@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Loos.Edge.Aggregation.Counters;
 using Loos.Edge.Aggregation.Rollups;
 using Loos.Edge.Core;
 using Microsoft.Extensions.Hosting;
@@ -17,6 +18,7 @@ namespace Loos.Edge.Aggregation.Streaming;
 /// </summary>
 internal sealed partial class RollupService(
     RollupOptions options,
+    Func<SeriesKey, CounterRules?> counterRulesFor,
     IReadingLog readingLog,
     IReadingSink sink,
     ISeriesCatalog catalog,
@@ -36,7 +38,11 @@ internal sealed partial class RollupService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var windows = options.EffectiveWindows;
-        var engine = new RollupEngine(windows, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone), options.Horizon);
+        var engine = new RollupEngine(
+            windows,
+            TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone),
+            options.Horizon,
+            series => counterRulesFor(catalog[new SeriesId(series)]) ?? CounterRules.Default);
         ResumeOpenWindows(engine);
         var consumer = readingLog.OpenConsumer(ConsumerName);
         var output = new List<RollupOutput>();

@@ -1,3 +1,5 @@
+using Loos.Edge.Aggregation.Counters;
+using Loos.Edge.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -9,9 +11,10 @@ public static class RollupServiceCollectionExtensions
     /// <summary>
     /// Adds the hosted service that rolls the buffered readings up into derived series (<paramref name="options"/>,
     /// checked by <see cref="RollupOptions.Validate"/>). Needs the buffer's <c>IReadingLog</c> and <c>IReadingSink</c>,
-    /// the series catalogue and a <see cref="TimeProvider"/> from the container.
+    /// the series catalogue and a <see cref="TimeProvider"/> from the container. <paramref name="counterRulesFor"/> gives
+    /// a series' counter rules (null: the defaults), e.g. <see cref="Heating.HeatingOptions.CounterRulesFor"/>.
     /// </summary>
-    public static IServiceCollection AddRollups(this IServiceCollection services, RollupOptions options)
+    public static IServiceCollection AddRollups(this IServiceCollection services, RollupOptions options, Func<SeriesKey, CounterRules?>? counterRulesFor = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
@@ -21,7 +24,7 @@ public static class RollupServiceCollectionExtensions
             throw new ArgumentException(string.Join("; ", problems), nameof(options));
         }
 
-        services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<RollupService>(provider, options));
+        services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<RollupService>(provider, options, counterRulesFor ?? (_ => null)));
         return services;
     }
 }

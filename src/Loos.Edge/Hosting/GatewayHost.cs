@@ -81,7 +81,7 @@ internal static class GatewayHost
 
         if (site.Rollups.Enabled)
         {
-            services.AddRollups(site.Rollups);
+            services.AddRollups(site.Rollups, site.Heating.CounterRulesFor);
         }
 
         if (site.Heating.PublishSeries && site.Forwarder.Targets.FirstOrDefault(t => site.Heating.Target is null || t.Name == site.Heating.Target) is { } heatingTarget)

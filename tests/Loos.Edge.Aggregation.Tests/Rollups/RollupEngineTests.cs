@@ -1,3 +1,4 @@
+using Loos.Edge.Aggregation.Counters;
 using Loos.Edge.Aggregation.Rollups;
 
 namespace Loos.Edge.Aggregation.Tests.Rollups;
@@ -187,6 +188,46 @@ public sealed class RollupEngineTests
             Take(output, reported);
             return reported;
         }
+    }
+
+    /// <summary>
+    /// Home 12's heat meter (Wh), read every 6 hours, is replaced at 10:00 UTC: the old one last read 1,100,000 at
+    /// 06:00 and was removed at 1,110,000; the new one was installed at 5,000 and read 20,000 at 12:00. Declared, the day
+    /// counts the old meter's tail and the new meter's start (145,000 Wh), whether the 12:00 reading comes in order or
+    /// late; a series without the declaration detects a replacement and counts that interval as nothing (120,000 Wh).
+    /// </summary>
+    [Fact]
+    public void Stream_DeclaredReplacement_DayCountsTheOldMetersTailAndTheNewMetersStart()
+    {
+        var day = new DateTimeOffset(2026, 1, 10, 0, 0, 0, TimeSpan.FromHours(1)).UtcTicks;
+        long At(int hourUtc) => new DateTimeOffset(2026, 1, 10, hourUtc, 0, 0, TimeSpan.Zero).UtcTicks;
+        var declared = new CounterRules { Replacements = [new MeterReplacement(new DateTimeOffset(2026, 1, 10, 10, 0, 0, TimeSpan.Zero), 1_110_000, 5_000)] };
+        CounterRules RulesOf(int series) => series == 0 ? declared : CounterRules.Default;
+        long[] ticks = [At(1), At(6), At(12), At(18)];
+        double[] values = [1_000_000, 1_100_000, 20_000, 40_000];
+
+        foreach (var arrival in new[] { new[] { 0, 1, 2, 3 }, [0, 1, 3, 2] })
+        {
+            var engine = new RollupEngine([RollupWindow.Day], Paris, TimeSpan.FromDays(7), RulesOf);
+            var reported = new Dictionary<(RollupWindow, int, long), RollupResult>();
+            var output = new List<RollupOutput>();
+            foreach (var series in new[] { 0, 1 })
+            {
+                foreach (var i in arrival)
+                {
+                    engine.Add([series], [ticks[i]], [values[i]], output);
+                }
+            }
+
+            engine.CloseEndedBy(long.MaxValue / 2, output);
+            Take(output, reported);
+
+            Assert.Equal(145_000, reported[(RollupWindow.Day, 0, day)].Increase, 6);
+            Assert.Equal(120_000, reported[(RollupWindow.Day, 1, day)].Increase, 6);
+        }
+
+        var batch = BatchRollup.Compute([0, 0, 0, 0], ticks, values, new WindowCalendar(RollupWindow.Day, Paris), RulesOf);
+        Assert.Equal(145_000, Assert.Single(batch).Increase, 6);
     }
 
     [Fact]
