@@ -1,3 +1,5 @@
+using Loos.Edge.Core;
+
 namespace Loos.Edge.Gpio;
 
 /// <summary>The site file's <c>gpio</c> section: pulse counters on GPIO pins, and 1-Wire and I²C sensors.</summary>
@@ -39,7 +41,7 @@ public sealed class GpioOptions
     {
         ArgumentNullException.ThrowIfNull(resolve);
         StateDirectory = string.IsNullOrEmpty(StateDirectory)
-            ? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(bufferDirectory)) ?? bufferDirectory, "pulse-counters")
+            ? DataPaths.BesideBuffer(bufferDirectory, "pulse-counters")
             : resolve(StateDirectory);
         SimulatedEdges = string.IsNullOrEmpty(SimulatedEdges) ? SimulatedEdges : resolve(SimulatedEdges);
     }

@@ -231,7 +231,7 @@ public sealed class RollupEngine
         long lastTicks = 0;
         var hasBaseline = false;
         double baseline = 0;
-        long baselineTicks = 0;
+        long previousTicks = 0;
         var rules = RulesOf(series);
         foreach (var (tick, value) in history.Readings)
         {
@@ -242,8 +242,8 @@ public sealed class RollupEngine
 
             if (hasBaseline)
             {
-                var step = CounterIncrease.Step(baselineTicks, baseline, tick, value, rules, out baseline);
-                baselineTicks = tick;
+                var step = CounterIncrease.Step(previousTicks, baseline, tick, value, rules, out baseline);
+                previousTicks = tick;
                 if (tick >= start)
                 {
                     increase += step;
@@ -252,7 +252,7 @@ public sealed class RollupEngine
             else
             {
                 baseline = value;
-                baselineTicks = tick;
+                previousTicks = tick;
                 hasBaseline = true;
             }
 

@@ -1,4 +1,5 @@
 using Loos.Edge.Aggregation.Rollups;
+using Loos.Edge.Core;
 
 namespace Loos.Edge.Aggregation.Streaming;
 
@@ -40,7 +41,7 @@ public sealed class RollupOptions
     {
         ArgumentNullException.ThrowIfNull(resolve);
         StateFile = string.IsNullOrEmpty(StateFile)
-            ? Path.Combine(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(bufferDirectory)) ?? bufferDirectory, RollupStateFile.FileName)
+            ? DataPaths.BesideBuffer(bufferDirectory, RollupStateFile.FileName)
             : resolve(StateFile);
     }
 

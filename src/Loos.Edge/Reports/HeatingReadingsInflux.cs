@@ -27,7 +27,7 @@ internal static class HeatingReadingsInflux
         var to = new DateTime(year.DayStartTicks[^1], DateTimeKind.Utc).AddDays(2);
         var range = string.Create(CultureInfo.InvariantCulture, $"time >= '{from:yyyy-MM-ddTHH:mm:ssZ}' AND time < '{to:yyyy-MM-ddTHH:mm:ssZ}'");
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(10) };
-        var meters = await QueryAsync(http, target, $"SELECT \"energy\" FROM \"heat_meter\" WHERE \"unit\" = 'Wh' AND {range} GROUP BY \"home\"", cancellationToken).ConfigureAwait(false);
+        var meters = await QueryAsync(http, target, $"SELECT {Identifier(HeatingOptions.HeatMeterField)} FROM {Identifier(HeatingOptions.HeatMeterMeasurement)} WHERE \"unit\" = 'Wh' AND {range} GROUP BY \"home\"", cancellationToken).ConfigureAwait(false);
         var outdoor = heating.Outdoor;
         var tagFilter = string.Concat(outdoor.Tags.Select(tag => $"{Identifier(tag.Key)} = '{tag.Value.Replace("'", "\\'", StringComparison.Ordinal)}' AND "));
         var temperatures = await QueryAsync(http, target, $"SELECT {Identifier(outdoor.Field)} FROM {Identifier(outdoor.Measurement)} WHERE {tagFilter}{range}", cancellationToken).ConfigureAwait(false);
