@@ -59,15 +59,7 @@ internal sealed class InfluxWriter : IDisposable
         credentialProblem = null;
         try
         {
-            if (options.Api == InfluxApi.V2)
-            {
-                authorization = new AuthenticationHeaderValue("Token", ReadSecret(options.TokenFile!));
-            }
-            else if (!string.IsNullOrEmpty(options.Username))
-            {
-                var password = string.IsNullOrEmpty(options.PasswordFile) ? string.Empty : ReadSecret(options.PasswordFile);
-                authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{options.Username}:{password}")));
-            }
+            authorization = InfluxCredentials.Read(options);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -123,8 +115,6 @@ internal sealed class InfluxWriter : IDisposable
         http.Dispose();
         compressed.Dispose();
     }
-
-    private static string ReadSecret(string path) => File.ReadAllText(path).Trim();
 
     private static string Describe(Exception exception)
     {

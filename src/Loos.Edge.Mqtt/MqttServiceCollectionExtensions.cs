@@ -2,7 +2,6 @@ using Loos.Edge.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 
 namespace Loos.Edge.Mqtt;
 
@@ -10,7 +9,7 @@ namespace Loos.Edge.Mqtt;
 public static class MqttServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the MQTT source of <paramref name="options"/> (checked at start by <see cref="MqttOptionsValidator"/>): its
+    /// Adds the MQTT source of <paramref name="options"/> (checked with the site file by <see cref="MqttOptionsValidator"/>): its
     /// subscriptions' readings go to the <see cref="IReadingSink"/>, and the broker connection shows in health as an
     /// <see cref="IDeviceMonitor"/>. Needs <see cref="IReadingSink"/>, <see cref="ISeriesCatalog"/> and logging from the
     /// container; adds <see cref="TimeProvider.System"/> unless already registered.
@@ -19,9 +18,6 @@ public static class MqttServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        services.AddSingleton<IOptions<MqttOptions>>(new OptionsWrapper<MqttOptions>(options));
-        services.AddOptions<MqttOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MqttOptions>, MqttOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<MqttSourceService>(provider, options));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MqttSourceService>());

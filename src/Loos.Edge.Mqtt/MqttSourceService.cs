@@ -78,7 +78,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
         }
         catch (ArgumentException exception)
         {
-            // The validator runs at start; reaching this means the options changed or were never validated.
+            // The site file is checked when it is read; reaching this means the options were built without that check.
             throw new InvalidOperationException("The mqtt section is not valid: " + exception.Message, exception);
         }
 
@@ -347,6 +347,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
             return true;
         }
 
+        var batch = readings.ToArray();
         var refusals = 0;
         while (true)
         {
@@ -354,7 +355,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
             try
             {
                 // Not cancelled by the stop: a batch being written is finished and acknowledged, so it is not sent twice.
-                await sink.AppendAsync(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(readings).ToArray(), CancellationToken.None).ConfigureAwait(false);
+                await sink.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
                 if (refusals > 0)
                 {
                     LogBufferAcceptsAgain(logger, refusals);

@@ -21,6 +21,25 @@ public sealed class DeviceCircuitOptions
 
     /// <summary>The longest back-off; 5 min by default.</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Adds to <paramref name="problems"/> what is wrong with these settings, each key after <paramref name="path"/> (e.g. <c>mbus:lines:0</c>).</summary>
+    public void Check(string path, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (OfflineAfterTimeouts < 1)
+        {
+            problems.Add($"{path}:offlineAfterTimeouts must be at least 1");
+        }
+
+        if (InitialBackoff <= TimeSpan.Zero)
+        {
+            problems.Add($"{path}:initialBackoff must be positive");
+        }
+        else if (MaxBackoff < InitialBackoff)
+        {
+            problems.Add($"{path}:maxBackoff must be at least initialBackoff");
+        }
+    }
 }
 
 /// <summary>

@@ -17,9 +17,6 @@ public enum CounterEvent : byte
 
     /// <summary>A new meter starting from its own value, detected: the interval counts nothing and the new value is the baseline.</summary>
     Replacement,
-
-    /// <summary>A replacement declared in the site file: the old meter's tail and the new meter's start are both counted.</summary>
-    DeclaredReplacement,
 }
 
 /// <summary>
@@ -116,34 +113,9 @@ public static class CounterIncrease
 
         increases[0] = 0;
         var baseline = values[0];
-        var replacements = rules.Replacements;
-        var nextReplacement = 0;
-        while (nextReplacement < replacements.Count && replacements[nextReplacement].At.UtcTicks <= ticks[0])
-        {
-            nextReplacement++;
-        }
-
         for (var i = 1; i < values.Length; i++)
         {
-            if (ticks[i] == ticks[i - 1])
-            {
-                increases[i] = 0;
-                continue;
-            }
-
-            if (nextReplacement < replacements.Count && replacements[nextReplacement].At.UtcTicks <= ticks[i])
-            {
-                increases[i] = AcrossReplacement(baseline, values[i], replacements[nextReplacement]);
-                baseline = values[i];
-                while (nextReplacement < replacements.Count && replacements[nextReplacement].At.UtcTicks <= ticks[i])
-                {
-                    nextReplacement++;
-                }
-
-                continue;
-            }
-
-            increases[i] = Between(baseline, values[i], rules, out baseline, out _);
+            increases[i] = ticks[i] == ticks[i - 1] ? 0 : Step(ticks[i - 1], baseline, ticks[i], values[i], rules, out baseline);
         }
     }
 }

@@ -92,6 +92,13 @@ public sealed class RollupEngine
     /// </summary>
     public long OpenSinceTicks => OpenSince(closedUpToTicks);
 
+    /// <summary>The start of the <paramref name="window"/> (one of the engine's) holding <paramref name="utcTicks"/>.</summary>
+    public long WindowStartOf(RollupWindow window, long utcTicks)
+    {
+        calendars[Array.IndexOf(windows, window)].WindowOf(utcTicks, out var start, out _);
+        return start;
+    }
+
     /// <summary>The series the engine holds readings of.</summary>
     public IEnumerable<int> Series => Enumerable.Range(0, histories.Count).Where(s => histories[s] is not null);
 

@@ -96,7 +96,7 @@ internal sealed partial class RollupService(
                 readings.Clear();
                 foreach (var item in output)
                 {
-                    Append(item, readings);
+                    Append(engine, item, readings);
                 }
 
                 output.Clear();
@@ -233,13 +233,13 @@ internal sealed partial class RollupService(
         return selection[s] == 1;
     }
 
-    private void Append(RollupOutput item, List<Reading> readings)
+    private void Append(RollupEngine engine, RollupOutput item, List<Reading> readings)
     {
         var result = item.Result;
 
         // The window this process first saw a series in may have lost its first readings to a restart: never
         // reported, so that a short window never replaces a complete one in InfluxDB.
-        if (result.WindowStartTicks <= WindowStartOf(item.Window, firstTicks[result.Series]))
+        if (result.WindowStartTicks <= engine.WindowStartOf(item.Window, firstTicks[result.Series]))
         {
             if (skippedAfterRestart++ % 1000 == 0)
             {
@@ -262,13 +262,6 @@ internal sealed partial class RollupService(
         readings.Add(new Reading(ids[3], at, result.Mean));
         readings.Add(new Reading(ids[4], at, result.Last));
         readings.Add(new Reading(ids[5], at, result.Increase));
-    }
-
-    private long WindowStartOf(RollupWindow window, long utcTicks)
-    {
-        var calendar = new WindowCalendar(window, TimeZoneInfo.FindSystemTimeZoneById(options.TimeZone));
-        calendar.WindowOf(utcTicks, out var start, out _);
-        return start;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Rollups: windows {Windows}, measurements {Measurements}")]

@@ -82,30 +82,8 @@ internal sealed partial class PulseCounterSet : IDisposable
     }
 
     /// <summary>Writes and saves until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                var wait = schedule.NextDue - timeProvider.GetUtcNow();
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
-                }
-
-                await RunDueAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception exception)
-            {
-                LogTickFailed(logger, exception);
-            }
-        }
-    }
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        PollLoop.RunAsync(schedule, timeProvider, async token => await RunDueAsync(token).ConfigureAwait(false), exception => LogTickFailed(logger, exception), cancellationToken);
 
     /// <summary>Saves and writes whatever is due now; returns how many readings were appended.</summary>
     public async ValueTask<int> RunDueAsync(CancellationToken cancellationToken)
@@ -262,7 +240,12 @@ internal sealed partial class PulseCounterSet : IDisposable
 
         var total = counter.TotalPulses;
         Persist(counter, total);
-        counter.Unverified = counter.DamageNotKeptAside || PulseCounterFile.CorruptFilesOf(counter.FilePath).Count > 0;
+        if (counter.Unverified && !counter.DamageNotKeptAside)
+        {
+            // Only a start finds damage; once the technician removes the .corrupt file, the count is trusted again.
+            counter.Unverified = PulseCounterFile.CorruptFilesOf(counter.FilePath).Count > 0;
+        }
+
         var plan = counter.Plan;
         readings.Add(new Reading(counter.CounterSeries, tick, plan.ValueAt(total), counter.Unverified ? Quality.Estimated : Quality.Good));
         if (counter.LastTick is { } last && last == tick - plan.Interval)

@@ -67,20 +67,6 @@ public sealed partial class MBusMaster : IDisposable
     /// <summary>The serial device.</summary>
     public string Port => line.Name;
 
-    /// <summary>Resets a meter's link layer with SND_NKE; true when it acknowledged.</summary>
-    public async Task<bool> PingAsync(byte address, CancellationToken cancellationToken)
-    {
-        await oneRequestAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await SendNkeAsync(address, cancellationToken).ConfigureAwait(false) == ReplyKind.Acknowledged;
-        }
-        finally
-        {
-            oneRequestAtATime.Release();
-        }
-    }
-
     /// <summary>
     /// Reads a meter: a primary address is reset with SND_NKE, a secondary address is selected; then REQ_UD2 is
     /// repeated with the frame count bit toggled while the meter says more records follow (up to
@@ -272,7 +258,6 @@ public sealed partial class MBusMaster : IDisposable
     private async Task<MBusReadout> ReadTelegramsAsync(byte address, string what, int maxTelegrams, CancellationToken cancellationToken)
     {
         var telegrams = new List<MBusTelegram>();
-        var frames = new List<byte[]>();
 
         // After a reset the meter expects FCB set; each next telegram is asked for with the bit toggled.
         var frameCountBit = true;
@@ -282,7 +267,6 @@ public sealed partial class MBusMaster : IDisposable
             var frame = await RequestUserDataAsync(ShortFrame(control, address), what, cancellationToken).ConfigureAwait(false);
             var telegram = MBusDecoder.Decode(frame);
             telegrams.Add(telegram);
-            frames.Add(frame);
             var more = telegram.Records.Count > 0 && telegram.Records[^1].Function == MBusFunction.MoreRecordsFollow;
             if (!more || telegrams.Count == maxTelegrams)
             {
@@ -291,7 +275,7 @@ public sealed partial class MBusMaster : IDisposable
                     LogTelegramLimit(logger, Port, what, maxTelegrams);
                 }
 
-                return new MBusReadout { Telegrams = telegrams, Frames = frames, Truncated = more };
+                return new MBusReadout { Telegrams = telegrams, Truncated = more };
             }
 
             frameCountBit = !frameCountBit;
@@ -467,7 +451,7 @@ public sealed partial class MBusMaster : IDisposable
             if (read == 0)
             {
                 // Silence: the reply, if any, has ended.
-                return Classify(receiveBuffer.AsSpan(0, received), complete: true);
+                return Classify(receiveBuffer.AsSpan(0, received));
             }
 
             var bytes = receiveBuffer.AsSpan(0, received);
@@ -479,7 +463,7 @@ public sealed partial class MBusMaster : IDisposable
                     LogTrailingBytes(logger, Port, received - length);
                 }
 
-                return Classify(bytes[..length], complete: true);
+                return Classify(bytes[..length]);
             }
 
             if (received == receiveBuffer.Length)
@@ -515,7 +499,7 @@ public sealed partial class MBusMaster : IDisposable
         _ => 1, // Not a start character: decided by Classify as soon as it arrives.
     };
 
-    private static Reply Classify(ReadOnlySpan<byte> bytes, bool complete)
+    private static Reply Classify(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)
         {
@@ -531,7 +515,7 @@ public sealed partial class MBusMaster : IDisposable
 
         if (!MBusFrame.TryParse(bytes, out _, out var reason, out var offset))
         {
-            return new Reply(ReplyKind.Invalid, null, complete ? reason : "reply cut off", offset);
+            return new Reply(ReplyKind.Invalid, null, reason, offset);
         }
 
         return new Reply(ReplyKind.Frame, bytes.ToArray(), null, 0);

@@ -38,9 +38,6 @@ public sealed class MBusReadout
     /// <summary>The telegrams in the order read; more than one when the meter said more records follow.</summary>
     public required IReadOnlyList<MBusTelegram> Telegrams { get; init; }
 
-    /// <summary>The frames as received, one per telegram.</summary>
-    public required IReadOnlyList<byte[]> Frames { get; init; }
-
     /// <summary>The first telegram: the header (identification, manufacturer, medium, status).</summary>
     public MBusTelegram First => Telegrams[0];
 

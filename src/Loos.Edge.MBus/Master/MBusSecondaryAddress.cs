@@ -117,14 +117,6 @@ public readonly record struct MBusSecondaryAddress
         destination[7] = Medium ?? 0xFF;
     }
 
-    /// <summary>Whether a meter with these header fields answers this selection (EN 13757-3 wildcard rules).</summary>
-    public bool Matches(string identification, string? manufacturer, byte? version, byte? medium) =>
-        identification.Length == 8
-        && Identification.Zip(identification).All(pair => pair.First == 'F' || pair.First == pair.Second)
-        && (Manufacturer is null || Manufacturer == manufacturer)
-        && (Version is null || Version == version)
-        && (Medium is null || Medium == medium);
-
     public override string ToString()
     {
         if (Manufacturer is null && Version is null && Medium is null)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.IO.Ports;
 using Loos.Edge.Core;
 using Loos.Edge.MBus.Master;
+using Loos.Edge.Polling;
 
 namespace Loos.Edge.MBus.Polling;
 
@@ -101,19 +102,7 @@ internal static class MBusPlanner
             problems.Add($"{path}:stopBits {line.StopBits} is not 1 or 2");
         }
 
-        if (line.OfflineAfterTimeouts < 1)
-        {
-            problems.Add($"{path}:offlineAfterTimeouts must be at least 1");
-        }
-
-        if (line.InitialBackoff <= TimeSpan.Zero)
-        {
-            problems.Add($"{path}:initialBackoff must be positive");
-        }
-        else if (line.MaxBackoff < line.InitialBackoff)
-        {
-            problems.Add($"{path}:maxBackoff must be at least initialBackoff");
-        }
+        new DeviceCircuitOptions { OfflineAfterTimeouts = line.OfflineAfterTimeouts, InitialBackoff = line.InitialBackoff, MaxBackoff = line.MaxBackoff }.Check(path, problems);
 
         var master = new MBusLineOptions
         {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Loos.Edge.Core;
 using Loos.Edge.Modbus.Points;
+using Loos.Edge.Polling;
 
 namespace Loos.Edge.Modbus.Polling;
 
@@ -150,19 +151,7 @@ internal static class ModbusPlanner
             problems.Add($"{path}:concurrency {bus.Concurrency} is not between 1 and 16");
         }
 
-        if (bus.OfflineAfterTimeouts < 1)
-        {
-            problems.Add($"{path}:offlineAfterTimeouts must be at least 1");
-        }
-
-        if (bus.InitialBackoff <= TimeSpan.Zero)
-        {
-            problems.Add($"{path}:initialBackoff must be positive");
-        }
-        else if (bus.MaxBackoff < bus.InitialBackoff)
-        {
-            problems.Add($"{path}:maxBackoff must be at least initialBackoff");
-        }
+        new DeviceCircuitOptions { OfflineAfterTimeouts = bus.OfflineAfterTimeouts, InitialBackoff = bus.InitialBackoff, MaxBackoff = bus.MaxBackoff }.Check(path, problems);
     }
 
     private static DevicePlan? PlanDevice(

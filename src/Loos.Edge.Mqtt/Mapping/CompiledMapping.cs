@@ -36,7 +36,6 @@ internal sealed class CompiledMapping
     private readonly bool[] present;
     private readonly Dictionary<string, SeriesId[]> seriesByTopic = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Topic, SeriesId Series), SeriesId> lineSeriesByTopic = [];
-    private readonly LineProtocolParser? lineParser;
     private DateTimeOffset? messageTimestamp;
 
     public CompiledMapping(MappingPlan plan, ISeriesCatalog catalog)
@@ -54,11 +53,6 @@ internal sealed class CompiledMapping
         if (plan.Timestamp is { } timestamp)
         {
             root.Descend(timestamp.Path).Targets.Add(TimestampTarget);
-        }
-
-        if (plan.Format == PayloadFormat.LineProtocol)
-        {
-            lineParser = new LineProtocolParser(catalog);
         }
     }
 
@@ -510,7 +504,7 @@ internal sealed class CompiledMapping
                 body = rented.AsSpan(0, (int)payload.Length);
             }
 
-            if (!lineParser!.TryParse(body, Plan.Precision, receivedAt, readings, out var error))
+            if (!LineProtocolParser.TryParse(body, Plan.Precision, receivedAt, catalog, readings, out var error))
             {
                 problem = $"payload is not line protocol: {error}";
                 return false;

@@ -6,6 +6,9 @@ namespace Loos.Edge.Mqtt.Mapping;
 /// </summary>
 public sealed class MqttMappingOptions
 {
+    /// <summary>What the subscription (or the preset) is for, for people; not used by the gateway.</summary>
+    public string? Description { get; set; }
+
     /// <summary>
     /// The topic filter, with the MQTT wildcards <c>+</c> (one level) and <c>#</c> (the remaining levels, last), and
     /// named levels <c>{tag}</c>: a <c>{tag}</c> level matches like <c>+</c> and its text becomes the value of tag

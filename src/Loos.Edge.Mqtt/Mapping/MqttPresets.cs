@@ -69,10 +69,10 @@ internal static class MqttPresets
             return null;
         }
 
-        PresetDocument? document;
+        MqttMappingOptions? preset;
         try
         {
-            document = Deserializer.Deserialize<PresetDocument?>(text);
+            preset = Deserializer.Deserialize<MqttMappingOptions?>(text);
         }
         catch (YamlException exception)
         {
@@ -80,13 +80,19 @@ internal static class MqttPresets
             return null;
         }
 
-        if (document is null)
+        if (preset is null)
         {
             problems.Add($"{path}: the preset is empty");
             return null;
         }
 
-        return document.ToOptions();
+        if (preset.Preset is not null)
+        {
+            problems.Add($"{path}: a preset cannot name another preset (preset: {preset.Preset})");
+            return null;
+        }
+
+        return preset;
     }
 
     private static readonly IDeserializer Deserializer = new DeserializerBuilder()
@@ -107,53 +113,5 @@ internal static class MqttPresets
         }
 
         return message;
-    }
-
-    /// <summary>A preset file: the keys of a subscription but <c>preset</c>, and a description for people.</summary>
-    private sealed class PresetDocument
-    {
-        public string? Description { get; set; }
-
-        public string? Topic { get; set; }
-
-        public string? Payload { get; set; }
-
-        public string? Measurement { get; set; }
-
-        public string? Field { get; set; }
-
-        public string? Unit { get; set; }
-
-        public string? Kind { get; set; }
-
-        public string? Precision { get; set; }
-
-        public Dictionary<string, string> Tags { get; init; } = [];
-
-        public List<MqttFieldOptions> Fields { get; init; } = [];
-
-        public MqttTimestampOptions? Timestamp { get; set; }
-
-        public MqttMappingOptions ToOptions()
-        {
-            var options = new MqttMappingOptions
-            {
-                Topic = Topic,
-                Payload = Payload,
-                Measurement = Measurement,
-                Field = Field,
-                Unit = Unit,
-                Kind = Kind,
-                Precision = Precision,
-                Timestamp = Timestamp,
-            };
-            foreach (var (key, value) in Tags)
-            {
-                options.Tags[key] = value;
-            }
-
-            options.Fields.AddRange(Fields);
-            return options;
-        }
     }
 }

@@ -63,16 +63,7 @@ internal static class HeatingReadingsInflux
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(target.Url), query.ToString()));
         try
         {
-            if (target.Api == InfluxApi.V2 && target.TokenFile is { } tokenFile)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Token", (await File.ReadAllTextAsync(tokenFile, cancellationToken).ConfigureAwait(false)).Trim());
-            }
-            else if (!string.IsNullOrEmpty(target.Username))
-            {
-                var password = target.PasswordFile is { } passwordFile ? (await File.ReadAllTextAsync(passwordFile, cancellationToken).ConfigureAwait(false)).Trim() : string.Empty;
-                request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{target.Username}:{password}")));
-            }
-
+            request.Headers.Authorization = InfluxCredentials.Read(target);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.IO.Ports;
 
 namespace Loos.Edge.Verbs;
 
@@ -14,6 +15,19 @@ internal static class CommonOptions
     {
         Description = "Print JSON for scripts instead of a table.",
     };
+
+    /// <summary>Reads a serial line's parity as a technician types it: N, E, O or none, even, odd, in any case.</summary>
+    public static bool TryParseParity(string? text, out Parity parity)
+    {
+        parity = (text?.Trim().ToUpperInvariant()) switch
+        {
+            "N" or "NONE" => Parity.None,
+            "E" or "EVEN" => Parity.Even,
+            "O" or "ODD" => Parity.Odd,
+            _ => (Parity)(-1),
+        };
+        return parity != (Parity)(-1);
+    }
 }
 
 /// <summary>Exit codes shared by every verb: 0 success, non-zero with a one-line cause on standard error.</summary>

@@ -330,20 +330,13 @@ public static class MBusVerb
                 ResponseTimeout = parse.GetValue(timeout) is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : null,
             };
             var problems = new List<string>();
-            switch (parse.GetValue(parity)?.ToUpperInvariant())
+            if (CommonOptions.TryParseParity(parse.GetValue(parity), out var lineParity))
             {
-                case "N" or "NONE":
-                    options.Parity = Parity.None;
-                    break;
-                case "E" or "EVEN":
-                    options.Parity = Parity.Even;
-                    break;
-                case "O" or "ODD":
-                    options.Parity = Parity.Odd;
-                    break;
-                default:
-                    problems.Add($"parity: '{parse.GetValue(parity)}' is not N, E or O");
-                    break;
+                options.Parity = lineParity;
+            }
+            else
+            {
+                problems.Add($"parity: '{parse.GetValue(parity)}' is not N, E or O");
             }
 
             problems.AddRange(options.Validate().Select(p => p.Replace("responseTimeout", "timeout", StringComparison.Ordinal).Replace("maxTelegrams", "max-telegrams", StringComparison.Ordinal)));

@@ -392,7 +392,7 @@ public static class ModbusVerb
         var parityList = new List<Parity>();
         foreach (var text in parities?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [settings.Serial.Parity.ToString()[..1]])
         {
-            if (!ConnectionOptions.TryParseParity(text, out var parity))
+            if (!CommonOptions.TryParseParity(text, out var parity))
             {
                 problem = $"--parities '{text}' is not N, E or O.";
                 return null;
@@ -427,18 +427,6 @@ public static class ModbusVerb
         private readonly Option<string> parity = new("--parity") { Description = "N, E or O; E is the Modbus default.", DefaultValueFactory = _ => "E" };
         private readonly Option<string> stop = new("--stop") { Description = "Stop bits, 1 or 2.", DefaultValueFactory = _ => "1" };
         private readonly Option<string> timeout = new("--timeout-ms") { Description = "Response timeout in milliseconds (1000 for read, 200 for scan)." };
-
-        public static bool TryParseParity(string? text, out Parity parity)
-        {
-            parity = (text?.Trim().ToUpperInvariant()) switch
-            {
-                "N" or "NONE" => Parity.None,
-                "E" or "EVEN" => Parity.Even,
-                "O" or "ODD" => Parity.Odd,
-                _ => (Parity)(-1),
-            };
-            return parity != (Parity)(-1);
-        }
 
         public void AddTo(Command command)
         {
@@ -477,7 +465,7 @@ public static class ModbusVerb
                     return null;
                 }
 
-                if (!TryParseParity(parse.GetValue(parity), out var serialParity))
+                if (!CommonOptions.TryParseParity(parse.GetValue(parity), out var serialParity))
                 {
                     problem = $"--parity '{parse.GetValue(parity)}' is not N, E or O.";
                     return null;

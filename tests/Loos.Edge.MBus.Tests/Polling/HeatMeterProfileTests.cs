@@ -136,7 +136,7 @@ public sealed class HeatMeterProfileTests
     private static MBusReadout Readout(string name)
     {
         var frame = LibmbusCorpus.ReadFrame(Path.Combine(LibmbusCorpus.Path("test-frames"), name + ".hex"));
-        return new MBusReadout { Telegrams = [MBusDecoder.Decode(frame)], Frames = [frame] };
+        return new MBusReadout { Telegrams = [MBusDecoder.Decode(frame)] };
     }
 
     private static MBusFieldValue Single(IReadOnlyList<MBusFieldValue> values, string field) => Assert.Single(values, v => v.Field == field);

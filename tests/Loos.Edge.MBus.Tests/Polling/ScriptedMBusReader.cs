@@ -48,7 +48,7 @@ public sealed class ScriptedMBusReader(FakeTimeProvider clock) : IMBusMeterReade
             throw new MBusNoReplyException($"no meter answers at {address} on /dev/ttyScripted");
         }
 
-        return Task.FromResult(new MBusReadout { Telegrams = [telegram], Frames = [[]] });
+        return Task.FromResult(new MBusReadout { Telegrams = [telegram] });
     }
 
     public void Dispose() => Disposed = true;
