@@ -98,7 +98,7 @@ public sealed class MBusReadScanVerbTests : IAsyncLifetime
         };
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meters);
 
-        var (exitCode, output, error) = await RunAsync("mbus", "scan", "--port", pair.GatewayPath, "--parity", "N", "--baud", "38400", "--timeout", "40", "--secondary", "--progress", "--json");
+        var (exitCode, output, error) = await RunAsync("mbus", "scan", "--port", pair.GatewayPath, "--parity", "N", "--baud", "38400", "--timeout", "120", "--secondary", "--progress", "--json");
 
         Assert.True(exitCode == ExitCodes.Success, error);
         using var document = JsonDocument.Parse(output);
@@ -120,7 +120,7 @@ public sealed class MBusReadScanVerbTests : IAsyncLifetime
         };
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meters);
 
-        var (exitCode, output, error) = await RunAsync("mbus", "scan", "--port", pair.GatewayPath, "--parity", "N", "--baud", "38400", "--timeout", "40", "--retries", "0");
+        var (exitCode, output, error) = await RunAsync("mbus", "scan", "--port", pair.GatewayPath, "--parity", "N", "--baud", "38400", "--timeout", "120", "--retries", "0");
 
         Assert.True(exitCode == ExitCodes.Success, error);
         Assert.Contains("primary   3  id 12345678  KAM", output, StringComparison.Ordinal);
