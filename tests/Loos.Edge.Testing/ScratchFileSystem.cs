@@ -131,8 +131,15 @@ public sealed class ScratchFileSystem : IDisposable
     }
 
     /// <summary>Whether the kernel holds the file system read-only now.</summary>
-    public bool IsReadOnly => RunAllowingFailure("findmnt", "-no", "OPTIONS", Directory).Output.Split(',')[0].Trim() == "ro"
-        || RunAllowingFailure("findmnt", "-no", "OPTIONS", Directory).Output.Contains("emergency_ro", StringComparison.Ordinal);
+    public bool IsReadOnly
+    {
+        get
+        {
+            // "ro" first, or ext4's "emergency_ro" after an error with errors=remount-ro.
+            var options = RunAllowingFailure("findmnt", "-no", "OPTIONS", Directory).Output.Trim().Split(',');
+            return options[0] == "ro" || options.Contains("emergency_ro");
+        }
+    }
 
     public void Dispose()
     {
