@@ -16,7 +16,7 @@ internal static partial class Log
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Buffer state file {File} is damaged ({Reason}); it is ignored.")]
     public static partial void DamagedStateFile(ILogger logger, string file, string reason);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "The buffer could not write to disk; the pending appends failed and the next appends start a new segment.")]
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "The buffer could not write to disk; the pending appends failed and were undone, and appends are refused until the disk takes writes again.")]
     public static partial void WriteFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "Buffer segment {File}: the record at byte offset {Offset} no longer passes its CRC; its readings are skipped.")]
@@ -24,4 +24,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 7, Level = LogLevel.Information, Message = "Buffer opened in {Directory}: {Segments} segments, {Readings} readings recovered, {Damaged} damaged regions skipped.")]
     public static partial void Opened(ILogger logger, string directory, int segments, long readings, int damaged);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Information, Message = "The buffer writes to {Directory} again.")]
+    public static partial void WritesAgain(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Error, Message = "The buffer could not write the checkpoint of consumer {Consumer}; its position is kept in memory and written with the next one (a crash meanwhile sends delivered readings again).")]
+    public static partial void CheckpointFailed(ILogger logger, string consumer, Exception exception);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "The buffer writes its checkpoints in {Directory} again.")]
+    public static partial void CheckpointsWrittenAgain(ILogger logger, string directory);
 }

@@ -55,11 +55,14 @@ internal sealed class SegmentedLog : IDurableBuffer
     private int openRecordReadings;
     private long openRecordFirstTicks;
     private bool rollBeforeWrite;
+    private readonly List<int> definedNotWritten = [];
 
     // Under gate.
     private long bytesOnDisk;
     private long evictedTotal;
     private TaskCompletionSource? dataSignal;
+    private string? appendError;
+    private string? checkpointError;
 
     private long queuedReadings;
     private long commitFsyncs;
@@ -74,11 +77,11 @@ internal sealed class SegmentedLog : IDurableBuffer
         this.logger = logger;
         directory = Path.GetFullPath(options.Directory);
         returnRequest = pool.Enqueue;
-        Directory.CreateDirectory(directory);
+        DurableFile.CreatePrivateDirectory(directory);
         try
         {
             // Two processes appending to one buffer would corrupt it; the lock is released when the process ends.
-            directoryLock = new FileStream(Path.Combine(directory, LockFileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            directoryLock = new FileStream(Path.Combine(directory, LockFileName), PrivateFileOptions(FileMode.OpenOrCreate));
         }
         catch (IOException exception)
         {
@@ -200,7 +203,7 @@ internal sealed class SegmentedLog : IDurableBuffer
                 list.Add(BufferStatisticsCalculator.Compute(segments, consumer.Name, consumer.Position));
             }
 
-            return new BufferStatistics(list, bytesOnDisk, segments.Count, options.CapBytes, evictedTotal, Volatile.Read(ref damagedRegions));
+            return new BufferStatistics(list, bytesOnDisk, segments.Count, options.CapBytes, evictedTotal, Volatile.Read(ref damagedRegions), appendError ?? checkpointError);
         }
     }
 
@@ -317,13 +320,71 @@ internal sealed class SegmentedLog : IDurableBuffer
             consumer.Position = batch.End;
         }
 
-        WriteCheckpoint(consumer);
+        // A checkpoint that cannot be written (full or read-only disk) is not the target's failure: the batch is
+        // delivered. The position holds in memory and is written with the next one; a crash meanwhile only sends
+        // delivered readings again. Delivered segments go all the same: on a full disk that frees the space needed.
+        TryWriteCheckpoint(consumer);
         lock (gate)
         {
             DeleteAcknowledgedSegments();
         }
 
         return default;
+    }
+
+    private bool TryWriteCheckpoint(ConsumerState consumer)
+    {
+        try
+        {
+            WriteCheckpoint(consumer);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            string? before;
+            lock (gate)
+            {
+                before = checkpointError;
+                checkpointError = $"cannot write the checkpoint of '{consumer.Name}' in '{directory}': {exception.Message}";
+            }
+
+            if (before is null)
+            {
+                Log.CheckpointFailed(logger, consumer.Name, exception);
+            }
+
+            return false;
+        }
+
+        bool recovered;
+        lock (gate)
+        {
+            recovered = checkpointError is not null;
+            checkpointError = null;
+        }
+
+        if (recovered)
+        {
+            // Others may have failed meanwhile too: write them all now that the disk takes writes again.
+            foreach (var other in ConsumerStates())
+            {
+                if (!ReferenceEquals(other, consumer) && !TryWriteCheckpoint(other))
+                {
+                    return false;
+                }
+            }
+
+            Log.CheckpointsWrittenAgain(logger, directory);
+        }
+
+        return true;
+    }
+
+    private List<ConsumerState> ConsumerStates()
+    {
+        lock (gate)
+        {
+            return [.. consumers.Values];
+        }
     }
 
     /// <summary>
@@ -494,13 +555,40 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
-            // The state of the active file is unknown: fail this group and continue in a new segment.
-            Log.WriteFailed(logger, exception);
             groupFailure = new IOException($"The buffer could not write to '{directory}': {exception.Message}", exception);
-            buffered = 0;
-            openRecord = -1;
-            pending.Clear();
-            rollBeforeWrite = true;
+            string? before;
+            lock (gate)
+            {
+                before = appendError;
+                appendError = $"cannot write to '{directory}': {exception.Message}";
+            }
+
+            // Once per outage: a client retrying every second on a full disk must not flood the journal.
+            if (before is null)
+            {
+                Log.WriteFailed(logger, exception);
+            }
+
+            RollBack();
+        }
+
+        if (groupFailure is null && Volatile.Read(ref appendError) is not null)
+        {
+            lock (gate)
+            {
+                appendError = null;
+            }
+
+            Log.WritesAgain(logger, directory);
+        }
+
+        // Checkpoints that failed are written as soon as the disk takes writes again, not only at the next delivery.
+        if (groupFailure is null && group.Count > 0 && Volatile.Read(ref checkpointError) is not null)
+        {
+            foreach (var consumer in ConsumerStates())
+            {
+                TryWriteCheckpoint(consumer);
+            }
         }
 
         foreach (var request in group)
@@ -509,6 +597,37 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
 
         group.Clear();
+    }
+
+    /// <summary>
+    /// Undoes a failed commit: what was staged is dropped and the active segment cut back to its last durable byte,
+    /// so that no torn record stays before later ones. When the cut fails too, the next append starts a new segment.
+    /// </summary>
+    private void RollBack()
+    {
+        buffered = 0;
+        openRecord = -1;
+        pending.Clear();
+        foreach (var id in definedNotWritten)
+        {
+            defined[id] = false;
+        }
+
+        definedNotWritten.Clear();
+        if (rollBeforeWrite || active is null)
+        {
+            return;
+        }
+
+        try
+        {
+            RandomAccess.SetLength(active, activeWritten);
+            RandomAccess.FlushToDisk(active);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            rollBeforeWrite = true;
+        }
     }
 
     /// <summary>Serialises one append into the write buffer, rolling and making room first; throws before writing anything of it.</summary>
@@ -568,6 +687,7 @@ internal sealed class SegmentedLog : IDurableBuffer
                 }
 
                 defined[id] = true;
+                definedNotWritten.Add(id);
             }
         }
 
@@ -623,11 +743,12 @@ internal sealed class SegmentedLog : IDurableBuffer
         if (buffered > 0)
         {
             RandomAccess.Write(active!, buffer.AsSpan(0, buffered), activeWritten);
-            activeWritten += buffered;
-            buffered = 0;
         }
 
         RandomAccess.FlushToDisk(active!);
+        activeWritten += buffered;
+        buffered = 0;
+        definedNotWritten.Clear();
     }
 
     /// <summary>Makes durable records visible to consumers and statistics.</summary>
@@ -675,6 +796,11 @@ internal sealed class SegmentedLog : IDurableBuffer
         var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
         try
         {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(handle, DurableFile.PrivateFileMode);
+            }
+
             Span<byte> header = stackalloc byte[SegmentFormat.HeaderBytes];
             SegmentFormat.WriteHeader(header, number);
             RandomAccess.Write(handle, header, 0);
@@ -684,6 +810,16 @@ internal sealed class SegmentedLog : IDurableBuffer
         catch
         {
             handle.Dispose();
+
+            // A segment without its header would block this number for good (CreateNew) and read as damage.
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+            }
+
             throw;
         }
 
@@ -910,6 +1046,17 @@ internal sealed class SegmentedLog : IDurableBuffer
             last.Segment.Number,
             last.Start + SegmentFormat.FirstReadingOffset + ((long)(last.Skip + last.Take) * SegmentFormat.ReadingBytes));
         return new BufferBatch(readings.AsMemory(0, count), end);
+    }
+
+    private static FileStreamOptions PrivateFileOptions(FileMode mode)
+    {
+        var file = new FileStreamOptions { Mode = mode, Access = FileAccess.ReadWrite, Share = FileShare.None };
+        if (!OperatingSystem.IsWindows())
+        {
+            file.UnixCreateMode = DurableFile.PrivateFileMode;
+        }
+
+        return file;
     }
 
     private readonly record struct PendingRecord(long Start, long End, long FirstTicks);

@@ -127,7 +127,7 @@ internal static class StateFiles
 
     private static void ReplaceAtomically(string path, byte[] data)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        DurableFile.CreatePrivateDirectory(Path.GetDirectoryName(path)!);
         DurableFile.Replace(path, data);
     }
 }

@@ -7,13 +7,16 @@ namespace Loos.Edge.Core;
 /// <param name="CapBytes">The disk cap.</param>
 /// <param name="EvictedReadings">Readings deleted by the disk cap before every consumer had them, since the buffer was created.</param>
 /// <param name="DamagedRegions">Damaged records skipped at recovery since the process started.</param>
+/// <param name="DiskError">Why the buffer cannot write to its disk (full, read-only, failing) while that lasts; null once
+/// it writes again.</param>
 public sealed record BufferStatistics(
     IReadOnlyList<ConsumerStatistics> Consumers,
     long BytesOnDisk,
     int Segments,
     long CapBytes,
     long EvictedReadings,
-    int DamagedRegions);
+    int DamagedRegions,
+    string? DiskError = null);
 
 /// <param name="Name">The consumer (forwarding target) name.</param>
 /// <param name="Position">Its checkpointed position.</param>

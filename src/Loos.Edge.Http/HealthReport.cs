@@ -10,7 +10,7 @@ namespace Loos.Edge.Http;
 /// </summary>
 /// <param name="Status"><c>ok</c>; <c>degraded</c> while a target retries or its circuit is open, the buffer found
 /// damaged records, or a polled device does not answer; <c>alert</c> while a target needs a person (its credentials
-/// were refused).</param>
+/// were refused) or the buffer cannot write to its disk (full, read-only).</param>
 /// <param name="Time">When the report was made.</param>
 /// <param name="Buffer">What the buffer holds.</param>
 /// <param name="Targets">One entry per forwarding target.</param>
@@ -41,7 +41,7 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
             status = Degraded;
         }
 
-        if (targets.Any(t => t.State == TargetState.AuthenticationFailed || t.Alert is not null))
+        if (buffer.DiskError is not null || targets.Any(t => t.State == TargetState.AuthenticationFailed || t.Alert is not null))
         {
             status = Alert;
         }
@@ -71,6 +71,7 @@ public sealed record DeviceHealth(string Bus, string Device, string State);
 /// <param name="EvictedReadings">Readings the disk cap deleted before every consumer had them.</param>
 /// <param name="DamagedRegions">Damaged records skipped at recovery since the process started.</param>
 /// <param name="Consumers">The same figures per consumer (forwarding target).</param>
+/// <param name="DiskError">Why the buffer cannot write to its disk while that lasts (appends are refused), or null.</param>
 public sealed record BufferHealth(
     long UnsentReadings,
     long UnsentBytes,
@@ -80,7 +81,8 @@ public sealed record BufferHealth(
     DateTime? OldestUnsent,
     long EvictedReadings,
     int DamagedRegions,
-    IReadOnlyList<ConsumerHealth> Consumers)
+    IReadOnlyList<ConsumerHealth> Consumers,
+    string? DiskError = null)
 {
     /// <summary>Summarises <paramref name="statistics"/>, taking the worst consumer for the top-level unsent figures.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="statistics"/> is null.</exception>
@@ -98,7 +100,8 @@ public sealed record BufferHealth(
             consumers.Any(c => c.OldestUnsentTimestamp is not null) ? oldest.UtcDateTime : null,
             statistics.EvictedReadings,
             statistics.DamagedRegions,
-            [.. consumers.Select(c => new ConsumerHealth(c.Name, c.Position.ToString(), c.UnsentReadings, c.UnsentBytes, c.OldestUnsentTimestamp?.UtcDateTime))]);
+            [.. consumers.Select(c => new ConsumerHealth(c.Name, c.Position.ToString(), c.UnsentReadings, c.UnsentBytes, c.OldestUnsentTimestamp?.UtcDateTime))],
+            statistics.DiskError);
     }
 }
 

@@ -38,6 +38,9 @@ internal sealed partial class WriteHandler(
     // The first read is sized from Content-Length when known; otherwise it starts at 64 KiB and doubles.
     private const int InitialBufferBytes = 64 * 1024;
 
+    // A disk freed by the forwarder's deliveries, or by a person, takes writes again within seconds.
+    private const int DiskRetryAfterSeconds = 5;
+
     public async Task HandleAsync(HttpContext context, WriteApi api)
     {
         var request = context.Request;
@@ -136,6 +139,15 @@ internal sealed partial class WriteHandler(
             await WriteErrorAsync(context, api, StatusCodes.Status503ServiceUnavailable, "unavailable", $"the gateway's buffer is full; retry in {seconds} s");
             return false;
         }
+        catch (IOException failure)
+        {
+            // The gateway's own disk refuses writes (full, read-only, failing): nothing was stored; 507 says so,
+            // and a client that retries 5xx tries again later.
+            LogDiskFailure(logger, count, failure.Message);
+            context.Response.Headers.RetryAfter = DiskRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            await WriteErrorAsync(context, api, StatusCodes.Status507InsufficientStorage, "unavailable", $"the gateway cannot write to its disk; retry later: {failure.Message}");
+            return false;
+        }
         finally
         {
             ArrayPool<Reading>.Shared.Return(array);
@@ -223,6 +235,9 @@ internal sealed partial class WriteHandler(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Write of {Count} readings refused: the buffer is full")]
     private static partial void LogBufferFull(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Write of {Count} readings refused: {Problem}")]
+    private static partial void LogDiskFailure(ILogger logger, int count, string problem);
 
     /// <summary>A growable byte buffer from the shared pool.</summary>
     private sealed class PooledBytes(int capacity) : IDisposable

@@ -80,6 +80,102 @@ public sealed class MqttEndToEndTests
         await gateway.WaitForLogAsync("lost the connection", TimeSpan.FromSeconds(10));
     }
 
+    /// <summary>
+    /// Mosquitto restarted (SIGTERM, with persistence) eight times while a publisher sends QoS 1 messages one by one:
+    /// every message whose PUBACK the publisher got reaches influxd, and health shows the broker offline while it is down.
+    /// </summary>
+    [Fact]
+    public async Task Gateway_BrokerRestartingInALoopWhilePublishing_EveryMessageTheBrokerAcknowledgedInInfluxd()
+    {
+        await using var broker = await MosquittoBroker.StartNewAsync();
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+        var site = new SiteFileBuilder().WithInfluxV1("influxd", influxd.Url, Database);
+        site.Extra = $"""
+            mqtt:
+              host: 127.0.0.1
+              port: {broker.Port}
+              clientId: gw-restarts
+              reconnect:
+                minDelay: 00:00:00.100
+                maxDelay: 00:00:00.500
+              subscriptions:
+                - topic: "loop/{"{device}"}/state"
+                  payload: json
+                  measurement: loop_meter
+                  timestamp:
+                    path: ts
+                    format: unix-ms
+                  fields:
+                    - name: power
+                      unit: W
+                      required: true
+            """;
+        await using var gateway = await GatewayProcess.StartAsync(site);
+        await WaitForBrokerOnlineAsync(gateway);
+
+        var acknowledged = new List<int>();
+        using var stopPublishing = new CancellationTokenSource();
+        var publisher = Task.Run(async () =>
+        {
+            for (var message = 1; !stopPublishing.IsCancellationRequested; message++)
+            {
+                try
+                {
+                    // mosquitto_pub -q 1 exits 0 only after the broker's PUBACK.
+                    await broker.PublishAsync($"loop/d{DeviceOf(message)}/state", Payload(message));
+                    acknowledged.Add(message);
+                }
+                catch (InvalidOperationException)
+                {
+                    // The broker was down or went down before its PUBACK: this message was not accepted.
+                }
+            }
+        });
+
+        var random = new Random(20261204);
+        for (var restart = 0; restart < 8; restart++)
+        {
+            await Task.Delay(random.Next(500, 1500));
+            broker.Stop();
+            await gateway.WaitForHealthAsync(
+                health => health.GetProperty("devices").EnumerateArray().Any(d => d.GetProperty("device").GetString() == "broker" && d.GetProperty("state").GetString() == "offline"),
+                TimeSpan.FromSeconds(10),
+                "the MQTT broker offline");
+            await Task.Delay(random.Next(100, 600));
+            await broker.StartAsync();
+        }
+
+        await Task.Delay(1000);
+        await stopPublishing.CancelAsync();
+        await publisher;
+        Assert.True(acknowledged.Count > 50, $"only {acknowledged.Count} messages were acknowledged by the broker");
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        List<int> missing;
+        do
+        {
+            var stored = new HashSet<long>();
+            foreach (var series in await influxd.QueryAsync(Database, "SELECT \"power\" FROM \"loop_meter\" GROUP BY \"device\""))
+            {
+                for (var row = 0; row < series.Values.Count; row++)
+                {
+                    stored.Add((long)series[row, "power"].GetDouble());
+                }
+            }
+
+            missing = [.. acknowledged.Where(message => !stored.Contains(message))];
+            if (missing.Count > 0)
+            {
+                await Task.Delay(500);
+            }
+        }
+        while (missing.Count > 0 && DateTime.UtcNow < deadline);
+
+        Assert.True(missing.Count == 0, $"{missing.Count} of {acknowledged.Count} messages the broker acknowledged are not in influxd, first {string.Join(", ", missing.Take(5))}\n{gateway.Tail()}");
+        await WaitForBrokerOnlineAsync(gateway);
+    }
+
     private static int DeviceOf(int message) => message % Devices;
 
     private static Task PublishAsync(MosquittoBroker broker, int first, int last) =>

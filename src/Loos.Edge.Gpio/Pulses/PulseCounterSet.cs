@@ -67,7 +67,7 @@ internal sealed partial class PulseCounterSet : IDisposable
     /// <exception cref="IOException">The state directory cannot be created.</exception>
     public void Start()
     {
-        Directory.CreateDirectory(stateDirectory);
+        DurableFile.CreatePrivateDirectory(stateDirectory);
         var now = timeProvider.GetUtcNow();
         foreach (var counter in counters)
         {
