@@ -11,12 +11,12 @@ namespace Loos.Edge.Tests;
 /// <summary>
 /// Mutations of the shipped site files, read and validated as <c>config validate</c> does: each loads or is refused with
 /// <see cref="SiteFileException"/> whose every line starts with the file (and its line where the file names the key).
-/// LOOS_EDGE_FUZZ_INPUTS sets how many inputs a run reads (default 20,000; 1,000,000 for a full run) and
+/// LOOS_EDGE_FUZZ_INPUTS sets how many inputs a run reads (default 10,000; 1,000,000 for a full run) and
 /// LOOS_EDGE_FUZZ_SEED the random seed.
 /// </summary>
 public sealed partial class SiteFileFuzzTests(ITestOutputHelper output)
 {
-    private const int DefaultInputs = 20_000;
+    private const int DefaultInputs = 10_000;
 
     /// <summary>A hang detector, not a speed assertion: the largest input takes milliseconds.</summary>
     private static readonly TimeSpan StuckAfter = TimeSpan.FromSeconds(30);

@@ -126,6 +126,22 @@ public sealed class SiteFileLimitsTests : SiteFileTest
     }
 
     [Fact]
+    public void Load_UnclosedFlowMappingInABlockMapping_IsAYamlErrorWithItsLine()
+    {
+        // Found by the fuzz run: YamlDotNet's scanner throws InvalidOperationException here, not a YamlException.
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+              {a: c
+              capBytes: 1
+            """);
+
+        var exception = Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path));
+
+        Assert.StartsWith($"{path}:4:3: not valid YAML", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_DuplicateKey_NamesBothLines()
     {
         var path = Write("""
