@@ -142,6 +142,32 @@ public sealed class SiteFileLimitsTests : SiteFileTest
     }
 
     [Fact]
+    public void Load_ModbusDeviceTagWithoutValue_NamesTheTagInsteadOfThrowing()
+    {
+        // Found by the fuzz run: a file cut after "circuit:" ended in an ArgumentException from the series key.
+        var path = Write("""
+            buffer:
+              directory: /tmp/x
+            modbus:
+              buses:
+                - name: meters
+                  kind: tcp
+                  host: 127.0.0.1
+                  devices:
+                    - name: main-meter
+                      tags:
+                        circuit:
+                      points:
+                        - name: power
+                          address: 12
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.StartsWith($"{path}:11: modbus:buses:0:devices:0:tags:circuit must have a non-empty name and value", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_DuplicateKey_NamesBothLines()
     {
         var path = Write("""
