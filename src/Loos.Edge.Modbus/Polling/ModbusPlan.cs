@@ -245,7 +245,8 @@ internal static class ModbusPlanner
         }
 
         var measurement = device.Measurement ?? profile?.Measurement ?? DefaultMeasurement;
-        var tags = device.Tags.Select(t => new Tag(t.Key, t.Value)).ToList();
+        // A tag without a name or value is reported above; the series are planned without it.
+        var tags = device.Tags.Where(t => !string.IsNullOrWhiteSpace(t.Key) && !string.IsNullOrWhiteSpace(t.Value)).Select(t => new Tag(t.Key, t.Value)).ToList();
         if (!device.Tags.ContainsKey("device") && !string.IsNullOrWhiteSpace(device.Name))
         {
             tags.Add(new Tag("device", device.Name));

@@ -17,6 +17,11 @@ internal static partial class SectionBinder
     {
         var configuration = file.Configuration.GetSection(section);
         var options = new T();
+        if (!HasShape(file, section, SiteNodeShape.Mapping, problems))
+        {
+            return options;
+        }
+
         foreach (var child in configuration.GetChildren())
         {
             ReportUnknownKeys(file, child, typeof(T), problems);
@@ -29,16 +34,52 @@ internal static partial class SectionBinder
         catch (InvalidOperationException exception)
         {
             // The binder names the key it could not convert: "... value at 'buffer:capBytes' to type ...".
-            // Values were checked above; what is left is a structural problem, such as a list where a value belongs.
+            // Values and shapes were checked above; what is left is a problem not reported yet at that key or above.
             var key = ConvertedKeyPattern().Match(exception.Message) is { Success: true } match ? match.Groups[1].Value : section;
-            var message = $"{file.Locate(key)}: {file.Spell(key)}: ";
-            if (!problems.Any(p => p.StartsWith(message, StringComparison.Ordinal)))
+            if (!IsReported(file, key, problems))
             {
-                problems.Add(message + exception.Message);
+                problems.Add($"{file.Locate(key)}: {file.Spell(key)}: {exception.Message}");
             }
         }
 
         return options;
+    }
+
+    /// <summary>
+    /// Whether the file holds what <paramref name="key"/> expects (an empty value stands for none, whatever the shape);
+    /// reports it otherwise.
+    /// </summary>
+    public static bool HasShape(SiteFile file, string key, SiteNodeShape expected, List<string> problems)
+    {
+        var found = file.ShapeOf(key);
+        if (found is SiteNodeShape.Missing or SiteNodeShape.Empty || found == expected)
+        {
+            return true;
+        }
+
+        problems.Add($"{file.Locate(key)}: {file.Spell(key)}: {Describe(expected, "a mapping of keys")} is expected here, not {Describe(found, "a mapping")}.");
+        return false;
+    }
+
+    private static string Describe(SiteNodeShape shape, string mapping) => shape switch
+    {
+        SiteNodeShape.Value => "a single value",
+        SiteNodeShape.List => "a list",
+        _ => mapping,
+    };
+
+    private static bool IsReported(SiteFile file, string key, List<string> problems)
+    {
+        for (var probe = key; probe.Length > 0; probe = probe.LastIndexOf(':') is var separator and >= 0 ? probe[..separator] : string.Empty)
+        {
+            var prefix = $"{file.Locate(probe)}: {file.Spell(probe)}:";
+            if (problems.Any(p => p.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void ReportUnknownKeys(SiteFile file, IConfigurationSection node, Type owner, List<string> problems)
@@ -52,14 +93,23 @@ internal static partial class SectionBinder
         }
 
         var type = property.PropertyType;
+        if (!HasShape(file, node.Path, ShapeOf(type), problems))
+        {
+            return;
+        }
+
         if (node.Value is { } text && IsScalar(type))
         {
             // The binder silently drops a list item whose value does not convert: check every value first.
             ReportInconvertible(file, node, text, Nullable.GetUnderlyingType(type) ?? type, problems);
+            if (SitePaths.IsPath(property) && SitePaths.Check(text, file.Directory) is { } pathProblem)
+            {
+                problems.Add($"{file.Locate(node.Path)}: {file.Spell(node.Path)}: {pathProblem}");
+            }
         }
         else if (ElementTypeOf(type) is { } elementType)
         {
-            foreach (var item in node.GetChildren())
+            foreach (var item in node.GetChildren().Where(item => HasShape(file, item.Path, SiteNodeShape.Mapping, problems)))
             {
                 foreach (var field in item.GetChildren())
                 {
@@ -69,12 +119,20 @@ internal static partial class SectionBinder
         }
         else if (ScalarElementTypeOf(type) is { } scalarType)
         {
-            foreach (var item in node.GetChildren().Where(item => item.Value is not null))
+            foreach (var item in node.GetChildren().Where(item => HasShape(file, item.Path, SiteNodeShape.Value, problems) && item.Value is not null))
             {
                 ReportInconvertible(file, item, item.Value!, scalarType, problems);
             }
         }
-        else if (type.IsClass && type != typeof(string) && !IsDictionary(type))
+        else if (IsDictionary(type))
+        {
+            // Dictionaries (such as a device's tags) take any key, each with a single value.
+            foreach (var entry in node.GetChildren())
+            {
+                HasShape(file, entry.Path, SiteNodeShape.Value, problems);
+            }
+        }
+        else if (type.IsClass && type != typeof(string))
         {
             foreach (var child in node.GetChildren())
             {
@@ -82,6 +140,13 @@ internal static partial class SectionBinder
             }
         }
     }
+
+    /// <summary>What the site file must hold for an option of <paramref name="type"/>, from the type the binder fills.</summary>
+    private static SiteNodeShape ShapeOf(Type type) =>
+        IsScalar(type) ? SiteNodeShape.Value
+        : IsDictionary(type) ? SiteNodeShape.Mapping
+        : IsCollection(type) ? SiteNodeShape.List
+        : SiteNodeShape.Mapping;
 
     private static void ReportInconvertible(SiteFile file, IConfigurationSection node, string text, Type type, List<string> problems)
     {

@@ -48,9 +48,12 @@ internal sealed class SiteConfiguration
 
     /// <summary>Reads, binds and validates a site file.</summary>
     /// <exception cref="SiteFileException">The file cannot be read, or has problems; all of them are listed.</exception>
-    public static SiteConfiguration Load(string path)
+    public static SiteConfiguration Load(string path) => Load(SiteFile.Load(path));
+
+    /// <summary>Binds and validates a parsed site file.</summary>
+    /// <exception cref="SiteFileException">The file has problems; all of them are listed.</exception>
+    public static SiteConfiguration Load(SiteFile file)
     {
-        var file = SiteFile.Load(path);
         var problems = new List<string>();
         foreach (var section in file.Configuration.GetChildren())
         {
@@ -61,9 +64,14 @@ internal sealed class SiteConfiguration
         }
 
         var site = file.Configuration.GetSection("site");
-        foreach (var key in site.GetChildren().Where(c => !c.Key.Equals("name", StringComparison.OrdinalIgnoreCase)))
+        if (SectionBinder.HasShape(file, "site", SiteNodeShape.Mapping, problems))
         {
-            problems.Add($"{file.Locate(key.Path)}: {key.Path}: unknown key '{key.Key}' (known here: name).");
+            foreach (var key in site.GetChildren().Where(c => !c.Key.Equals("name", StringComparison.OrdinalIgnoreCase)))
+            {
+                problems.Add($"{file.Locate(key.Path)}: {key.Path}: unknown key '{key.Key}' (known here: name).");
+            }
+
+            SectionBinder.HasShape(file, "site:name", SiteNodeShape.Value, problems);
         }
 
         var configuration = new SiteConfiguration

@@ -1,23 +1,40 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Unicode;
 using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
-using YamlDotNet.RepresentationModel;
+using YamlDotNet.Core.Events;
 
 namespace Loos.Edge.SiteFiles;
 
 /// <summary>
 /// A site file (YAML, or JSON which YAML reads too) flattened into configuration keys such as
-/// <c>forwarder:targets:0:url</c>, remembering the line each key came from so that every error can
-/// point the technician at the right line.
+/// <c>forwarder:targets:0:url</c>, remembering the line and the shape (value, list or mapping) of each key so that
+/// every error can point the technician at the right line.
 /// </summary>
+/// <remarks>
+/// The file is read within fixed limits, so that a hostile or broken file ends in an error rather than a crash or a
+/// hang: at most <see cref="MaximumBytes"/> bytes of UTF-8, nested at most <see cref="MaximumDepth"/> levels, keys
+/// that are single values, and no aliases (<c>*name</c>), which could expand a small file into billions of values.
+/// </remarks>
 internal sealed class SiteFile
 {
-    private readonly Dictionary<string, int> lineOfKey;
+    /// <summary>The largest site file read: 1 MiB, a hundred times the largest example site file.</summary>
+    public const int MaximumBytes = 1024 * 1024;
 
-    private SiteFile(string path, IConfigurationRoot configuration, Dictionary<string, int> lineOfKey)
+    /// <summary>
+    /// How deep lists and mappings may nest below the top level: 32, four times what the deepest option needs
+    /// (<c>modbus:buses:0:devices:0:points:0</c>). Checked event by event, before anything recurses.
+    /// </summary>
+    public const int MaximumDepth = 32;
+
+    private readonly Dictionary<string, KeyFacts> keys;
+
+    private SiteFile(string path, IConfigurationRoot configuration, Dictionary<string, KeyFacts> keys)
     {
         Path = path;
         Configuration = configuration;
-        this.lineOfKey = lineOfKey;
+        this.keys = keys;
     }
 
     /// <summary>The absolute path of the file.</summary>
@@ -29,56 +46,109 @@ internal sealed class SiteFile
     public IConfigurationRoot Configuration { get; }
 
     /// <summary>Reads and parses the file.</summary>
-    /// <exception cref="SiteFileException">The file is missing or is not valid YAML/JSON.</exception>
+    /// <exception cref="SiteFileException">The file is missing, too large, not UTF-8, or not a valid site file.</exception>
     public static SiteFile Load(string path)
     {
         var fullPath = System.IO.Path.GetFullPath(path);
-        string text;
+        byte[] content;
         try
         {
-            text = File.ReadAllText(fullPath);
+            using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (stream.CanSeek && stream.Length > MaximumBytes)
+            {
+                throw TooLarge(fullPath);
+            }
+
+            // One byte past the limit tells a file at the limit from a larger one, whatever its length claims.
+            content = new byte[MaximumBytes + 1];
+            var length = 0;
+            for (int read; length < content.Length && (read = stream.Read(content, length, content.Length - length)) > 0;)
+            {
+                length += read;
+            }
+
+            if (length > MaximumBytes)
+            {
+                throw TooLarge(fullPath);
+            }
+
+            Array.Resize(ref content, length);
         }
-        catch (IOException exception)
-        {
-            throw new SiteFileException($"{fullPath}: cannot read the site file: {exception.Message}", exception);
-        }
-        catch (UnauthorizedAccessException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new SiteFileException($"{fullPath}: cannot read the site file: {exception.Message}", exception);
         }
 
-        return Parse(fullPath, text);
+        return Parse(fullPath, content);
+    }
+
+    /// <summary>Parses the bytes of a site file, which must be UTF-8 (with or without a byte order mark).</summary>
+    /// <exception cref="SiteFileException">The bytes are not UTF-8, or not a valid site file.</exception>
+    public static SiteFile Parse(string path, ReadOnlySpan<byte> content)
+    {
+        if (content.Length > MaximumBytes)
+        {
+            throw TooLarge(path);
+        }
+
+        var start = content.StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
+        var characters = ArrayPool<char>.Shared.Rent(content.Length);
+        try
+        {
+            if (Utf8.ToUtf16(content[start..], characters, out var bytesRead, out var charactersWritten, replaceInvalidSequences: false) != OperationStatus.Done)
+            {
+                var offset = start + bytesRead;
+                var line = content[..offset].Count((byte)'\n') + 1;
+                throw new SiteFileException($"{path}:{line}: the site file is not valid UTF-8: byte 0x{content[offset]:X2} at byte offset {offset} (save the file as UTF-8).");
+            }
+
+            return Parse(path, new string(characters, 0, charactersWritten));
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(characters);
+        }
     }
 
     /// <summary>Parses site-file text; <paramref name="path"/> is only used in messages and to resolve relative paths.</summary>
-    /// <exception cref="SiteFileException">The text is not valid YAML/JSON or its top level is not a mapping.</exception>
+    /// <exception cref="SiteFileException">The text is not valid YAML/JSON, passes a limit, or its top level is not a mapping.</exception>
     public static SiteFile Parse(string path, string text)
     {
-        var stream = new YamlStream();
+        var flattener = new Flattener(path);
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
+
+        // Event by event, so that nesting is counted before it could recurse (YamlStream loads nodes recursively).
+        while (Next(path, parser, scanner) && flattener.Accept(parser.Current!))
+        {
+        }
+
+        if (flattener.Problems.Count > 0)
+        {
+            throw new SiteFileException(flattener.Problems);
+        }
+
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(flattener.Values).Build();
+        return new SiteFile(path, configuration, flattener.Keys);
+    }
+
+    private static bool Next(string path, Parser parser, Scanner scanner)
+    {
         try
         {
-            stream.Load(new StringReader(text));
+            return parser.MoveNext();
         }
         catch (YamlException exception)
         {
             var reason = (exception.InnerException ?? exception).Message;
             throw new SiteFileException($"{path}:{exception.Start.Line}:{exception.Start.Column}: not valid YAML: {reason}", exception);
         }
-
-        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        var lines = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        if (stream.Documents.Count > 0)
+        catch (InvalidOperationException exception)
         {
-            if (stream.Documents[0].RootNode is not YamlMappingNode root)
-            {
-                throw new SiteFileException($"{path}:1: the site file must be a mapping of sections (buffer:, forwarder:, …).");
-            }
-
-            Flatten(root, prefix: null, values, lines);
+            // YamlDotNet's scanner fails so, rather than with a YamlException, on some malformed flow collections.
+            var position = scanner.CurrentPosition;
+            throw new SiteFileException($"{path}:{position.Line}:{position.Column}: not valid YAML: the reader stopped here ({exception.Message}).", exception);
         }
-
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        return new SiteFile(path, configuration, lines);
     }
 
     /// <summary>"file:line" for a configuration key (or its closest parent that the file names), for messages.</summary>
@@ -86,9 +156,9 @@ internal sealed class SiteFile
     {
         for (var probe = key; probe.Length > 0; probe = ParentOf(probe))
         {
-            if (lineOfKey.TryGetValue(probe, out var line))
+            if (keys.TryGetValue(probe, out var facts))
             {
-                return $"{Path}:{line}";
+                return $"{Path}:{facts.Line}";
             }
         }
 
@@ -96,11 +166,20 @@ internal sealed class SiteFile
     }
 
     /// <summary>A key as the file spells it (keys match case-insensitively; messages quote the file).</summary>
-    public string Spell(string key) => lineOfKey.Keys.FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase)) ?? key;
+    public string Spell(string key) => keys.TryGetValue(key, out var facts) ? facts.Spelling : key;
 
-    /// <summary>Resolves a path from the file against the file's folder; null and empty stay as they are.</summary>
+    /// <summary>What the file holds at <paramref name="key"/>: a value, a list, a mapping, nothing (an empty value), or no such key.</summary>
+    public SiteNodeShape ShapeOf(string key) => keys.TryGetValue(key, out var facts) ? facts.Shape : SiteNodeShape.Missing;
+
+    /// <summary>
+    /// Resolves a path from the file against the file's folder; null and empty stay as they are, and so does a path
+    /// that <see cref="SitePaths.Check"/> refuses (that problem is reported with its key).
+    /// </summary>
     public string? ResolvePath(string? path) =>
-        string.IsNullOrEmpty(path) ? path : System.IO.Path.GetFullPath(path, Directory);
+        string.IsNullOrEmpty(path) || SitePaths.Check(path, Directory) is not null ? path : System.IO.Path.GetFullPath(path, Directory);
+
+    private static SiteFileException TooLarge(string path) =>
+        new($"{path}: the site file is larger than {MaximumBytes} bytes (1 MiB), the most a site file may be.");
 
     private static string ParentOf(string key)
     {
@@ -108,37 +187,207 @@ internal sealed class SiteFile
         return separator < 0 ? string.Empty : key[..separator];
     }
 
-    private static void Flatten(YamlNode node, string? prefix, Dictionary<string, string?> values, Dictionary<string, int> lines)
+    /// <summary>Where a key is (editors count lines from 1, as YamlDotNet does), how the file spells it, and what it holds.</summary>
+    private sealed class KeyFacts(int line, string spelling)
     {
-        if (prefix is not null)
+        public int Line { get; } = line;
+
+        public string Spelling { get; } = spelling;
+
+        public SiteNodeShape Shape { get; set; } = SiteNodeShape.Empty;
+    }
+
+    /// <summary>An open list or mapping while the events of its children arrive.</summary>
+    private sealed class Collection(string? key, bool isMapping)
+    {
+        /// <summary>The configuration key of the collection; null for the top level.</summary>
+        public string? Key { get; } = key;
+
+        public bool IsMapping { get; } = isMapping;
+
+        /// <summary>The index the next list item gets.</summary>
+        public int Count { get; set; }
+
+        /// <summary>Whether the next node of a mapping is a key (else the value of <see cref="PendingKey"/>).</summary>
+        public bool AtKey { get; set; } = true;
+
+        public string? PendingKey { get; set; }
+
+        /// <summary>Whether the next value is dropped, its key having been refused.</summary>
+        public bool SkipValue { get; set; }
+    }
+
+    /// <summary>Turns parser events into configuration keys, with each key's line and shape, and the problems found.</summary>
+    private sealed class Flattener(string path)
+    {
+        private readonly Stack<Collection> open = new();
+
+        /// <summary>How many levels deep the reader is inside a node it drops (a refused key or its value).</summary>
+        private int skippedDepth;
+
+        private int documents;
+
+        public Dictionary<string, string?> Values { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public Dictionary<string, KeyFacts> Keys { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+        public List<string> Problems { get; } = [];
+
+        /// <summary>Takes one event; false once the rest of the file is to be ignored.</summary>
+        public bool Accept(ParsingEvent parsingEvent)
         {
-            // A mapping entry keeps its key's line; list items take their own. YamlDotNet counts from 1, as editors do.
-            lines.TryAdd(prefix, (int)node.Start.Line);
+            switch (parsingEvent)
+            {
+                case DocumentStart when ++documents > 1:
+                    Problems.Add($"{path}:{parsingEvent.Start.Line}: a site file holds one YAML document; a second one starts here.");
+                    return false;
+                case MappingStart or SequenceStart:
+                    Node(parsingEvent, opens: true);
+                    break;
+                case Scalar or AnchorAlias:
+                    Node(parsingEvent, opens: false);
+                    break;
+                case MappingEnd or SequenceEnd when skippedDepth > 0:
+                    skippedDepth--;
+                    break;
+                case MappingEnd or SequenceEnd:
+                    open.Pop();
+                    break;
+            }
+
+            return true;
         }
 
-        switch (node)
+        private void Node(ParsingEvent node, bool opens)
         {
-            case YamlMappingNode mapping:
-                foreach (var (keyNode, valueNode) in mapping.Children)
+            if (skippedDepth > 0)
+            {
+                if (opens)
                 {
-                    var name = ((YamlScalarNode)keyNode).Value ?? string.Empty;
-                    var key = prefix is null ? name : $"{prefix}:{name}";
-                    lines[key] = (int)keyNode.Start.Line;
-                    Flatten(valueNode, key, values, lines);
+                    Skip(node, open.Peek().Key);
                 }
 
-                break;
-            case YamlSequenceNode sequence:
-                for (var i = 0; i < sequence.Children.Count; i++)
+                return;
+            }
+
+            if (!open.TryPeek(out var parent))
+            {
+                if (node is not MappingStart)
                 {
-                    Flatten(sequence.Children[i], $"{prefix}:{i}", values, lines);
+                    throw new SiteFileException($"{path}:{node.Start.Line}: the site file must be a mapping of sections (buffer:, forwarder:, …).");
                 }
 
-                break;
-            case YamlScalarNode scalar when prefix is not null:
-                var isNull = scalar.Style == YamlDotNet.Core.ScalarStyle.Plain && scalar.Value is "~" or "null" or "";
-                values[prefix] = isNull ? null : scalar.Value;
-                break;
+                Open(node, key: null, isMapping: true);
+                return;
+            }
+
+            if (parent.IsMapping && parent.AtKey)
+            {
+                Key(parent, node, opens);
+                return;
+            }
+
+            parent.AtKey = true;
+            if (parent.SkipValue)
+            {
+                parent.SkipValue = false;
+                if (opens)
+                {
+                    Skip(node, parent.Key);
+                }
+
+                return;
+            }
+
+            var key = parent.IsMapping ? parent.PendingKey! : $"{parent.Key}:{parent.Count++}";
+            var line = (int)node.Start.Line;
+            if (!Keys.TryGetValue(key, out var facts))
+            {
+                // A list item is located by its own line, a mapping value by its key's.
+                Keys[key] = facts = new KeyFacts(line, key);
+            }
+
+            switch (node)
+            {
+                case AnchorAlias alias:
+                    Problems.Add($"{path}:{line}: {key}: aliases (*{alias.Value}) are not supported in a site file; write the value out.");
+                    break;
+                case Scalar scalar:
+                    var isNull = scalar.Style == ScalarStyle.Plain && scalar.Value is "~" or "null" or "";
+                    facts.Shape = isNull ? SiteNodeShape.Empty : SiteNodeShape.Value;
+                    Values[key] = isNull ? null : scalar.Value;
+                    break;
+                case MappingStart:
+                    facts.Shape = SiteNodeShape.Mapping;
+                    Open(node, key, isMapping: true);
+                    break;
+                default:
+                    facts.Shape = SiteNodeShape.List;
+                    Open(node, key, isMapping: false);
+                    break;
+            }
+        }
+
+        private void Key(Collection mapping, ParsingEvent node, bool opens)
+        {
+            mapping.AtKey = false;
+            var line = (int)node.Start.Line;
+            var where = mapping.Key is null ? $"{path}:{line}:" : $"{path}:{line}: {mapping.Key}:";
+            if (node is not Scalar scalar)
+            {
+                Problems.Add(node switch
+                {
+                    AnchorAlias alias => $"{where} aliases (*{alias.Value}) are not supported in a site file; write the key out.",
+                    MappingStart => $"{where} a key must be a single value, not a mapping.",
+                    _ => $"{where} a key must be a single value, not a list.",
+                });
+                mapping.SkipValue = true;
+                if (opens)
+                {
+                    Skip(node, mapping.Key);
+                }
+
+                return;
+            }
+
+            var key = mapping.Key is null ? scalar.Value : $"{mapping.Key}:{scalar.Value}";
+            if (scalar.Value.Length == 0)
+            {
+                Problems.Add($"{where} a key cannot be empty.");
+                mapping.SkipValue = true;
+            }
+            else if (Keys.TryGetValue(key, out var first))
+            {
+                // Keys match case-insensitively, as options do: "Directory" repeats "directory".
+                Problems.Add($"{path}:{line}: {key}: duplicate key (first on line {first.Line}).");
+                mapping.SkipValue = true;
+            }
+            else
+            {
+                Keys[key] = new KeyFacts(line, key);
+                mapping.PendingKey = key;
+            }
+        }
+
+        private void Open(ParsingEvent node, string? key, bool isMapping)
+        {
+            CheckDepth(node, key, open.Count);
+            open.Push(new Collection(key, isMapping));
+        }
+
+        private void Skip(ParsingEvent node, string? key)
+        {
+            skippedDepth++;
+            CheckDepth(node, key, open.Count + skippedDepth - 1);
+        }
+
+        /// <summary>Refuses a collection that would sit <paramref name="depth"/> levels below the top level, past the limit.</summary>
+        private void CheckDepth(ParsingEvent node, string? key, int depth)
+        {
+            if (depth > MaximumDepth)
+            {
+                throw new SiteFileException($"{path}:{node.Start.Line}: {key}: nested deeper than {MaximumDepth} levels, the most a site file may nest.");
+            }
         }
     }
 }
