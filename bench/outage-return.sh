@@ -22,6 +22,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 wait_http() { for _ in $(seq 1 300); do curl -sf "$1" >/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
@@ -54,7 +55,7 @@ start_influxd
 wait_http "$influx/ping"
 curl -sf -XPOST "$influx/query" --data-urlencode 'q=CREATE DATABASE site' >/dev/null
 
-dotnet build src/Loos.Edge/Loos.Edge.csproj -c Release -nologo -clp:ErrorsOnly -o "$work/loos-bin" >/dev/null
+dotnet build src/Loos.Edge/Loos.Edge.csproj -c Release -nologo -clp:ErrorsOnly >/dev/null
 listener_port=$(free_port)
 health_port=$(free_port)
 cat >"$work/site.yaml" <<YAML
@@ -73,7 +74,7 @@ listener:
 health:
   address: 127.0.0.1:$health_port
 YAML
-dotnet "$work/loos-bin/loos-edge.dll" run --config "$work/site.yaml" >"$work/loos.log" 2>&1 &
+dotnet src/Loos.Edge/bin/Release/net10.0/loos-edge.dll run --config "$work/site.yaml" >"$work/loos.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$health_port/health"
 
