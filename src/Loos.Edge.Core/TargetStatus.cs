@@ -28,6 +28,7 @@ public enum TargetState
 /// <param name="DeadLetteredReadings">Readings the server rejected (400/422), written to the dead-letter file, since start.</param>
 /// <param name="LastError">The last failure, with the server's message.</param>
 /// <param name="Alert">Set while a person must act (wrong credentials).</param>
+/// <param name="DeadLetterEvictedReadings">Dead-lettered readings deleted since start to keep the dead-letter file within its cap.</param>
 public sealed record TargetStatus(
     string Name,
     string Endpoint,
@@ -37,7 +38,8 @@ public sealed record TargetStatus(
     long ForwardedReadings,
     long DeadLetteredReadings,
     string? LastError,
-    string? Alert);
+    string? Alert,
+    long DeadLetterEvictedReadings = 0);
 
 /// <summary>Reads the forwarding targets' states.</summary>
 public interface IForwarderMonitor

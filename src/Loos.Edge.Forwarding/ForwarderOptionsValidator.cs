@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 
 namespace Loos.Edge.Forwarding;
@@ -5,6 +7,9 @@ namespace Loos.Edge.Forwarding;
 /// <summary>Checks the <c>forwarder</c> section at start, reporting every problem with its key path.</summary>
 public sealed class ForwarderOptionsValidator : IValidateOptions<ForwarderOptions>
 {
+    // A dead-letter file holds entries of up to half its cap; InfluxDB's series keys alone reach 64 KB.
+    private const long MinimumDeadLetterBytes = 64 * 1024;
+
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, ForwarderOptions options)
     {
@@ -94,6 +99,16 @@ public sealed class ForwarderOptionsValidator : IValidateOptions<ForwarderOption
                 problems.Add($"{path}:circuitBreakDuration must be at least 0.5 s");
             }
 
+            if (target.DeadLetterMaxBytes < MinimumDeadLetterBytes)
+            {
+                problems.Add($"{path}:deadLetterMaxBytes must be at least {MinimumDeadLetterBytes} (64 KiB)");
+            }
+
+            if (!string.IsNullOrEmpty(target.CaFile))
+            {
+                CheckCaFile(problems, path, target.CaFile, url);
+            }
+
             if (options.ResolveDeadLetterFile(target) is null)
             {
                 problems.Add($"{path}:deadLetterFile is required when {ForwarderOptions.SectionName}:deadLetterDirectory is not set");
@@ -101,6 +116,28 @@ public sealed class ForwarderOptionsValidator : IValidateOptions<ForwarderOption
         }
 
         return problems;
+    }
+
+    private static void CheckCaFile(List<string> problems, string path, string caFile, Uri? url)
+    {
+        if (url is not null && url.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add($"{path}:caFile is set but the url is not https");
+        }
+
+        try
+        {
+            var authorities = new X509Certificate2Collection();
+            authorities.ImportFromPemFile(caFile);
+            if (authorities.Count == 0)
+            {
+                problems.Add($"{path}:caFile '{caFile}' holds no PEM certificate");
+            }
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CryptographicException)
+        {
+            problems.Add($"{path}:caFile '{caFile}' cannot be read: {exception.Message}");
+        }
     }
 
     private static void Require(List<string> problems, string path, string key, string? value, string why)

@@ -33,9 +33,16 @@ internal sealed partial class TargetForwarder : IDisposable
     private readonly LineProtocolEncoder encoder;
     private readonly LineProtocolBuffer encoded = new();
     private readonly ResiliencePipeline<WriteResult> pipeline;
-    private readonly List<(ReadOnlyMemory<byte> Line, string Reason)> rejected = [];
+    private readonly List<DeadLetter> rejected = [];
     private readonly TimeSpan shutdownGrace;
+    private readonly CircuitBreakerStateProvider circuit = new();
     private CancellationToken sendToken;
+
+    // Written by the attempts, read by the pipeline's delay and break generators (one attempt at a time).
+    private WriteOutcome lastOutcome = WriteOutcome.Accepted;
+    private int answeredFailures;
+    private bool outageLogged;
+    private DateTimeOffset? outageStarted;
 
     public TargetForwarder(
         TargetOptions options,
@@ -54,7 +61,7 @@ internal sealed partial class TargetForwarder : IDisposable
         this.tracker = tracker;
         this.shutdownGrace = shutdownGrace;
         writer = new InfluxWriter(options, timeProvider);
-        deadLetters = new DeadLetterFile(deadLetterFile, timeProvider);
+        deadLetters = new DeadLetterFile(deadLetterFile, options.DeadLetterMaxBytes, timeProvider);
         encoder = new LineProtocolEncoder(catalog);
         pipeline = BuildPipeline();
     }
@@ -111,8 +118,8 @@ internal sealed partial class TargetForwarder : IDisposable
             // Kept as a comment: the reading has no line protocol form, but a person can still see what it was.
             var description = string.Create(
                 CultureInfo.InvariantCulture,
-                $"# {unencodable.Series} at {unencodable.Reading.Timestamp.UtcDateTime:O} value {unencodable.Reading.Value} ({unencodable.Reading.Quality})\n");
-            rejected.Add((Encoding.UTF8.GetBytes(description), "not encodable: " + unencodable.Reason));
+                $"# {unencodable.Series} at {unencodable.Reading.Timestamp.UtcDateTime:O} value {unencodable.Reading.Value} ({unencodable.Reading.Quality})").ReplaceLineEndings(" ");
+            rejected.Add(new DeadLetter(Encoding.UTF8.GetBytes(description + "\n"), "not encodable: " + unencodable.Reason, 1));
         }
 
         var deadLettered = encoded.Unencodable.Count;
@@ -123,9 +130,13 @@ internal sealed partial class TargetForwarder : IDisposable
 
         if (rejected.Count > 0)
         {
-            await deadLetters.AppendAsync(rejected, CancellationToken.None);
-            tracker.AddDeadLettered(deadLettered);
+            var evicted = await deadLetters.AppendAsync(rejected, CancellationToken.None);
+            var evictedSinceStart = tracker.AddDeadLettered(deadLettered, evicted);
             LogDeadLettered(logger, options.Name, deadLettered, deadLetters.Path);
+            if (evicted > 0)
+            {
+                LogDeadLettersEvicted(logger, options.Name, deadLetters.Path, options.DeadLetterMaxBytes, evicted, evictedSinceStart);
+            }
         }
 
         // Every line is now stored by the server or in the dead-letter file: the position may move.
@@ -151,13 +162,21 @@ internal sealed partial class TargetForwarder : IDisposable
         {
             var body = encoded.Slice(first, count);
             var result = await pipeline.ExecuteAsync(
-                static async (state, token) => await state.Writer.WriteAsync(state.Body, state.SendToken),
-                (Writer: writer, Body: body, SendToken: sendToken),
+                static async (state, token) => await state.Forwarder.AttemptAsync(state.Body),
+                (Forwarder: this, Body: body),
                 stoppingToken);
             switch (result.Outcome)
             {
                 case WriteOutcome.Accepted:
-                    tracker.Accepted(timeProvider.GetUtcNow());
+                    var now = timeProvider.GetUtcNow();
+                    if (outageStarted is { } started)
+                    {
+                        LogRecovered(logger, options.Name, now - started);
+                        outageStarted = null;
+                    }
+
+                    outageLogged = false;
+                    tracker.Accepted(now);
                     return 0;
 
                 case WriteOutcome.Unauthorized:
@@ -183,10 +202,34 @@ internal sealed partial class TargetForwarder : IDisposable
                 default:
                     // One line the server will never take (rejected, or too large on its own).
                     tracker.Rejected(result.ToString());
-                    rejected.Add((body, result.ToString()));
-                    return encoded.CountReadings(first, count);
+                    var readings = encoded.CountReadings(first, count);
+                    rejected.Add(new DeadLetter(body, result.ToString(), readings));
+                    return readings;
             }
         }
+    }
+
+    /// <summary>
+    /// One attempt: after a failure the server's <c>/ping</c> is asked first, so a server that is down costs a probe
+    /// per attempt, not a batch; then the write.
+    /// </summary>
+    private async Task<WriteResult> AttemptAsync(ReadOnlyMemory<byte> body)
+    {
+        var result = lastOutcome is WriteOutcome.Transient or WriteOutcome.Unreachable ? await writer.ProbeAsync(sendToken) : null;
+        result ??= await writer.WriteAsync(body, sendToken);
+        lastOutcome = result.Outcome;
+        answeredFailures = result.Outcome switch
+        {
+            WriteOutcome.Transient => answeredFailures + 1,
+            WriteOutcome.Unreachable => answeredFailures,
+            _ => 0,
+        };
+        if (result.Outcome is WriteOutcome.Transient or WriteOutcome.Unreachable)
+        {
+            outageStarted ??= timeProvider.GetUtcNow();
+        }
+
+        return result;
     }
 
     private ResiliencePipeline<WriteResult> BuildPipeline()
@@ -194,20 +237,22 @@ internal sealed partial class TargetForwarder : IDisposable
         var retry = new RetryStrategyOptions<WriteResult>
         {
             ShouldHandle = static args => ValueTask.FromResult(
-                args.Outcome.Exception is BrokenCircuitException || args.Outcome.Result?.Outcome == WriteOutcome.Transient),
+                args.Outcome.Exception is BrokenCircuitException || args.Outcome.Result?.Outcome is WriteOutcome.Transient or WriteOutcome.Unreachable),
             // Readings wait safely in the buffer: transient failures are retried for as long as they last.
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
             Delay = options.InitialRetryDelay,
             MaxDelay = options.MaxRetryDelay,
-            DelayGenerator = static args =>
-            {
-                var asked = args.Outcome.Result?.RetryAfter ?? (args.Outcome.Exception as BrokenCircuitException)?.RetryAfter;
-                return ValueTask.FromResult(asked is { } wait ? (TimeSpan?)(wait > MaxRetryAfter ? MaxRetryAfter : wait) : null);
-            },
+            DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome)),
             OnRetry = args =>
             {
+                // While the circuit is open the breaker's state says it all; each probe is not worth a log line.
+                if (args.Outcome.Exception is BrokenCircuitException || circuit.CircuitState != CircuitState.Closed)
+                {
+                    return ValueTask.CompletedTask;
+                }
+
                 var error = args.Outcome.Result?.ToString() ?? args.Outcome.Exception?.Message ?? "unknown failure";
                 tracker.Failed(TargetState.Retrying, error);
                 LogRetrying(logger, options.Name, args.AttemptNumber + 1, args.RetryDelay, error);
@@ -216,22 +261,24 @@ internal sealed partial class TargetForwarder : IDisposable
         };
         var breaker = new CircuitBreakerStrategyOptions<WriteResult>
         {
-            ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Outcome == WriteOutcome.Transient),
+            ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Outcome is WriteOutcome.Transient or WriteOutcome.Unreachable),
             // Polly's breaker is ratio-based: a ratio of 1 with this minimum throughput opens after that many
             // failures with no success among them, within a window long enough to hold them at maximum back-off.
             FailureRatio = 1.0,
             MinimumThroughput = options.CircuitBreakerFailures,
             SamplingDuration = Max(options.MaxRetryDelay * (options.CircuitBreakerFailures + 1), MinimumSamplingDuration),
             BreakDuration = options.CircuitBreakDuration,
+            BreakDurationGenerator = _ => ValueTask.FromResult(BreakDuration()),
+            StateProvider = circuit,
             OnOpened = args =>
             {
                 tracker.Failed(TargetState.CircuitOpen, args.Outcome.Result?.ToString() ?? "circuit open");
-                LogCircuitOpened(logger, options.Name, args.BreakDuration);
-                return ValueTask.CompletedTask;
-            },
-            OnHalfOpened = _ =>
-            {
-                tracker.CircuitClosedOrHalfOpen();
+                if (!outageLogged)
+                {
+                    outageLogged = true;
+                    LogCircuitOpened(logger, options.Name, args.BreakDuration, args.Outcome.Result?.ToString() ?? "circuit open");
+                }
+
                 return ValueTask.CompletedTask;
             },
         };
@@ -239,6 +286,48 @@ internal sealed partial class TargetForwarder : IDisposable
             .AddRetry(retry)
             .AddCircuitBreaker(breaker)
             .Build();
+    }
+
+    /// <summary>How long to wait before the next attempt; null for the exponential back-off with jitter.</summary>
+    private TimeSpan? RetryDelay(Outcome<WriteResult> outcome)
+    {
+        if (outcome.Exception is BrokenCircuitException broken)
+        {
+            // Until the breaker lets the next probe through.
+            return broken.RetryAfter ?? options.CircuitBreakDuration;
+        }
+
+        if (outcome.Result?.RetryAfter is { } asked)
+        {
+            return asked > MaxRetryAfter ? MaxRetryAfter : asked;
+        }
+
+        if (circuit.CircuitState == CircuitState.Open)
+        {
+            // This failure opened the circuit: the breaker times the next probe.
+            return TimeSpan.Zero;
+        }
+
+        // A server that does not answer is probed at the break interval, however long it has been down: a probe
+        // costs it nothing, and its return is noticed within that interval.
+        return outcome.Result?.Outcome == WriteOutcome.Unreachable ? options.CircuitBreakDuration : null;
+    }
+
+    /// <summary>
+    /// The break: one probe interval while the server does not answer; doubled for each write in a row the server
+    /// answered with a failure (up to <see cref="TargetOptions.MaxRetryDelay"/>), so that a server up but unable to
+    /// write is not sent a batch every interval.
+    /// </summary>
+    private TimeSpan BreakDuration()
+    {
+        if (lastOutcome != WriteOutcome.Transient || answeredFailures == 0)
+        {
+            return options.CircuitBreakDuration;
+        }
+
+        var longest = Max(options.MaxRetryDelay, options.CircuitBreakDuration);
+        var doubled = options.CircuitBreakDuration * Math.Pow(2, Math.Min(answeredFailures - 1, 20));
+        return doubled > longest ? longest : doubled;
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
@@ -249,8 +338,14 @@ internal sealed partial class TargetForwarder : IDisposable
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Target}: write attempt {Attempt} in {Delay}: {Error}")]
     private static partial void LogRetrying(ILogger logger, string target, int attempt, TimeSpan delay, string error);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "{Target}: circuit open for {BreakDuration} after repeated failures")]
-    private static partial void LogCircuitOpened(ILogger logger, string target, TimeSpan breakDuration);
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Target}: circuit open after repeated failures ({Error}); probing every {BreakDuration} until the server answers")]
+    private static partial void LogCircuitOpened(ILogger logger, string target, TimeSpan breakDuration, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Target}: writes go through again after {Outage} of failures")]
+    private static partial void LogRecovered(ILogger logger, string target, TimeSpan outage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Target}: the dead-letter file {DeadLetterFile} reached its cap of {MaxBytes} bytes; {Readings} older rejected readings were deleted ({Total} since start)")]
+    private static partial void LogDeadLettersEvicted(ILogger logger, string target, string deadLetterFile, long maxBytes, long readings, long total);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Target}: the server refuses the credentials ({Error}); readings stay buffered")]
     private static partial void LogAuthenticationFailed(ILogger logger, string target, string error);

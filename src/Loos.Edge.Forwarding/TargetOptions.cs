@@ -48,6 +48,18 @@ public sealed class TargetOptions
     /// <summary>Where rejected lines go; <c>&lt;forwarder:deadLetterDirectory&gt;/dead-letter-&lt;name&gt;.lp</c> by default.</summary>
     public string? DeadLetterFile { get; set; }
 
+    /// <summary>
+    /// The most bytes the dead-letter file and its one rotated predecessor (<c>.1</c>) hold together; past it the oldest
+    /// rejected lines are deleted and counted. 16 MiB by default, at least 64 KiB.
+    /// </summary>
+    public long DeadLetterMaxBytes { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// A PEM file of the certificate authorities that an https server's certificate must chain to, instead of the
+    /// system's; the host name is checked either way. None by default (the system's trust store).
+    /// </summary>
+    public string? CaFile { get; set; }
+
     /// <summary>The first retry delay, doubled on each transient failure (with jitter); 1 s by default.</summary>
     public TimeSpan InitialRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -57,8 +69,12 @@ public sealed class TargetOptions
     /// <summary>How many failed writes in a row, with none succeeding in between, open the circuit; 5 by default.</summary>
     public int CircuitBreakerFailures { get; set; } = 5;
 
-    /// <summary>How long an open circuit pauses writes before one trial write; 30 s by default.</summary>
-    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How often a server that does not answer is probed (<c>GET /ping</c>), whether the circuit is open or not: the
+    /// batch is sent again right after the first probe it answers. A server that answers but fails writes waits this
+    /// long doubled per failed write, up to <see cref="MaxRetryDelay"/>. 1 s by default, at least 0.5 s.
+    /// </summary>
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How often writes are tried again while the server refuses the credentials; 30 s by default.</summary>
     public TimeSpan AuthenticationRetryInterval { get; set; } = TimeSpan.FromSeconds(30);

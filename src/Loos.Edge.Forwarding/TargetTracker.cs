@@ -11,6 +11,7 @@ internal sealed class TargetTracker(string name, string endpoint)
     private TimeSpan? forwardLag;
     private long forwarded;
     private long deadLettered;
+    private long deadLetterEvicted;
     private string? lastError;
     private string? alert;
 
@@ -20,7 +21,7 @@ internal sealed class TargetTracker(string name, string endpoint)
     {
         lock (gate)
         {
-            return new TargetStatus(Name, endpoint, state, lastSuccess, forwardLag, forwarded, deadLettered, lastError, alert);
+            return new TargetStatus(Name, endpoint, state, lastSuccess, forwardLag, forwarded, deadLettered, lastError, alert, deadLetterEvicted);
         }
     }
 
@@ -45,11 +46,14 @@ internal sealed class TargetTracker(string name, string endpoint)
         }
     }
 
-    public void AddDeadLettered(int readings)
+    /// <summary>Readings went to the dead-letter file, and its cap deleted <paramref name="evictedReadings"/> older ones.</summary>
+    public long AddDeadLettered(int readings, long evictedReadings)
     {
         lock (gate)
         {
             deadLettered += readings;
+            deadLetterEvicted += evictedReadings;
+            return deadLetterEvicted;
         }
     }
 
@@ -64,17 +68,6 @@ internal sealed class TargetTracker(string name, string endpoint)
             }
 
             lastError = error;
-        }
-    }
-
-    public void CircuitClosedOrHalfOpen()
-    {
-        lock (gate)
-        {
-            if (state == TargetState.CircuitOpen)
-            {
-                state = TargetState.Retrying;
-            }
         }
     }
 

@@ -15,8 +15,11 @@ internal enum WriteOutcome
     /// <summary>401/403: the credentials are refused, or could not be read.</summary>
     Unauthorized,
 
-    /// <summary>Anything worth retrying as is: no connection, a timeout, 5xx, 429, 404 (database not created yet).</summary>
+    /// <summary>Anything worth retrying as is: a timeout, a connection lost mid-write, 5xx, 429, 404 (database not created yet).</summary>
     Transient,
+
+    /// <summary>No connection, or the server's <c>/ping</c> failed: nothing was written, and finding out again costs the server nothing.</summary>
+    Unreachable,
 }
 
 /// <summary>The outcome of one write, as a value: field failures are expected, not exceptional.</summary>

@@ -121,6 +121,7 @@ public sealed record ConsumerHealth(string Name, string Position, long UnsentRea
 /// <param name="ForwardLagSeconds">How old the newest acknowledged reading was when acknowledged, or null.</param>
 /// <param name="ForwardedReadings">Readings acknowledged since start.</param>
 /// <param name="DeadLetteredReadings">Readings the server rejected, moved to the dead-letter file since start.</param>
+/// <param name="DeadLetterEvictedReadings">Of those, the oldest deleted since start to keep the dead-letter file within its cap.</param>
 /// <param name="LastError">The last failure, or null.</param>
 /// <param name="Alert">What a person must do, or null.</param>
 public sealed record TargetHealth(
@@ -131,6 +132,7 @@ public sealed record TargetHealth(
     double? ForwardLagSeconds,
     long ForwardedReadings,
     long DeadLetteredReadings,
+    long DeadLetterEvictedReadings,
     string? LastError,
     string? Alert)
 {
@@ -147,6 +149,7 @@ public sealed record TargetHealth(
             status.ForwardLag?.TotalSeconds,
             status.ForwardedReadings,
             status.DeadLetteredReadings,
+            status.DeadLetterEvictedReadings,
             status.LastError,
             status.Alert);
     }

@@ -45,6 +45,32 @@ public sealed class ForwarderOptionsValidatorTests
     }
 
     [Fact]
+    public void Check_CaFileProblemsAndASmallDeadLetterCap_NamesEachKey()
+    {
+        var directory = Directory.CreateTempSubdirectory("loos-edge-ca-").FullName;
+        try
+        {
+            var notPem = Path.Combine(directory, "not-a-certificate.pem");
+            File.WriteAllText(notPem, "hello\n");
+            var options = new ForwarderOptions { DeadLetterDirectory = "/var/lib/loos-edge" };
+            options.Targets.Add(new TargetOptions { Name = "a", Api = InfluxApi.V1, Url = "http://127.0.0.1:8086", Database = "site", CaFile = notPem, DeadLetterMaxBytes = 1000 });
+            options.Targets.Add(new TargetOptions { Name = "b", Api = InfluxApi.V1, Url = "https://influx.example:8086", Database = "site", CaFile = Path.Combine(directory, "missing.pem") });
+
+            var problems = ForwarderOptionsValidator.Check(options);
+
+            Assert.Equal(4, problems.Count);
+            Assert.Equal("forwarder:targets:0:deadLetterMaxBytes must be at least 65536 (64 KiB)", problems[0]);
+            Assert.Equal("forwarder:targets:0:caFile is set but the url is not https", problems[1]);
+            Assert.Equal($"forwarder:targets:0:caFile '{notPem}' holds no PEM certificate", problems[2]);
+            Assert.StartsWith($"forwarder:targets:1:caFile '{Path.Combine(directory, "missing.pem")}' cannot be read: ", problems[3]);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void ResolveDeadLetterFile_NoTargetPath_UsesDirectoryAndName()
     {
         var options = new ForwarderOptions { DeadLetterDirectory = "/var/lib/loos-edge" };
@@ -64,6 +90,8 @@ public sealed class ForwarderOptionsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(30), target.Timeout);
         Assert.Equal(TimeSpan.FromSeconds(60), target.MaxRetryDelay);
         Assert.Equal(5, target.CircuitBreakerFailures);
-        Assert.Equal(TimeSpan.FromSeconds(30), target.CircuitBreakDuration);
+        Assert.Equal(TimeSpan.FromSeconds(1), target.CircuitBreakDuration);
+        Assert.Equal(16 * 1024 * 1024, target.DeadLetterMaxBytes);
+        Assert.Null(target.CaFile);
     }
 }

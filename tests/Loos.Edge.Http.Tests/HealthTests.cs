@@ -9,7 +9,7 @@ public sealed class HealthTests
     private static readonly DateTimeOffset Now = GatewayHost.Now;
 
     private static TargetStatus Target(string name, TargetState state, string? alert = null) =>
-        new(name, $"http://{name}:8086/write", state, Now.AddSeconds(-30), TimeSpan.FromSeconds(1.5), 1200, 3, state == TargetState.Healthy ? null : "HTTP 503", alert);
+        new(name, $"http://{name}:8086/write", state, Now.AddSeconds(-30), TimeSpan.FromSeconds(1.5), 1200, 3, state == TargetState.Healthy ? null : "HTTP 503", alert, DeadLetterEvictedReadings: 2);
 
     private static BufferStatistics Statistics(int damagedRegions = 0) => new(
         [
@@ -61,6 +61,7 @@ public sealed class HealthTests
         Assert.Equal(1.5, target.GetProperty("forward_lag_seconds").GetDouble());
         Assert.Equal(1200, target.GetProperty("forwarded_readings").GetInt64());
         Assert.Equal(3, target.GetProperty("dead_lettered_readings").GetInt64());
+        Assert.Equal(2, target.GetProperty("dead_letter_evicted_readings").GetInt64());
         Assert.Equal(JsonValueKind.Null, target.GetProperty("last_error").ValueKind);
         Assert.Equal(JsonValueKind.Null, target.GetProperty("alert").ValueKind);
     }

@@ -127,6 +127,7 @@ internal sealed class SiteConfiguration
             target.TokenFile = File.ResolvePath(target.TokenFile);
             target.PasswordFile = File.ResolvePath(target.PasswordFile);
             target.DeadLetterFile = File.ResolvePath(target.DeadLetterFile);
+            target.CaFile = File.ResolvePath(target.CaFile);
         }
     }
 

@@ -13,10 +13,21 @@ public sealed class ForwarderHost : IAsyncDisposable
     private readonly List<IHostedService> services;
 
     public ForwarderHost(ISeriesCatalog catalog, InMemoryReadingLog log, params TargetOptions[] targets)
+        : this(catalog, log, null, null, targets)
+    {
+    }
+
+    /// <summary>The forwarder on <paramref name="timeProvider"/> (the system's when null), logging to <paramref name="loggerFactory"/> (nowhere when null).</summary>
+    public ForwarderHost(ISeriesCatalog catalog, InMemoryReadingLog log, TimeProvider? timeProvider, ILoggerFactory? loggerFactory, params TargetOptions[] targets)
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("loos-edge-forwarder-").FullName;
         var collection = new ServiceCollection();
-        collection.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        collection.AddSingleton(loggerFactory ?? NullLoggerFactory.Instance);
+        if (timeProvider is not null)
+        {
+            collection.AddSingleton(timeProvider);
+        }
+
         collection.AddSingleton(catalog);
         collection.AddSingleton<IReadingLog>(log);
         collection.Configure<ForwarderOptions>(options =>
