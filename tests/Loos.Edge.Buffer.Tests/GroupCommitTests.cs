@@ -1,30 +1,37 @@
 using Loos.Edge.Core;
-using Microsoft.Extensions.Time.Testing;
+using Loos.Edge.Testing;
 
 namespace Loos.Edge.Buffer.Tests;
 
 public sealed class GroupCommitTests
 {
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
+
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public async Task AppendAsync_TwoInParallel_ShareOneFsync()
     {
         using var directory = new TempDirectory();
         var catalog = new SeriesCatalog();
         var series = catalog.Intern(Buffers.Key("pv", "school"));
-        var time = new FakeTimeProvider();
+        var time = new WatchedTimeProvider(Start);
         await using var buffer = Buffers.Open(directory.Path, catalog, time: time, configure: o => o.MaxCommitDelay = TimeSpan.FromMilliseconds(10));
         var log = (SegmentedLog)buffer;
         buffer.OpenConsumer("target");
 
         var first = buffer.AppendAsync(Buffers.Sequence(series, 0, 1)).AsTask();
         var second = buffer.AppendAsync(Buffers.Sequence(series, 1, 1)).AsTask();
-        await Task.Delay(50);
+        await time.WaitUntilArmedAsync(Start + TimeSpan.FromMilliseconds(10));
+        time.Advance(TimeSpan.FromMilliseconds(9));
+        Assert.Empty(time.Fired);
         Assert.False(first.IsCompleted, "an append completed before its commit window closed");
         Assert.Equal(0, log.CommitFsyncs);
 
-        await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(10), () => first.IsCompleted && second.IsCompleted);
-        await Task.WhenAll(first, second);
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await Task.WhenAll(first, second).WaitAsync(Patience);
 
+        Assert.Equal([Start + TimeSpan.FromMilliseconds(10)], time.Fired);
         Assert.Equal(1, log.CommitFsyncs);
         Assert.Equal(2, Buffers.Unsent(buffer, "target"));
     }
@@ -35,17 +42,18 @@ public sealed class GroupCommitTests
         using var directory = new TempDirectory();
         var catalog = new SeriesCatalog();
         var series = catalog.Intern(Buffers.Key("pv", "school"));
-        var time = new FakeTimeProvider();
+        var time = new WatchedTimeProvider(Start);
         await using var buffer = Buffers.Open(directory.Path, catalog, time: time, configure: o => o.MaxCommitDelay = TimeSpan.FromMilliseconds(20));
 
         var append = buffer.AppendAsync(Buffers.Sequence(series, 0, 1)).AsTask();
-        await Task.Delay(50);
+        await time.WaitUntilArmedAsync(Start + TimeSpan.FromMilliseconds(20));
         time.Advance(TimeSpan.FromMilliseconds(19));
-        await Task.Delay(50);
+        Assert.Empty(time.Fired);
         Assert.False(append.IsCompleted);
 
-        await AdvanceUntilAsync(time, TimeSpan.FromMilliseconds(1), () => append.IsCompleted);
-        await append;
+        time.Advance(TimeSpan.FromMilliseconds(1));
+        await append.WaitAsync(Patience);
+        Assert.Equal([Start + TimeSpan.FromMilliseconds(20)], time.Fired);
     }
 
     [Fact]
@@ -74,17 +82,5 @@ public sealed class GroupCommitTests
         {
             Assert.Equal(Enumerable.Range(0, 50).Select(i => (double)i), perSeries.Select(r => r.Value));
         }
-    }
-
-    private static async Task AdvanceUntilAsync(FakeTimeProvider time, TimeSpan step, Func<bool> done)
-    {
-        // The writer arms its timer asynchronously: advance again until it has fired.
-        for (var i = 0; i < 200 && !done(); i++)
-        {
-            time.Advance(step);
-            await Task.Delay(10);
-        }
-
-        Assert.True(done(), "the appends did not complete");
     }
 }

@@ -49,8 +49,10 @@ public sealed class EndToEndTests(ITestOutputHelper output)
         Assert.All(health.GetProperty("targets").EnumerateArray(), t => Assert.Equal(10_000, t.GetProperty("forwarded_readings").GetInt64()));
     }
 
+    // influxd keeps one point per series and time: a batch sent again after a lost answer overwrites its own points, so
+    // this shows that nothing is lost (at least once), not that nothing was sent twice.
     [Fact]
-    public async Task Gateway_TargetStoppedMidStream_EveryReadingArrivesExactlyOnce()
+    public async Task Gateway_TargetStoppedMidStream_EveryReadingArrivesAtLeastOnce()
     {
         await using var influxd = await InfluxdServer.StartNewAsync();
         await influxd.CreateDatabaseAsync(Database);

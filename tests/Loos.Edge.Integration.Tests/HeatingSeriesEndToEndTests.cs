@@ -18,9 +18,12 @@ public sealed class HeatingSeriesEndToEndTests
         await influxd.CreateDatabaseAsync(Database);
 
         // 25 days before today, read at local midnight: kWh/day = 0.2 + 0.25 × DJU with DJU 13 − k mod 5 (as in the
-        // worked examples): 73.75 kWh, and a fit that projects 573 kWh, 107.30 € a year: on track.
+        // worked examples): 73.75 kWh, and a fit that projects 573 kWh, 107.30 € a year: on track. The heating year
+        // starts on the first of these days (the day before, for a 29 February), so that they are all in the year the
+        // gateway reports whatever the date: in early July the default year (from 07-01) would hold only a few of them.
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, Paris));
         var first = today.AddDays(-25);
+        var yearStart = first is { Month: 2, Day: 29 } ? "02-28" : first.ToString("MM-dd", CultureInfo.InvariantCulture);
         var lines = new StringBuilder();
         for (var k = 0; k <= 25; k++)
         {
@@ -39,8 +42,9 @@ public sealed class HeatingSeriesEndToEndTests
         Assert.True(status == HttpStatusCode.NoContent, body);
         var site = new SiteFileBuilder
         {
-            Extra = """
+            Extra = $"""
                 heating:
+                  yearStart: "{yearStart}"
                   tariffEurPerKwh: 0.10
                   fixedEurPerYear: 50
                   djuNormal: 2000

@@ -18,8 +18,10 @@ public sealed class MqttEndToEndTests
     /// <summary>The payloads' own clock: message i is stamped T0 + i ms, so a redelivered message is the same point.</summary>
     private static readonly long T0 = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
 
+    // influxd keeps one point per series and time, and a redelivered message carries its own timestamp: a message stored
+    // twice lands on the same point, so this shows that none is lost (at least once), not that none was stored twice.
     [Fact]
-    public async Task Gateway_TenThousandQoS1Messages_ThroughGatewayStopAndBrokerRestart_EveryOneInInfluxdExactlyOnce()
+    public async Task Gateway_TenThousandQoS1Messages_ThroughGatewayStopAndBrokerRestart_EveryOneInInfluxdAtLeastOnce()
     {
         await using var broker = await MosquittoBroker.StartNewAsync(new MosquittoOptions { Tls = true, UserName = UserName, Password = Password });
         await using var influxd = await InfluxdServer.StartNewAsync();

@@ -44,19 +44,23 @@ public sealed class MqttSourceServiceTests
         withCertificate.Tls.ClientCertificateFile = certificates.ClientCertificateFile;
         withCertificate.Tls.ClientKeyFile = certificates.ClientKeyFile;
         var sink = new RecordingSink();
-        using var refused = CreateSource(withoutCertificate, new RecordingSink(), new SeriesCatalog());
+        var refusedTime = new WatchedTimeProvider(Start);
+        var refusedLog = new ListLogger<MqttSourceService>();
+        using var refused = CreateSource(withoutCertificate, new RecordingSink(), new SeriesCatalog(), refusedTime, refusedLog);
         using var source = CreateSource(withCertificate, sink, new SeriesCatalog());
 
         await refused.StartAsync(CancellationToken.None);
         await source.StartAsync(CancellationToken.None);
         await WaitUntilAsync(() => source.IsConnected, "the connection with the client certificate");
         await broker.PublishLinesAsync("building/meter-9/power", ["42"], tls: true);
-        await WaitUntilAsync(() => sink.Readings.Count >= 1, "the reading");
-        await Task.Delay(1000);
+        // A later message on the same topic arrives after any second delivery of the first (MQTT keeps a topic's order).
+        await broker.PublishLinesAsync("building/meter-9/power", ["43"], tls: true);
+        await WaitUntilAsync(() => sink.Readings.Count >= 2, "the readings");
+        await RefusedAttemptsAsync(refusedTime, refusedLog, refused, attempts: 3);
         await source.StopAsync(CancellationToken.None);
         await refused.StopAsync(CancellationToken.None);
 
-        Assert.Equal(42, Assert.Single(sink.Readings).Value);
+        Assert.Equal([42.0, 43], sink.Readings.Select(r => r.Value));
         Assert.False(refused.IsConnected);
         Assert.False(Assert.Single(refused.GetDevices()).Answering);
     }
@@ -81,10 +85,12 @@ public sealed class MqttSourceServiceTests
         using var source = CreateSource(options, sink, new SeriesCatalog());
         await source.StartAsync(CancellationToken.None);
         await WaitUntilAsync(() => sink.Readings.Count >= 5, "the redelivered messages");
-        await Task.Delay(300);
+        // Published after the redelivery, it arrives after any further copy of the five (MQTT keeps a topic's order).
+        await broker.PublishLinesAsync("building/meter-2/power", ["6"], tls: true);
+        await WaitUntilAsync(() => sink.Readings.Any(r => r.Value == 6), "the message published after the redelivery");
         await source.StopAsync(CancellationToken.None);
 
-        Assert.Equal([1.0, 2, 3, 4, 5], sink.Readings.Select(r => r.Value).Order());
+        Assert.Equal([1.0, 2, 3, 4, 5, 6], sink.Readings.Select(r => r.Value).Order());
     }
 
     [Fact]
@@ -136,9 +142,11 @@ public sealed class MqttSourceServiceTests
         using var next = CreateSource(options, after, new SeriesCatalog());
         await next.StartAsync(CancellationToken.None);
         await WaitUntilAsync(() => next.IsConnected, "the second connection");
-        await Task.Delay(500);
+        // Published now, it arrives after anything the broker still held for this session (MQTT keeps a topic's order).
+        await broker.PublishLinesAsync("building/meter-4/power", ["50"], tls: true);
+        await WaitUntilAsync(() => after.Readings.Count >= 1, "the message published after the reconnection");
         await next.StopAsync(CancellationToken.None);
-        Assert.Empty(after.Readings);
+        Assert.Equal(50, Assert.Single(after.Readings).Value);
         Assert.Empty(next.BadPayloadCounts);
     }
 
@@ -180,15 +188,47 @@ public sealed class MqttSourceServiceTests
         await using var broker = await StartTlsBrokerAsync();
         var options = OptionsFor(broker, "gw-wrong");
         File.WriteAllText(options.CredentialsFile!, "gateway\nwrong\n");
-        var sink = new RecordingSink();
-        using var source = CreateSource(options, sink, new SeriesCatalog());
+        var time = new WatchedTimeProvider(Start);
+        var log = new ListLogger<MqttSourceService>();
+        using var source = CreateSource(options, new RecordingSink(), new SeriesCatalog(), time, log);
         await source.StartAsync(CancellationToken.None);
-        await Task.Delay(1000);
-        Assert.False(source.IsConnected);
+        await RefusedAttemptsAsync(time, log, source, attempts: 3);
 
-        // The file is read again at each attempt: the corrected password is picked up without a restart.
+        // The file is read again at each attempt: the corrected password is picked up without a restart, at the next
+        // attempt, once its back-off has passed.
         File.WriteAllText(options.CredentialsFile!, $"{UserName}\n{Password}\n");
+        var due = time.Armed[^1];
+        time.Advance(due - time.GetUtcNow());
         await WaitUntilAsync(() => source.IsConnected, "the connection with the corrected password");
+        Assert.Equal(3, time.Fired.Count);
         await source.StopAsync(CancellationToken.None);
+    }
+
+    private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>
+    /// Sees <paramref name="attempts"/> refused connection attempts, each after the back-off the one before armed on
+    /// the fake clock: until that back-off is due, the source stays offline and makes no new attempt.
+    /// </summary>
+    private static async Task RefusedAttemptsAsync(WatchedTimeProvider time, ListLogger<MqttSourceService> log, MqttSourceService source, int attempts)
+    {
+        static int Refusals(ListLogger<MqttSourceService> log) =>
+            log.Messages.Count(m => m.StartsWith("MQTT: cannot connect", StringComparison.Ordinal) || m.StartsWith("MQTT: connection to", StringComparison.Ordinal));
+
+        for (var attempt = 1; attempt <= attempts; attempt++)
+        {
+            await WaitUntilAsync(() => Refusals(log) == attempt && time.Armed.Count == attempt, $"refused attempt {attempt} and its back-off");
+            var due = time.Armed[^1];
+            Assert.InRange(due - time.GetUtcNow(), TimeSpan.Zero, TimeSpan.FromMilliseconds(500));
+            time.Advance(due - time.GetUtcNow() - TimeSpan.FromTicks(1));
+            Assert.Equal(attempt - 1, time.Fired.Count);
+            Assert.Equal(attempt, Refusals(log));
+            Assert.False(source.IsConnected);
+            if (attempt < attempts)
+            {
+                time.Advance(TimeSpan.FromTicks(1));
+                Assert.Equal(due, time.Fired[^1]);
+            }
+        }
     }
 }

@@ -1,6 +1,7 @@
 using Loos.Edge.Core;
 using Loos.Edge.Mqtt.Mapping;
 using Loos.Edge.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Loos.Edge.Mqtt.Tests;
@@ -70,8 +71,8 @@ internal static class SourceTestSupport
         return options;
     }
 
-    public static MqttSourceService CreateSource(MqttOptions options, IReadingSink sink, ISeriesCatalog catalog) =>
-        new(options, sink, catalog, TimeProvider.System, NullLogger<MqttSourceService>.Instance);
+    public static MqttSourceService CreateSource(MqttOptions options, IReadingSink sink, ISeriesCatalog catalog, TimeProvider? time = null, ILogger<MqttSourceService>? logger = null) =>
+        new(options, sink, catalog, time ?? TimeProvider.System, logger ?? NullLogger<MqttSourceService>.Instance);
 
     public static async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null)
     {
@@ -84,6 +85,36 @@ internal static class SourceTestSupport
             }
 
             await Task.Delay(20);
+        }
+    }
+}
+
+/// <summary>Keeps every message logged, at every level.</summary>
+internal sealed class ListLogger<T> : ILogger<T>
+{
+    private readonly List<string> messages = [];
+
+    public IReadOnlyList<string> Messages
+    {
+        get
+        {
+            lock (messages)
+            {
+                return [.. messages];
+            }
+        }
+    }
+
+    public IDisposable? BeginScope<TState>(TState state)
+        where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        lock (messages)
+        {
+            messages.Add(formatter(state, exception));
         }
     }
 }

@@ -14,8 +14,23 @@ internal static class Corpus
 
     public static string Devices => RepositoryPaths.CorpusFolder(DevicesFolder)!;
 
-    /// <summary>The register dumps with expected values (the pysunspec2 images have no registers).</summary>
-    public static IEnumerable<string> DeviceDumps => Directory.GetFiles(Devices, "*.json").Order(StringComparer.Ordinal);
+    /// <summary>The register dumps with expected values (the pysunspec2 images have no registers); none fails the test.</summary>
+    public static IReadOnlyList<string> DeviceDumps
+    {
+        get
+        {
+            var dumps = Directory.GetFiles(Devices, "*.json").Order(StringComparer.Ordinal).ToList();
+            Assert.True(dumps.Count > 0, $"no device dump (*.json) in {Devices}: there is nothing to compare with");
+            return dumps;
+        }
+    }
+
+    /// <summary>Whether the dump's model chain ends with the end model <c>FFFF 0000</c>, as the dump itself states.</summary>
+    public static bool EndModelPresent(string path)
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(path));
+        return document.RootElement.GetProperty("end_model_ffff_0000_present").GetBoolean();
+    }
 
     /// <summary>A device dump: its registers from <c>first_address</c> and its expected decoded values.</summary>
     public static (ushort FirstAddress, ushort[] Registers, JsonElement Expected) LoadDump(string path)

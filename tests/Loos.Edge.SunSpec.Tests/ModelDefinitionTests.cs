@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Loos.Edge.Testing;
 
 namespace Loos.Edge.SunSpec.Tests;
 
@@ -23,16 +24,11 @@ public sealed class ModelDefinitionTests
     }
 
     [Theory]
-    [MemberData(nameof(DefinedModels))]
+    [CorpusMemberData(Corpus.ModelsFolder, nameof(DefinedModels))]
     public void Definition_ComparedWithCorpusModel_MatchesEveryPointAndGroup(int id)
     {
-        var path = Path.Combine(Loos.Edge.Testing.RepositoryPaths.CorpusFolder(Corpus.ModelsFolder) ?? string.Empty, $"model_{id}.json");
-        if (!File.Exists(path))
-        {
-            // Theories cannot be skipped per row in xunit 2; without the corpus there is nothing to compare with.
-            Assert.True(Loos.Edge.Testing.RepositoryPaths.CorpusFolder(Corpus.ModelsFolder) is null, $"{path} is missing from the corpus");
-            return;
-        }
+        var path = Path.Combine(Corpus.Models, $"model_{id}.json");
+        Assert.True(File.Exists(path), $"{path} is missing from the corpus");
 
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         var root = document.RootElement;

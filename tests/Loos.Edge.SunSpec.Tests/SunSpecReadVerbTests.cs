@@ -20,8 +20,7 @@ public sealed class SunSpecReadVerbTests(ITestOutputHelper output)
 
             var (exitCode, stdout, stderr) = await RunAsync("sunspec", "read", "--tcp", $"{device.Host}:{device.Port}", "--unit", "1", "--json");
 
-            Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}\n{device.LogTail}");
-            failures.AddRange(Compare(path, stdout, "tcp"));
+            failures.AddRange(Compare(path, exitCode, stdout, $"{stderr}\n{device.LogTail}", "tcp"));
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
@@ -39,8 +38,7 @@ public sealed class SunSpecReadVerbTests(ITestOutputHelper output)
             // Pseudo-terminals refuse parity, hence N with 2 stop bits (the 11-bit character of §2.5.1).
             var (exitCode, stdout, stderr) = await RunAsync("sunspec", "read", "--rtu", pair.GatewayPath, "--baud", "9600", "--parity", "N", "--stop", "2", "--unit", "3", "--json");
 
-            Assert.True(exitCode == 0, $"exit {exitCode}: {stderr}\n{device.LogTail}");
-            failures.AddRange(Compare(path, stdout, "rtu"));
+            failures.AddRange(Compare(path, exitCode, stdout, $"{stderr}\n{device.LogTail}", "rtu"));
         }
 
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
@@ -107,11 +105,20 @@ public sealed class SunSpecReadVerbTests(ITestOutputHelper output)
         Assert.StartsWith("loos-edge sunspec read: ", stderr, StringComparison.Ordinal);
     }
 
-    private IEnumerable<string> Compare(string path, string stdout, string transport)
+    private IEnumerable<string> Compare(string path, int exitCode, string stdout, string stderr, string transport)
     {
+        // The verb exits 0 only when it read the chain to its end model, and prints no values for a partial read.
+        var chainEnded = exitCode == 0;
+        var endModelPresent = Corpus.EndModelPresent(path);
+        Assert.True(chainEnded == endModelPresent && exitCode is 0 or 1, $"{transport} {Path.GetFileName(path)}: exit {exitCode}, the dump has the end model: {endModelPresent}: {stderr}");
+        if (!chainEnded)
+        {
+            return [];
+        }
+
         var (_, _, expected) = Corpus.LoadDump(path);
         using var json = JsonDocument.Parse(stdout);
-        var comparison = ExpectedValues.Compare(expected, json.RootElement, chainEnded: true);
+        var comparison = ExpectedValues.Compare(expected, json.RootElement, chainEnded);
         output.WriteLine(comparison.Summary($"{transport} {Path.GetFileName(path)}"));
         return comparison.Mismatches.Select(line => $"{transport} {Path.GetFileName(path)}: {line}");
     }

@@ -50,9 +50,35 @@ public sealed class CorpusFactAttribute : FactAttribute
         RelativePath = relativePath;
         if (RepositoryPaths.CorpusFolder(relativePath) is null)
         {
-            Skip = $"Corpus folder '{relativePath}' not found (set LOOS_EDGE_CORPUS or provide ../shared/corpus beside the repository).";
+            Skip = MissingMessage(relativePath);
         }
     }
 
     public string RelativePath { get; }
+
+    internal static string MissingMessage(string relativePath) =>
+        $"Corpus folder '{relativePath}' not found (set LOOS_EDGE_CORPUS or provide ../shared/corpus beside the repository).";
+}
+
+/// <summary>
+/// Theory rows from a public static member that need a corpus folder: where it is missing, every row is skipped,
+/// saying so, instead of passing without comparing anything.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class CorpusMemberDataAttribute : MemberDataAttributeBase
+{
+    public CorpusMemberDataAttribute(string relativePath, string memberName)
+        : base(memberName, [])
+    {
+        RelativePath = relativePath;
+        if (RepositoryPaths.CorpusFolder(relativePath) is null)
+        {
+            Skip = CorpusFactAttribute.MissingMessage(relativePath);
+        }
+    }
+
+    public string RelativePath { get; }
+
+    protected override object[] ConvertDataItem(System.Reflection.MethodInfo testMethod, object item) =>
+        item as object[] ?? throw new ArgumentException($"{MemberName} on {MemberType?.Name ?? testMethod.DeclaringType?.Name} yielded a row that is not object[].", nameof(item));
 }

@@ -9,7 +9,9 @@ public sealed class RollupKernelTests
 
     /// <summary>
     /// Random counters and gauges across both clock changes of 2025–2026, delivered out of order with duplicates and
-    /// stale readings: every window equals a straightforward computation that groups readings by local calendar.
+    /// stale readings, the counters with resets, replacements, rollovers and jitter: every window equals a
+    /// straightforward computation that groups readings by local calendar, and its increase is the consumption the
+    /// generator itself put between the readings, never recomputed from the readings by the gateway's rules.
     /// </summary>
     [Theory]
     [InlineData(RollupWindow.Minute, 1)]
@@ -27,7 +29,8 @@ public sealed class RollupKernelTests
             shuffled.Select(r => r.Series).ToArray(),
             shuffled.Select(r => r.Ticks).ToArray(),
             shuffled.Select(r => r.Value).ToArray(),
-            new WindowCalendar(window, Paris));
+            new WindowCalendar(window, Paris),
+            RulesOf);
 
         var expected = Reference(readings, window);
         Assert.Equal(expected.Count, results.Count);
@@ -39,7 +42,8 @@ public sealed class RollupKernelTests
             Assert.Equal(e.Max, a.Max);
             Assert.Equal(e.Sum, a.Sum, 9);
             Assert.Equal(e.Last, a.Last);
-            Assert.Equal(e.Increase, a.Increase, 9);
+            // The generator adds in thousandths, the gateway subtracts readings: the same consumption, rounded differently.
+            Assert.True(Math.Abs(e.Increase - a.Increase) < 1e-6, $"series {e.Series}, window {new DateTime(e.WindowStartTicks, DateTimeKind.Utc):O}: increase {a.Increase}, expected {e.Increase}");
         }
     }
 
@@ -69,8 +73,39 @@ public sealed class RollupKernelTests
         Assert.Equal([1, 1], sink.Closed.Select(r => r.Count));
     }
 
-    private sealed record Sample(int Series, long Ticks, double Value);
+    /// <summary>A reading and the consumption it shows since the reading before it, as the generator made it.</summary>
+    private sealed record Sample(int Series, long Ticks, double Value, double Increase);
 
+    private enum SeriesKind
+    {
+        Gauge,
+        Counter,
+        WrappingCounter,
+    }
+
+    // Wraps at 60,000 like a 5-digit display with a tenth; a re-read up to 0.5 below the last value is jitter.
+    private const double WrapsAt = 60_000;
+    private const double Jitter = 0.5;
+
+    private static readonly CounterRules WrappingRules = new() { WrapsAt = WrapsAt, JitterTolerance = Jitter };
+
+    private static SeriesKind KindOf(int series) => (series % 4) switch
+    {
+        0 => SeriesKind.Counter,
+        2 => SeriesKind.WrappingCounter,
+        _ => SeriesKind.Gauge,
+    };
+
+    private static CounterRules RulesOf(int series) => KindOf(series) == SeriesKind.WrappingCounter ? WrappingRules : CounterRules.Default;
+
+    /// <summary>
+    /// Readings with the consumption each one shows, from the documented counter rules (CounterRules, README): a rise is
+    /// consumption; a drop within the jitter tolerance is none, and the next reading counts from the last value; a drop
+    /// from the top tenth of a wrapping counter to its bottom tenth is a rollover (what the meter counted through the
+    /// wrap); a drop to at most 0.5 % of the last value is a reset (the new value is consumption, what went before it
+    /// is lost); any other drop is a replacement meter (nothing counted, its value the new baseline). A reading lost
+    /// (NaN) shows nothing: the next one shows what the meter counted meanwhile.
+    /// </summary>
     private static List<Sample> RandomReadings(Random random, int series)
     {
         var readings = new List<Sample>();
@@ -78,21 +113,80 @@ public sealed class RollupKernelTests
         var marchChange = new DateTimeOffset(2026, 3, 27, 0, 0, 0, TimeSpan.Zero).UtcTicks;
         for (var s = 0; s < series; s++)
         {
-            var isCounter = s % 2 == 0;
-            var value = isCounter ? random.Next(1_000, 50_000) : 20.0;
+            var kind = KindOf(s);
+
+            // Counters in thousandths, so that what the meter counted is exact. The wrapping ones start near the wrap.
+            long meter = kind == SeriesKind.WrappingCounter ? random.Next(59_000_000, 59_990_000) : random.Next(1_000_000, 50_000_000);
+            long shown = 0; // What the meter counted since the last reading that showed consumption, thousandths.
+            double? baseline = null; // The value the next reading is compared with, as the rules keep it.
             foreach (var start in new[] { from, marchChange })
             {
                 var tick = start + random.Next(0, 600) * TimeSpan.TicksPerSecond;
                 var end = start + TimeSpan.FromDays(4).Ticks;
                 while (tick < end)
                 {
-                    value = isCounter
-                        ? (random.Next(300) == 0 ? random.NextDouble() : value + Math.Round(random.NextDouble() * 3, 3))
-                        : Math.Round(15 + (random.NextDouble() * 10), 2);
-                    readings.Add(new Sample(s, tick, random.Next(100) == 0 ? double.NaN : value));
+                    var lost = random.Next(100) == 0;
+                    double value;
+                    double increase;
+                    if (kind == SeriesKind.Gauge)
+                    {
+                        value = Math.Round(15 + (random.NextDouble() * 10), 2);
+                        // A gauge read as a counter: a rise counts, a drop is a replacement (no reset: it never nears 0).
+                        increase = baseline is { } last && value > last ? value - last : 0;
+                        baseline = lost ? baseline : value;
+                    }
+                    else
+                    {
+                        var counted = random.Next(0, 3001);
+                        meter += counted;
+                        shown += counted;
+                        var lastValue = baseline ?? 0;
+                        var roll = lost || baseline is null ? -1 : random.Next(400);
+                        if (lost)
+                        {
+                            value = double.NaN;
+                            increase = 0;
+                        }
+                        else if (roll == 0 && lastValue > 200 && (kind == SeriesKind.Counter || lastValue < WrapsAt * 0.9))
+                        {
+                            // Reset: the meter restarts from 0 and counts a little; what it counted before the reset is lost.
+                            meter = random.Next(0, 1000);
+                            value = meter / 1000.0;
+                            increase = value;
+                            shown = 0;
+                            baseline = value;
+                        }
+                        else if (roll == 1 && lastValue > 200 && (kind == SeriesKind.Counter || lastValue * 0.6 >= WrapsAt * 0.1))
+                        {
+                            // Replacement: a meter starting from its own value, 10–60 % of the old one (not in the bottom
+                            // tenth of a wrapping one, which would read as a rollover); nothing is counted.
+                            meter = (long)(lastValue * 1000 * (0.1 + (random.NextDouble() * 0.5)));
+                            meter = kind == SeriesKind.WrappingCounter ? Math.Max(meter, (long)(WrapsAt * 100)) : meter;
+                            value = meter / 1000.0;
+                            increase = 0;
+                            shown = 0;
+                            baseline = value;
+                        }
+                        else if (kind == SeriesKind.WrappingCounter && roll is >= 2 and < 20 && lastValue > Jitter)
+                        {
+                            // Jitter: a re-read a little below the last value; what was counted shows at the next reading.
+                            value = lastValue - (random.Next(1, 501) / 1000.0);
+                            increase = 0;
+                        }
+                        else
+                        {
+                            value = kind == SeriesKind.WrappingCounter ? (meter % (long)(WrapsAt * 1000)) / 1000.0 : meter / 1000.0;
+                            increase = baseline is null ? 0 : shown / 1000.0;
+                            shown = 0;
+                            baseline = value;
+                        }
+                    }
+
+                    var sample = new Sample(s, tick, lost ? double.NaN : value, lost ? 0 : increase);
+                    readings.Add(sample);
                     if (random.Next(50) == 0)
                     {
-                        readings.Add(new Sample(s, tick, value)); // Delivered twice.
+                        readings.Add(sample); // Delivered twice.
                     }
 
                     tick += random.Next(10, 20 * 60) * TimeSpan.TicksPerSecond;
@@ -103,32 +197,25 @@ public sealed class RollupKernelTests
         return readings;
     }
 
-    /// <summary>Group by series and local window, straight from the definitions: duplicates and stale readings dropped first.</summary>
+    /// <summary>Group by series and local window, straight from the definitions: duplicates and lost readings dropped first.</summary>
     private static List<RollupResult> Reference(List<Sample> readings, RollupWindow window)
     {
         var results = new List<RollupResult>();
         foreach (var group in readings.Where(r => !double.IsNaN(r.Value)).GroupBy(r => r.Series).OrderBy(g => g.Key))
         {
             var ordered = group.OrderBy(r => r.Ticks).DistinctBy(r => r.Ticks).ToList();
-            var increases = new double[ordered.Count];
-            var baseline = ordered[0].Value;
-            for (var i = 1; i < ordered.Count; i++)
-            {
-                increases[i] = CounterIncrease.Between(baseline, ordered[i].Value, CounterRules.Default, out baseline, out _);
-            }
-
-            foreach (var windowGroup in ordered.Select((r, i) => (Reading: r, Increase: increases[i])).GroupBy(x => WindowStart(x.Reading.Ticks, window)))
+            foreach (var windowGroup in ordered.GroupBy(r => WindowStart(r.Ticks, window)))
             {
                 var items = windowGroup.ToList();
                 results.Add(new RollupResult(
                     group.Key,
                     windowGroup.Key,
                     items.Count,
-                    items.Min(x => x.Reading.Value),
-                    items.Max(x => x.Reading.Value),
-                    items.Sum(x => x.Reading.Value),
-                    items[^1].Reading.Value,
-                    items[^1].Reading.Ticks,
+                    items.Min(x => x.Value),
+                    items.Max(x => x.Value),
+                    items.Sum(x => x.Value),
+                    items[^1].Value,
+                    items[^1].Ticks,
                     items.Sum(x => x.Increase)));
             }
         }

@@ -57,8 +57,10 @@ public sealed class InfluxdForwardingTests
         Assert.StartsWith(server.Url + "write?db=site", status.Endpoint);
     }
 
+    // influxd keeps one point per series and time: a batch sent again after a lost answer overwrites its own points, so
+    // this shows that nothing is lost (at least once), not that nothing was sent twice.
     [Fact]
-    public async Task Forward_ServerStoppedMidStream_EveryReadingArrivesExactlyOnce()
+    public async Task Forward_ServerStoppedMidStream_EveryReadingArrivesAtLeastOnce()
     {
         await using var server = await InfluxdServer.StartNewAsync();
         await server.CreateDatabaseAsync("site");

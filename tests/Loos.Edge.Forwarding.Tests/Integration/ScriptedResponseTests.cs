@@ -79,9 +79,22 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
     [Fact]
     public async Task Forward_503WithRetryAfterDate_WaitsUntilThatDate()
     {
-        // HTTP-dates have whole seconds: two seconds ahead means at least one second of wait.
-        var until = DateTimeOffset.UtcNow.AddSeconds(2);
-        server.Enqueue(new ScriptedResponse(503, "busy", new Dictionary<string, string> { ["Retry-After"] = until.ToString("r", CultureInfo.InvariantCulture) }));
+        // The date is chosen when the request arrives, so a slow start cannot eat into the wait. HTTP-dates have whole
+        // seconds: the second after next is more than a second ahead, and no retry may come before it.
+        DateTimeOffset? until = null;
+        DateTimeOffset? retriedAt = null;
+        server.Rule = _ =>
+        {
+            var now = DateTimeOffset.UtcNow;
+            if (until is null)
+            {
+                until = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero).AddSeconds(2);
+                return new ScriptedResponse(503, "busy", new Dictionary<string, string> { ["Retry-After"] = until.Value.ToString("r", CultureInfo.InvariantCulture) });
+            }
+
+            retriedAt ??= now;
+            return new ScriptedResponse(204);
+        };
         log.Append(Readings.Meters(catalog, meters: 1, count: 10));
         await using var host = new ForwarderHost(catalog, log, V2());
 
@@ -90,6 +103,10 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
 
         var requests = server.Received;
         Assert.Equal(2, requests.Count);
+        Assert.NotNull(until);
+        Assert.NotNull(retriedAt);
+        // Timers tick in whole milliseconds: a wait may end up to one tick before the date it was computed for.
+        Assert.InRange(retriedAt.Value, until.Value - TimeSpan.FromMilliseconds(2), until.Value + TimeSpan.FromSeconds(3));
         Assert.InRange(requests[1].At - requests[0].At, TimeSpan.FromMilliseconds(950), TimeSpan.FromSeconds(5));
     }
 
