@@ -13,6 +13,9 @@ internal sealed class AppendRequest : IValueTaskSource
 
     public ReadOnlyMemory<Reading> Readings { get; set; }
 
+    /// <summary>Written with the readings in the same commit (see <see cref="SegmentFormat.DeliveryNoteRecord"/>); empty for none.</summary>
+    public ReadOnlyMemory<byte> DeliveryNote { get; set; }
+
     /// <summary>Set by the writer when this append alone fails (full, unknown series).</summary>
     public Exception? Failure { get; set; }
 
@@ -22,6 +25,7 @@ internal sealed class AppendRequest : IValueTaskSource
     {
         failure ??= Failure;
         Readings = default;
+        DeliveryNote = default;
         if (failure is null)
         {
             core.SetResult(true);

@@ -27,6 +27,12 @@ namespace Loos.Edge.Buffer;
 /// A series is defined in a segment before its first reading there, so every segment can be read on its own.
 /// </para>
 /// <para>
+/// Delivery note payload (type 3): uint32 byte length of the records after it that hold the same append's definitions
+/// and readings, then the note, opaque to the buffer (a source's record of the messages the readings came from).
+/// It is written just before those records, in the same write, and counts only when all of them follow intact: a
+/// note is never taken back without its readings. Readers of version 1 without it skip it.
+/// </para>
+/// <para>
 /// All integers are little-endian; CRC-32 is the IEEE 802.3 polynomial (System.IO.Hashing.Crc32).
 /// What forces a version bump: any change to the header, the record framing, an existing record type's payload,
 /// or the CRC. Adding a record type does not: readers skip record types they do not know when the CRC is valid.
@@ -40,6 +46,10 @@ internal static class SegmentFormat
     public const byte RecordMarker = 0xE7;
     public const byte DefinitionRecord = 1;
     public const byte ReadingsRecord = 2;
+    public const byte DeliveryNoteRecord = 3;
+
+    /// <summary>The length of the records a delivery note covers, before the note itself.</summary>
+    public const int DeliveryNoteHeaderBytes = 4;
 
     /// <summary>Series id, ticks, value, quality.</summary>
     public const int ReadingBytes = 4 + 8 + 8 + 1;

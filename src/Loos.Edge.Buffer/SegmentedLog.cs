@@ -97,6 +97,8 @@ internal sealed class SegmentedLog : IDurableBuffer
     /// <summary>Runs before each write of the writer loop; tests make it throw to stand for a failing disk.</summary>
     internal Action? WriteFault { get; set; }
 
+    public IReadOnlyList<ReadOnlyMemory<byte>> RecoveredDeliveryNotes { get; private set; } = [];
+
     public static SegmentedLog Open(BufferOptions options, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger logger)
     {
         var log = new SegmentedLog(options, catalog, timeProvider, logger);
@@ -121,7 +123,15 @@ internal sealed class SegmentedLog : IDurableBuffer
     /// until the task completes. Cancellation is observed only before the append is queued; once queued it may already
     /// be on disk, so it completes normally.
     /// </remarks>
-    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
+        AppendAsync(readings, ReadOnlyMemory<byte>.Empty, cancellationToken);
+
+    /// <remarks>
+    /// The note is written as a record just before the append's records, in the same write and fsync; recovery takes it
+    /// back only when all of them follow intact. Neither <paramref name="readings"/> nor <paramref name="deliveryNote"/>
+    /// may change until the task completes.
+    /// </remarks>
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -140,12 +150,14 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
 
         request.Readings = readings;
+        request.DeliveryNote = deliveryNote;
         var version = request.Version;
         var queued = Interlocked.Add(ref queuedReadings, readings.Length);
         if (!queue.Writer.TryWrite(request))
         {
             Interlocked.Add(ref queuedReadings, -readings.Length);
             request.Readings = default;
+            request.DeliveryNote = default;
             pool.Enqueue(request);
             throw new ObjectDisposedException(nameof(SegmentedLog), "The buffer is closed.");
         }
@@ -473,6 +485,8 @@ internal sealed class SegmentedLog : IDurableBuffer
             consumers[checkpoint.Name] = new ConsumerState(checkpoint.Name, checkpoint.Position);
         }
 
+        RecoveredDeliveryNotes = DeliveryNotes.ReadLatest(segments);
+
         // Never append after what may be damage: every start writes to a new segment.
         CreateActiveSegment(segments.Count == 0 ? 1 : segments[^1].Number + 1);
         lock (gate)
@@ -529,7 +543,7 @@ internal sealed class SegmentedLog : IDurableBuffer
             {
                 try
                 {
-                    Stage(request.Readings.Span);
+                    Stage(request.Readings.Span, request.DeliveryNote.Span);
                 }
                 catch (BufferFullException exception)
                 {
@@ -631,7 +645,7 @@ internal sealed class SegmentedLog : IDurableBuffer
     }
 
     /// <summary>Serialises one append into the write buffer, rolling and making room first; throws before writing anything of it.</summary>
-    private void Stage(ReadOnlySpan<Reading> readings)
+    private void Stage(ReadOnlySpan<Reading> readings, ReadOnlySpan<byte> deliveryNote)
     {
         if (rollBeforeWrite)
         {
@@ -639,8 +653,10 @@ internal sealed class SegmentedLog : IDurableBuffer
             rollBeforeWrite = false;
         }
 
+        var noteBytes = deliveryNote.IsEmpty ? 0 : SegmentFormat.RecordHeaderBytes + SegmentFormat.DeliveryNoteHeaderBytes + deliveryNote.Length;
         long estimate = readings.Length * (long)SegmentFormat.ReadingBytes
-            + (((readings.Length / MaxRecordReadings) + 1) * (long)SegmentFormat.FirstReadingOffset);
+            + (((readings.Length / MaxRecordReadings) + 1) * (long)SegmentFormat.FirstReadingOffset)
+            + noteBytes;
         // Each new series once, marked with a generation number so that no set is allocated per append.
         estimateGeneration++;
         foreach (ref readonly var reading in readings)
@@ -669,6 +685,17 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
 
         MakeRoom(estimate);
+
+        // The note goes first and is sealed last, once the length of the records it covers is known.
+        var noteStart = -1;
+        if (noteBytes > 0)
+        {
+            CloseRecord();
+            EnsureBuffer(noteBytes);
+            noteStart = buffered;
+            deliveryNote.CopyTo(buffer.AsSpan(noteStart + SegmentFormat.RecordHeaderBytes + SegmentFormat.DeliveryNoteHeaderBytes));
+            buffered += noteBytes;
+        }
 
         foreach (ref readonly var reading in readings)
         {
@@ -709,6 +736,14 @@ internal sealed class SegmentedLog : IDurableBuffer
             {
                 CloseRecord();
             }
+        }
+
+        if (noteStart >= 0)
+        {
+            CloseRecord();
+            var note = buffer.AsSpan(noteStart, noteBytes);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(note[SegmentFormat.RecordHeaderBytes..], (uint)(buffered - noteStart - noteBytes));
+            SegmentFormat.SealRecord(note, SegmentFormat.DeliveryNoteRecord);
         }
     }
 

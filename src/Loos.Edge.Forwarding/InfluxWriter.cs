@@ -52,16 +52,16 @@ internal sealed class InfluxWriter : IDisposable
     /// <summary>InfluxDB's health probe, <c>GET /ping</c> (1.x, 2.x and VictoriaMetrics answer 204).</summary>
     public Uri PingUri { get; }
 
-    /// <summary>The write URL of <paramref name="options"/>, with precision=ms and no credentials.</summary>
+    /// <summary>The write URL of <paramref name="options"/>, with precision=ns (the encoder's) and no credentials.</summary>
     /// <exception cref="UriFormatException">The base URL is not valid.</exception>
     public static Uri BuildWriteUri(TargetOptions options)
     {
         var baseUrl = options.Url.TrimEnd('/');
         return options.Api == InfluxApi.V2
-            ? new Uri($"{baseUrl}/api/v2/write?org={Uri.EscapeDataString(options.Org ?? string.Empty)}&bucket={Uri.EscapeDataString(options.Bucket ?? string.Empty)}&precision=ms")
+            ? new Uri($"{baseUrl}/api/v2/write?org={Uri.EscapeDataString(options.Org ?? string.Empty)}&bucket={Uri.EscapeDataString(options.Bucket ?? string.Empty)}&precision=ns")
             : new Uri($"{baseUrl}/write?db={Uri.EscapeDataString(options.Database ?? string.Empty)}"
                 + (string.IsNullOrEmpty(options.RetentionPolicy) ? string.Empty : "&rp=" + Uri.EscapeDataString(options.RetentionPolicy))
-                + "&precision=ms");
+                + "&precision=ns");
     }
 
     /// <summary>Reads the token or password file again, after the server refused the previous one.</summary>

@@ -32,6 +32,7 @@ public static class GatewayHttpExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new LineProtocolParser(provider.GetRequiredService<ISeriesCatalog>()));
+        services.TryAddSingleton(provider => ReceiveTimeStamper.For(provider.GetRequiredService<ISeriesCatalog>()));
         services.TryAddSingleton<WriteHandler>();
         return services;
     }

@@ -27,6 +27,7 @@ internal enum WriteApi
 /// </summary>
 internal sealed partial class WriteHandler(
     LineProtocolParser parser,
+    ReceiveTimeStamper stamper,
     IReadingSink sink,
     TimeProvider timeProvider,
     IOptions<ListenerOptions> options,
@@ -101,11 +102,14 @@ internal sealed partial class WriteHandler(
             }
 
             var readings = new List<Reading>();
-            if (!parser.TryParse(body.Span, precision, timeProvider.GetUtcNow(), readings, out var error))
+            if (!parser.TryParse(body.Span, precision, ReceiveTimeStamper.Unstamped, readings, out var error))
             {
                 await WriteErrorAsync(context, api, StatusCodes.Status400BadRequest, "invalid", error.ToString());
                 return;
             }
+
+            // Lines without a timestamp take the receive time, kept increasing per series so that none overwrites another.
+            stamper.Stamp(CollectionsMarshal.AsSpan(readings), timeProvider.GetUtcNow());
 
             body.Dispose();
             if (readings.Count > 0 && !await TryAppendAsync(context, api, readings))

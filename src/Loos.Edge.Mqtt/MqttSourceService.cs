@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Threading.Channels;
 using Loos.Edge.Core;
 using Loos.Edge.Mqtt.Mapping;
@@ -17,6 +18,10 @@ namespace Loos.Edge.Mqtt;
 /// is never lost between the broker and the disk: whatever is not acknowledged when the gateway stops, crashes or
 /// loses the broker is delivered again by the broker on the next connection. Messages are taken in batches (all
 /// those that arrived while the previous batch was written) so that one fsync serves many of them.
+/// Readings whose payload has no time of its own take the receive time, kept strictly increasing per series
+/// (<see cref="ReceiveTimeStamper"/>). The identities of a batch's messages are written with its readings (a
+/// <see cref="IDeliveryJournal"/> note), so a message the broker delivers again after a crash between the fsync and
+/// the acknowledgement is recognised and acknowledged without being stored twice (<see cref="StoredMessages"/>).
 /// </summary>
 internal sealed partial class MqttSourceService : BackgroundService, IDeviceMonitor
 {
@@ -38,6 +43,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
     private readonly BadPayloadCounter badPayloads;
+    private readonly ReceiveTimeStamper stamper;
     private readonly Channel<ReceivedMessage> received = Channel.CreateUnbounded<ReceivedMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock connectionGate = new();
     private TaskCompletionSource<MqttClientDisconnectedEventArgs> connectionLost = NewConnectionLost();
@@ -45,6 +51,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
     private volatile bool connected;
     private bool everConnected;
     private long acknowledged;
+    private long redeliveriesSkipped;
 
     public MqttSourceService(MqttOptions options, IReadingSink sink, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger<MqttSourceService> logger)
     {
@@ -55,6 +62,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
         this.timeProvider = timeProvider;
         this.logger = logger;
         badPayloads = new BadPayloadCounter(options.BadPayloadLogInterval, timeProvider);
+        stamper = ReceiveTimeStamper.For(catalog);
     }
 
     /// <summary>Whether the gateway is connected to the broker now.</summary>
@@ -62,6 +70,9 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
 
     /// <summary>How many messages were acknowledged to the broker since start (their readings durable, or their payload bad).</summary>
     public long AcknowledgedCount => Interlocked.Read(ref acknowledged);
+
+    /// <summary>How many redelivered messages were acknowledged without storing them again, their readings already durable.</summary>
+    public long RedeliveriesSkipped => Interlocked.Read(ref redeliveriesSkipped);
 
     /// <summary>Every topic that sent payloads its mapping does not match, with how many.</summary>
     public IReadOnlyDictionary<string, long> BadPayloadCounts => badPayloads.Totals;
@@ -107,7 +118,14 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
         // Acknowledged by ProcessAsync once durable. The payload is copied: the client may reuse its buffer.
         message.AutoAcknowledge = false;
         var payload = message.ApplicationMessage.Payload.ToArray();
-        received.Writer.TryWrite(new ReceivedMessage(message, message.ApplicationMessage.Topic, payload, timeProvider.GetUtcNow(), Volatile.Read(ref generation)));
+        received.Writer.TryWrite(new ReceivedMessage(
+            message,
+            message.ApplicationMessage.Topic,
+            payload,
+            timeProvider.GetUtcNow(),
+            message.PacketIdentifier,
+            message.ApplicationMessage.Dup,
+            Volatile.Read(ref generation)));
         return Task.CompletedTask;
     }
 
@@ -279,6 +297,14 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
     {
         var batch = new List<ReceivedMessage>(ReceiveMaximum);
         var readings = new List<Reading>();
+        var identities = new List<(ushort PacketIdentifier, ulong Hash)>(ReceiveMaximum);
+        var journal = sink as IDeliveryJournal;
+        var stored = new StoredMessages(ReceiveMaximum);
+        if (journal is not null)
+        {
+            stored.Load(journal.RecoveredDeliveryNotes);
+        }
+
         var reader = received.Reader;
         try
         {
@@ -286,19 +312,43 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
             {
                 batch.Clear();
                 readings.Clear();
+                identities.Clear();
+                var skipped = 0;
                 var current = Volatile.Read(ref generation);
                 while (batch.Count < ReceiveMaximum && reader.TryRead(out var message))
                 {
                     // Messages of a lost connection are skipped unacknowledged: the broker delivers them again.
-                    if (message.Generation == current)
+                    if (message.Generation != current)
                     {
-                        batch.Add(message);
-                        Map(mapper, message, readings);
+                        continue;
+                    }
+
+                    // Still acknowledged in the order received, with the batch.
+                    batch.Add(message);
+                    var hash = journal is null ? 0 : StoredMessages.Hash(message.Topic, message.Payload);
+                    if (journal is not null && stored.IsStoredRedelivery(message.PacketIdentifier, message.Duplicate, hash))
+                    {
+                        skipped++;
+                        continue;
+                    }
+
+                    var before = readings.Count;
+                    Map(mapper, message, readings);
+                    if (journal is not null && readings.Count > before && message.PacketIdentifier != 0)
+                    {
+                        identities.Add((message.PacketIdentifier, hash));
                     }
                 }
 
-                if (batch.Count > 0 && await AppendAsync(readings, current, stoppingToken).ConfigureAwait(false))
+                if (batch.Count > 0 && await AppendAsync(readings, identities, journal, current, stoppingToken).ConfigureAwait(false))
                 {
+                    stored.Stored(identities);
+                    if (skipped > 0)
+                    {
+                        Interlocked.Add(ref redeliveriesSkipped, skipped);
+                        LogRedeliveriesSkipped(logger, skipped);
+                    }
+
                     await AcknowledgeAsync(batch).ConfigureAwait(false);
                 }
             }
@@ -316,7 +366,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
         bool mapped;
         try
         {
-            mapped = mapper.TryMap(message.Topic, new ReadOnlySequence<byte>(message.Payload), message.ReceivedAt, readings, out problem);
+            mapped = mapper.TryMap(message.Topic, new ReadOnlySequence<byte>(message.Payload), ReceiveTimeStamper.Unstamped, readings, out problem);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -325,7 +375,11 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
             problem = $"the mapping failed: {exception.Message}";
         }
 
-        if (!mapped)
+        if (mapped)
+        {
+            stamper.Stamp(CollectionsMarshal.AsSpan(readings)[before..], message.ReceivedAt);
+        }
+        else
         {
             readings.RemoveRange(before, readings.Count - before);
             if (badPayloads.Count(message.Topic, out var sinceLastLog))
@@ -340,7 +394,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
     /// stays unacknowledged and is tried again; false when the connection it came on was lost meanwhile or the
     /// gateway stops, leaving the messages to the broker.
     /// </summary>
-    private async ValueTask<bool> AppendAsync(List<Reading> readings, int batchGeneration, CancellationToken stoppingToken)
+    private async ValueTask<bool> AppendAsync(List<Reading> readings, List<(ushort PacketIdentifier, ulong Hash)> identities, IDeliveryJournal? journal, int batchGeneration, CancellationToken stoppingToken)
     {
         if (readings.Count == 0)
         {
@@ -348,6 +402,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
         }
 
         var batch = readings.ToArray();
+        var note = journal is null ? Array.Empty<byte>() : StoredMessages.Note(identities);
         var refusals = 0;
         while (true)
         {
@@ -355,7 +410,14 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
             try
             {
                 // Not cancelled by the stop: a batch being written is finished and acknowledged, so it is not sent twice.
-                await sink.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                if (journal is null)
+                {
+                    await sink.AppendAsync(batch, CancellationToken.None).ConfigureAwait(false);
+                }
+                else
+                {
+                    await journal.AppendAsync(batch, note, CancellationToken.None).ConfigureAwait(false);
+                }
                 if (refusals > 0)
                 {
                     LogBufferAcceptsAgain(logger, refusals);
@@ -408,8 +470,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
-                // The connection went: the rest of the batch is delivered again, its readings appended twice, which
-                // InfluxDB takes as one where the mapping stamps readings with the payload's own time.
+                // The connection went: the broker delivers the rest of the batch again, recognised as stored.
                 LogAcknowledgeFailed(logger, message.Topic, exception.Message);
                 return;
             }
@@ -449,9 +510,12 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
     [LoggerMessage(Level = LogLevel.Debug, Message = "MQTT: could not acknowledge a message on {Topic} ({Problem}); the broker delivers it again")]
     private static partial void LogAcknowledgeFailed(ILogger logger, string topic, string problem);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT: {Count} message(s) delivered again by the broker were already stored; acknowledged without storing them twice")]
+    private static partial void LogRedeliveriesSkipped(ILogger logger, int count);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "MQTT: could not say goodbye to {Broker} ({Problem}); the broker publishes the last will instead")]
     private static partial void LogGoodbyeFailed(ILogger logger, string broker, string problem);
 
     /// <summary>One message as received, waiting for its batch.</summary>
-    private sealed record ReceivedMessage(MqttApplicationMessageReceivedEventArgs Arguments, string Topic, byte[] Payload, DateTimeOffset ReceivedAt, int Generation);
+    private sealed record ReceivedMessage(MqttApplicationMessageReceivedEventArgs Arguments, string Topic, byte[] Payload, DateTimeOffset ReceivedAt, ushort PacketIdentifier, bool Duplicate, int Generation);
 }

@@ -67,6 +67,26 @@ public sealed class WriteListenerTests
     }
 
     [Fact]
+    public async Task Write_LinesWithoutTimestampWhileTheClockStands_KeepDistinctIncreasingTimesPerSeries()
+    {
+        await using var host = await GatewayHost.StartAsync();
+
+        // Two bodies and three lines of one series within one tick of the clock: InfluxDB keeps one point per series
+        // and time, so each must get a time of its own. The second series' field shares the line's time.
+        using var first = await host.Client.PostAsync(host.ListenerUri("/write?db=loos"), Body("heat,home=h1 energy=1,power=5\nheat,home=h1 energy=2\n"));
+        using var second = await host.Client.PostAsync(host.ListenerUri("/write?db=loos"), Body("heat,home=h1 energy=3\n"));
+
+        Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, second.StatusCode);
+        var readings = host.Sink.Appends.SelectMany(append => append).ToList();
+        var energy = readings.Where(r => host.Catalog[r.Series].Field == "energy").ToList();
+        Assert.Equal([1.0, 2, 3], energy.Select(r => r.Value));
+        Assert.Equal(GatewayHost.Now, energy[0].Timestamp);
+        Assert.True(energy[0].Timestamp < energy[1].Timestamp && energy[1].Timestamp < energy[2].Timestamp, string.Join(", ", energy.Select(r => r.Timestamp.UtcTicks)));
+        Assert.Equal(energy[0].Timestamp, readings.Single(r => host.Catalog[r.Series].Field == "power").Timestamp);
+    }
+
+    [Fact]
     public async Task Write_AppendNotYetOnDisk_AnswersOnlyOnceTheAppendCompleted()
     {
         await using var host = await GatewayHost.StartAsync();

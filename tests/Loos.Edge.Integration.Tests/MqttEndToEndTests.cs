@@ -178,6 +178,57 @@ public sealed class MqttEndToEndTests
         await WaitForBrokerOnlineAsync(gateway);
     }
 
+    [Fact]
+    public async Task Gateway_TwentyShellyStatusesQueuedWhileStopped_TwentyPointsInInfluxd()
+    {
+        await using var broker = await MosquittoBroker.StartNewAsync(new MosquittoOptions { Tls = true, UserName = UserName, Password = Password });
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+        var site = new SiteFileBuilder().WithInfluxV1("influxd", influxd.Url, Database);
+        File.WriteAllText(Path.Combine(site.Directory, "mqtt.credentials"), $"{UserName}\n{Password}\n");
+        site.Extra = $"""
+            mqtt:
+              host: localhost
+              port: {broker.TlsPort}
+              clientId: gw-shelly
+              credentialsFile: mqtt.credentials
+              presetDirectory: {Path.Combine(RepositoryPaths.Root, "firmware-config", "mqtt-presets")}
+              tls:
+                enabled: true
+                caFile: {broker.CaFile}
+              subscriptions:
+                - preset: shelly-gen2
+            """;
+        await using var gateway = await GatewayProcess.StartAsync(site);
+        await WaitForBrokerOnlineAsync(gateway);
+        Assert.Equal(0, gateway.Stop());
+
+        // Switch.GetStatus of a Shelly Plus 1PM, without a timestamp; the broker queues them for the gateway's session.
+        var statuses = Enumerable.Range(1, 20).Select(i => string.Create(
+            CultureInfo.InvariantCulture,
+            $$$"""{"id":0, "source":"timer", "output":true, "apower":{{{i}}}.5, "voltage":231.4, "current":0.212, "aenergy":{"total":{{{1500 + i}}}.25,"by_minute":[803.1,812.4,809.7],"minute_ts":1764115200}, "temperature":{"tC":41.3, "tF":106.3}}"""));
+        await broker.PublishLinesAsync("shellyplus1pm-a8032ab12345/status/switch:0", statuses, tls: true);
+        await gateway.StartAsync();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var seen = "nothing";
+        while (DateTime.UtcNow < deadline)
+        {
+            var series = await influxd.QueryAsync(Database, "SELECT count(\"apower\"), sum(\"apower\"), count(\"voltage\") FROM \"shelly\" WHERE \"device\" = 'shellyplus1pm-a8032ab12345'");
+            if (series.Count == 1 && series[0][0, "count"].GetInt64() == 20)
+            {
+                Assert.Equal(Enumerable.Range(1, 20).Sum(i => i + 0.5), series[0][0, "sum"].GetDouble(), 6);
+                Assert.Equal(20, series[0][0, "count_1"].GetInt64());
+                return;
+            }
+
+            seen = series.Count == 1 ? $"{series[0][0, "count"].GetInt64()} point(s)" : "no series";
+            await Task.Delay(500);
+        }
+
+        Assert.Fail($"Expected 20 points of apower in influxd, found {seen}\n{gateway.Tail()}");
+    }
+
     private static int DeviceOf(int message) => message % Devices;
 
     private static Task PublishAsync(MosquittoBroker broker, int first, int last) =>

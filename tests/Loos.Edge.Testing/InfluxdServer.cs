@@ -138,11 +138,11 @@ public sealed class InfluxdServer : IAsyncDisposable
         _ = await SendQueryAsync(HttpMethod.Post, statement, database);
     }
 
-    /// <summary>Runs an InfluxQL query and returns the series of its first statement (times in epoch ms).</summary>
+    /// <summary>Runs an InfluxQL query and returns the series of its first statement (times in epoch ms unless <paramref name="epoch"/> says otherwise: ns, u, ms, s).</summary>
     /// <exception cref="InvalidOperationException">influxd answered with an error.</exception>
-    public async Task<IReadOnlyList<InfluxSeries>> QueryAsync(string database, string influxQL)
+    public async Task<IReadOnlyList<InfluxSeries>> QueryAsync(string database, string influxQL, string epoch = "ms")
     {
-        using var document = await SendQueryAsync(HttpMethod.Get, influxQL, database);
+        using var document = await SendQueryAsync(HttpMethod.Get, influxQL, database, epoch);
         var result = document.RootElement.GetProperty("results")[0];
         var series = new List<InfluxSeries>();
         if (!result.TryGetProperty("series", out var seriesArray))
@@ -171,10 +171,10 @@ public sealed class InfluxdServer : IAsyncDisposable
         return series;
     }
 
-    /// <summary>Sends raw line protocol to <c>/write</c> (precision ms), as admin when auth is enabled; returns status and body.</summary>
-    public async Task<(HttpStatusCode Status, string Body)> WriteLineProtocolAsync(string database, string lines)
+    /// <summary>Sends raw line protocol to <c>/write</c> (precision ms unless given), as admin when auth is enabled; returns status and body.</summary>
+    public async Task<(HttpStatusCode Status, string Body)> WriteLineProtocolAsync(string database, string lines, string precision = "ms")
     {
-        var uri = new Uri(Url, $"/write?db={Uri.EscapeDataString(database)}&precision=ms");
+        var uri = new Uri(Url, $"/write?db={Uri.EscapeDataString(database)}&precision={precision}");
         using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new StringContent(lines, Encoding.UTF8) };
         AddAdminCredentials(request);
         using var response = await http.SendAsync(request);
@@ -196,9 +196,9 @@ public sealed class InfluxdServer : IAsyncDisposable
         }
     }
 
-    private async Task<JsonDocument> SendQueryAsync(HttpMethod method, string statement, string? database)
+    private async Task<JsonDocument> SendQueryAsync(HttpMethod method, string statement, string? database, string epoch = "ms")
     {
-        var query = "epoch=ms&q=" + Uri.EscapeDataString(statement) + (database is null ? string.Empty : "&db=" + Uri.EscapeDataString(database));
+        var query = "epoch=" + epoch + "&q=" + Uri.EscapeDataString(statement) + (database is null ? string.Empty : "&db=" + Uri.EscapeDataString(database));
         using var request = new HttpRequestMessage(method, new Uri(Url, "/query?" + query));
         AddAdminCredentials(request);
         using var response = await http.SendAsync(request);

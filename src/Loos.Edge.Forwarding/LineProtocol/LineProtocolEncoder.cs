@@ -7,7 +7,8 @@ using Loos.Edge.Core;
 namespace Loos.Edge.Forwarding.LineProtocol;
 
 /// <summary>
-/// Encodes readings as InfluxDB line protocol with millisecond timestamps
+/// Encodes readings as InfluxDB line protocol with nanosecond timestamps, the whole 100 ns resolution a reading holds,
+/// so that readings of one series less than a millisecond apart stay distinct points
 /// (https://docs.influxdata.com/influxdb/v1/write_protocols/line_protocol_reference/). Each series' escaped
 /// prefix is encoded once and cached by id, so encoding a batch copies bytes and formats numbers only.
 /// Not thread-safe: one encoder per target.
@@ -78,7 +79,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
             else
             {
                 WriteByte(output, (byte)' ');
-                WriteInt64(output, first.Timestamp.ToUnixTimeMilliseconds());
+                WriteUnixNanoseconds(output, first.Timestamp);
                 WriteByte(output, (byte)'\n');
                 output.AddLine(lineStart, lineReadings);
             }
@@ -89,6 +90,13 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
 
     private static bool IsWritable(Reading reading, SeriesShape shape, out string reason)
     {
+        if (Math.Abs(reading.Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) > long.MaxValue / 100)
+        {
+            // A line-protocol timestamp is a signed 64-bit count of nanoseconds: 1677-09-21 to 2262-04-11.
+            reason = $"{reading.Timestamp.UtcDateTime:O} is outside the time range of line protocol (1677-09-21 to 2262-04-11)";
+            return false;
+        }
+
         if (double.IsFinite(reading.Value) || reading.Quality != Quality.Good)
         {
             if (shape.Kind == ValueKind.Integer && double.IsFinite(reading.Value) && Math.Abs(reading.Value) >= 9.2e18)
@@ -186,6 +194,12 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
         var span = output.GetSpan(20); // long.MinValue has 20 characters.
         Utf8Formatter.TryFormat(value, span, out var written);
         output.Advance(written);
+    }
+
+    private static void WriteUnixNanoseconds(LineProtocolBuffer output, DateTimeOffset timestamp)
+    {
+        // One tick is 100 ns; every DateTimeOffset InfluxDB can store (1677–2262) fits an int64 of nanoseconds.
+        WriteInt64(output, (timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
     }
 
     private static void WriteDouble(LineProtocolBuffer output, double value)

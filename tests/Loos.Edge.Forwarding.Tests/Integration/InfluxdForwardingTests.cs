@@ -37,6 +37,26 @@ public sealed class InfluxdForwardingTests
     }
 
     [Fact]
+    public async Task Forward_ReadingsOfOneSeriesWithinAMillisecond_EachArrivesAsItsOwnPoint()
+    {
+        await using var server = await InfluxdServer.StartNewAsync();
+        await server.CreateDatabaseAsync("site");
+        var id = catalog.Intern(new SeriesKey("energy", [new Tag("meter", "m0")], "wh", "Wh"));
+        long[] offsetsTicks = [0, 1, 2, 10, 10_000];
+        var readings = offsetsTicks.Select((ticks, i) => new Reading(id, Readings.Start.AddTicks(ticks), i)).ToArray();
+        log.Append(readings);
+        await using var host = new ForwarderHost(catalog, log, V1(server));
+
+        await host.StartAsync();
+        await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("central") == readings.Length, "every reading is acknowledged");
+
+        var series = Assert.Single(await server.QueryAsync("site", "SELECT wh FROM energy", epoch: "ns"));
+        Assert.Equal([0.0, 1, 2, 3, 4], series.Values.Select(row => row[1].GetDouble()));
+        var startNanoseconds = (Readings.Start - DateTimeOffset.UnixEpoch).Ticks * 100;
+        Assert.Equal(offsetsTicks.Select(ticks => startNanoseconds + (ticks * 100)), series.Values.Select(row => row[0].GetInt64()));
+    }
+
+    [Fact]
     public async Task Forward_V1_EveryReadingArrivesAndIsAcknowledged()
     {
         await using var server = await InfluxdServer.StartNewAsync();

@@ -41,7 +41,7 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
     };
 
     [Fact]
-    public async Task Forward_V2_SendsTokenGzipAndMillisecondPrecision()
+    public async Task Forward_V2_SendsTokenGzipAndNanosecondPrecision()
     {
         var readings = Readings.Meters(catalog, meters: 1, count: 3);
         log.Append(readings);
@@ -51,11 +51,11 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
         await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 3, "the readings are acknowledged");
 
         var request = Assert.Single(server.Received);
-        Assert.Equal("/api/v2/write?org=loos&bucket=energy&precision=ms", request.PathAndQuery);
+        Assert.Equal("/api/v2/write?org=loos&bucket=energy&precision=ns", request.PathAndQuery);
         Assert.Equal("Token secret-token", request.Authorization);
         Assert.Equal("gzip", request.ContentEncoding);
         Assert.Equal(
-            "energy,meter=m0,unit=Wh wh=0 1768456800000\nenergy,meter=m0,unit=Wh wh=1 1768456801000\nenergy,meter=m0,unit=Wh wh=2 1768456802000\n",
+            "energy,meter=m0,unit=Wh wh=0 1768456800000000000\nenergy,meter=m0,unit=Wh wh=1 1768456801000000000\nenergy,meter=m0,unit=Wh wh=2 1768456802000000000\n",
             request.Body);
     }
 
@@ -164,7 +164,7 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
         var lines = await File.ReadAllLinesAsync(host.DeadLetterFile("cloud"));
         Assert.Equal(2, lines.Length);
         Assert.EndsWith("HTTP 422: failure writing points: value 7 is cursed", lines[0]);
-        Assert.Equal("energy,meter=m0,unit=Wh wh=7 1768456807000", lines[1]);
+        Assert.Equal("energy,meter=m0,unit=Wh wh=7 1768456807000000000", lines[1]);
         var status = host.Status("cloud");
         Assert.Equal(1, status.DeadLetteredReadings);
         Assert.Equal(19, status.ForwardedReadings);
@@ -204,7 +204,7 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
         await host.StartAsync();
         await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 2, "the readings are acknowledged");
 
-        Assert.Equal("energy,meter=m0,unit=Wh wh=5 1768456801000\n", Assert.Single(server.Received).Body);
+        Assert.Equal("energy,meter=m0,unit=Wh wh=5 1768456801000000000\n", Assert.Single(server.Received).Body);
         var text = await File.ReadAllTextAsync(host.DeadLetterFile("cloud"));
         Assert.Contains("not encodable", text);
         Assert.Contains("energy,meter=m0 wh [Wh] at 2026-01-15T06:00:00", text);

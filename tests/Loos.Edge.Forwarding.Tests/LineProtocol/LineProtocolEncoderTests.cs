@@ -29,7 +29,7 @@ public sealed class LineProtocolEncoderTests
 
         var text = Encode(new Reading(id, At, 1.5));
 
-        Assert.Equal("heat\\ meter\\,flat,a\\=b=c\\ d,build\\ ing=A\\,1\\=x energy\\=total\\ kwh=1.5 1768456800123\n", text);
+        Assert.Equal("heat\\ meter\\,flat,a\\=b=c\\ d,build\\ ing=A\\,1\\=x energy\\=total\\ kwh=1.5 1768456800123000000\n", text);
     }
 
     [Fact]
@@ -37,7 +37,7 @@ public sealed class LineProtocolEncoderTests
     {
         var id = Series("energy", "wh", "Wh", ValueKind.Float, new Tag("meter", "m1"), new Tag("zone", "north"));
 
-        Assert.Equal("energy,meter=m1,unit=Wh,zone=north wh=2 1768456800123\n", Encode(new Reading(id, At, 2)));
+        Assert.Equal("energy,meter=m1,unit=Wh,zone=north wh=2 1768456800123000000\n", Encode(new Reading(id, At, 2)));
     }
 
     [Fact]
@@ -45,7 +45,7 @@ public sealed class LineProtocolEncoderTests
     {
         var id = Series("energy", "wh", "Wh", ValueKind.Float, new Tag("unit", "kWh"));
 
-        Assert.Equal("energy,unit=kWh wh=2 1768456800123\n", Encode(new Reading(id, At, 2)));
+        Assert.Equal("energy,unit=kWh wh=2 1768456800123000000\n", Encode(new Reading(id, At, 2)));
     }
 
     [Theory]
@@ -61,7 +61,7 @@ public sealed class LineProtocolEncoderTests
     {
         var id = Series("m", "f", kind: kind);
 
-        Assert.Equal($"m f={expected} 1768456800123\n", Encode(new Reading(id, At, value)));
+        Assert.Equal($"m f={expected} 1768456800123000000\n", Encode(new Reading(id, At, value)));
     }
 
     [Fact]
@@ -84,13 +84,15 @@ public sealed class LineProtocolEncoderTests
     }
 
     [Fact]
-    public void Encode_Timestamp_IsUnixMilliseconds()
+    public void Encode_Timestamp_IsUnixNanosecondsToTheTick()
     {
         var id = Series("m", "f");
 
-        Assert.Equal("m f=1 -1\nm f=1 0\n", Encode(
+        Assert.Equal("m f=1 -1000000\nm f=1 999900\nm f=1 999800\nm f=1 1768456800123000000\n", Encode(
             new Reading(id, DateTimeOffset.UnixEpoch.AddMilliseconds(-1), 1),
-            new Reading(id, DateTimeOffset.UnixEpoch.AddTicks(9_999), 1)));
+            new Reading(id, DateTimeOffset.UnixEpoch.AddTicks(9_999), 1),
+            new Reading(id, DateTimeOffset.UnixEpoch.AddTicks(9_998), 1),
+            new Reading(id, At, 1)));
     }
 
     [Fact]
@@ -105,7 +107,7 @@ public sealed class LineProtocolEncoderTests
             new Reading(energy, At, 12.5, Quality.Estimated),
             new Reading(temperature, At, 40, Quality.Good));
 
-        Assert.Equal("inverter,id=1 power_quality=\"stale\",energy=12.5,energy_quality=\"estimated\",temperature=40 1768456800123\n", text);
+        Assert.Equal("inverter,id=1 power_quality=\"stale\",energy=12.5,energy_quality=\"estimated\",temperature=40 1768456800123000000\n", text);
     }
 
     [Fact]
@@ -124,7 +126,7 @@ public sealed class LineProtocolEncoderTests
             new Reading(a, At.AddSeconds(2), 6));
 
         Assert.Equal(
-            "meter,id=1 a=1,b=2 1768456800123\nmeter,id=1 b=3 1768456801123\nmeter,id=2 a=4 1768456801123\nmeter,id=1 a=5 1768456802123\nmeter,id=1 a=6 1768456802123\n",
+            "meter,id=1 a=1,b=2 1768456800123000000\nmeter,id=1 b=3 1768456801123000000\nmeter,id=2 a=4 1768456801123000000\nmeter,id=1 a=5 1768456802123000000\nmeter,id=1 a=6 1768456802123000000\n",
             text);
         Assert.Equal([2, 1, 1, 1, 1], buffer.Lines.Select(l => l.Readings));
     }
@@ -135,7 +137,7 @@ public sealed class LineProtocolEncoderTests
         var power = Series("meter", "power", "W");
         var energy = Series("meter", "energy", "Wh");
 
-        Assert.Equal("meter,unit=W power=1 1768456800123\nmeter,unit=Wh energy=2 1768456800123\n", Encode(new Reading(power, At, 1), new Reading(energy, At, 2)));
+        Assert.Equal("meter,unit=W power=1 1768456800123000000\nmeter,unit=Wh energy=2 1768456800123000000\n", Encode(new Reading(power, At, 1), new Reading(energy, At, 2)));
     }
 
     [Theory]
@@ -149,7 +151,7 @@ public sealed class LineProtocolEncoderTests
 
         var text = Encode(out var buffer, new Reading(a, At, value), new Reading(b, At, 2));
 
-        Assert.Equal("m b=2 1768456800123\n", text);
+        Assert.Equal("m b=2 1768456800123000000\n", text);
         var unencodable = Assert.Single(buffer.Unencodable);
         Assert.Equal(a, unencodable.Reading.Series);
         Assert.Contains("NaN or infinity", unencodable.Reason);
@@ -175,7 +177,7 @@ public sealed class LineProtocolEncoderTests
         var id = Series("m", "f");
         Encode(out var buffer, new Reading(id, At, 1), new Reading(id, At.AddSeconds(1), 2), new Reading(id, At.AddSeconds(2), 3));
 
-        Assert.Equal("m f=2 1768456801123\nm f=3 1768456802123\n", Encoding.UTF8.GetString(buffer.Slice(1, 2).Span));
+        Assert.Equal("m f=2 1768456801123000000\nm f=3 1768456802123000000\n", Encoding.UTF8.GetString(buffer.Slice(1, 2).Span));
         Assert.Equal(2, buffer.CountReadings(1, 2));
     }
 
@@ -189,7 +191,7 @@ public sealed class LineProtocolEncoderTests
         var on = Series("heat meter,flat", "pump on", "m³", ValueKind.Boolean, new Tag("build ing", "A,1=x"), new Tag("é", "ü ö"));
         var text = Encode(new Reading(weird, At, 0.1), new Reading(counter, At.AddSeconds(1), 42), new Reading(on, At.AddSeconds(2), 1));
 
-        var (status, body) = await server.WriteLineProtocolAsync("site", text);
+        var (status, body) = await server.WriteLineProtocolAsync("site", text, precision: "ns");
         Assert.True((int)status == 204, body);
 
         var series = await server.QueryAsync("site", "SELECT * FROM \"heat meter,flat\" GROUP BY *");
