@@ -39,7 +39,8 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public Uri HealthUri(string pathAndQuery) => new($"http://127.0.0.1:{HealthPort}{pathAndQuery}");
 
-    public static async Task<GatewayHost> StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    /// <summary>Starts the host; <paramref name="sink"/> makes the sink that replaces <see cref="Sink"/> (for example a real durable buffer) over <see cref="Catalog"/>.</summary>
+    public static async Task<GatewayHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, Func<ISeriesCatalog, IReadingSink>? sink = null)
     {
         var host = new GatewayHost { ListenerPort = FreePort.Next(), HealthPort = FreePort.Next() };
         var settings = new Dictionary<string, string?>
@@ -53,7 +54,7 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<ISeriesCatalog>(host.Catalog);
-        builder.Services.AddSingleton<IReadingSink>(host.Sink);
+        builder.Services.AddSingleton(sink?.Invoke(host.Catalog) ?? host.Sink);
         builder.Services.AddSingleton<IBufferMonitor>(host.Buffer);
         builder.Services.AddSingleton<IForwarderMonitor>(host.Forwarder);
         builder.Services.AddSingleton<TimeProvider>(host.Time);
