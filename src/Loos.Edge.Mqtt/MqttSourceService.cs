@@ -37,7 +37,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
     private readonly ISeriesCatalog catalog;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
-    private readonly BadPayloadCounter badPayloads;
+    private readonly IntervalCounter badPayloads;
     private readonly Channel<ReceivedMessage> received = Channel.CreateUnbounded<ReceivedMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock connectionGate = new();
     private TaskCompletionSource<MqttClientDisconnectedEventArgs> connectionLost = NewConnectionLost();
@@ -54,7 +54,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
         this.catalog = catalog;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        badPayloads = new BadPayloadCounter(options.BadPayloadLogInterval, timeProvider);
+        badPayloads = new IntervalCounter(options.BadPayloadLogInterval, timeProvider);
     }
 
     /// <summary>Whether the gateway is connected to the broker now.</summary>
