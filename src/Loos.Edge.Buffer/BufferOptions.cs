@@ -23,7 +23,10 @@ public sealed class BufferOptions
     /// <summary>The most bytes all segments together may take. Default 1 GiB; at least two segments.</summary>
     public long CapBytes { get; set; } = 1L << 30;
 
-    /// <summary>The size at which a new segment is started. Default 16 MiB; between 4 KiB and 1 GiB.</summary>
+    /// <summary>
+    /// The size at which a new segment is started. Default 16 MiB; between 4 KiB and 1 GiB. An append larger than this
+    /// gets a segment of its own that may exceed it.
+    /// </summary>
     public long SegmentBytes { get; set; } = 16L << 20;
 
     /// <summary>How long an append may wait for others to share its fsync. Default 10 ms; between 0 and 50 ms.</summary>

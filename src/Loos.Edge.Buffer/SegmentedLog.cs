@@ -549,6 +549,10 @@ internal sealed class SegmentedLog : IDurableBuffer
                 {
                     request.Failure = exception;
                 }
+                catch (BufferAppendTooLargeException exception)
+                {
+                    request.Failure = exception;
+                }
                 catch (KeyNotFoundException exception)
                 {
                     request.Failure = new ArgumentException($"An appended reading refers to a series that is not in the catalogue: {exception.Message}", exception);
@@ -674,9 +678,11 @@ internal sealed class SegmentedLog : IDurableBuffer
             }
         }
 
-        if (estimate > options.SegmentBytes - SegmentFormat.HeaderBytes)
+        // segmentBytes is where a segment is closed, not a limit on one append: an append larger than a segment gets a
+        // fresh segment of its own, still one write and one fsync. Only one larger than the whole cap can never fit.
+        if (estimate > options.CapBytes - SegmentFormat.HeaderBytes)
         {
-            throw new ArgumentException($"An append of {readings.Length} readings ({estimate} bytes) does not fit in one segment (buffer:segmentBytes = {options.SegmentBytes}).", nameof(readings));
+            throw new BufferAppendTooLargeException($"An append of {readings.Length} readings ({estimate} bytes) is larger than buffer:capBytes ({options.CapBytes} bytes); nothing was appended.");
         }
 
         if (activeWritten + buffered > SegmentFormat.HeaderBytes && activeWritten + buffered + estimate > options.SegmentBytes)

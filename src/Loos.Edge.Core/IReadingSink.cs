@@ -8,5 +8,6 @@ public interface IReadingSink
     /// (fsync), so a caller may acknowledge them to its own peer. Nothing is appended when it throws.
     /// </summary>
     /// <exception cref="BufferFullException">The disk cap is reached and eviction is disabled.</exception>
+    /// <exception cref="BufferAppendTooLargeException">The readings alone take more than the disk cap.</exception>
     ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default);
 }

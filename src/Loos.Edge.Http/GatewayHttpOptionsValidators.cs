@@ -1,3 +1,4 @@
+using System.Net;
 using Microsoft.Extensions.Options;
 
 namespace Loos.Edge.Http;
@@ -8,9 +9,29 @@ public sealed class ListenerOptionsValidator : IValidateOptions<ListenerOptions>
     public ValidateOptionsResult Validate(string? name, ListenerOptions options)
     {
         var failures = new List<string>();
-        if (options.Enabled && !EndpointAddress.TryParse(options.Address, out _, out var problem))
+        IPEndPoint? endpoint = null;
+        if (options.Enabled && !EndpointAddress.TryParse(options.Address, out endpoint, out var problem))
         {
             failures.Add($"listener:address '{options.Address}' is not host:port ({problem}).");
+        }
+        else if (endpoint is not null && !IPAddress.IsLoopback(endpoint.Address) && string.IsNullOrWhiteSpace(options.TokenFile))
+        {
+            failures.Add($"listener:address '{options.Address}' is beyond loopback: set listener:tokenFile to a file holding the token clients must send.");
+        }
+
+        if (options.Enabled && !string.IsNullOrWhiteSpace(options.TokenFile))
+        {
+            try
+            {
+                if (ListenerToken.Read(options.TokenFile).IsEmpty)
+                {
+                    failures.Add($"listener:tokenFile '{options.TokenFile}' is empty.");
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                failures.Add($"listener:tokenFile '{options.TokenFile}' cannot be read: {exception.Message}");
+            }
         }
 
         if (options.MaxBodyBytes <= 0)

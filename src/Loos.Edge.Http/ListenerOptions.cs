@@ -27,4 +27,12 @@ public sealed class ListenerOptions
     /// are answered 413.
     /// </summary>
     public long MaxBodyBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// A file holding the token clients must send (InfluxDB's <c>Authorization: Token …</c> header, <c>Bearer</c>, v1
+    /// basic auth or the v1 <c>u</c>/<c>p</c> parameters, the token as the password); required when
+    /// <see cref="Address"/> is beyond loopback, optional otherwise. Read at start; the token itself never belongs in
+    /// the site file.
+    /// </summary>
+    public string? TokenFile { get; set; }
 }

@@ -42,10 +42,53 @@ internal sealed partial class WriteHandler(
     // A disk freed by the forwarder's deliveries, or by a person, takes writes again within seconds.
     private const int DiskRetryAfterSeconds = 5;
 
+    // Client faults are the client's business, not the operator's: one information line per kind and interval.
+    private static readonly TimeSpan ClientFaultLogInterval = TimeSpan.FromMinutes(1);
+
+    private readonly IntervalCounter clientFaults = new(ClientFaultLogInterval, timeProvider);
+
+    // Read once: the options were validated at start, so the file was readable then.
+    private readonly ListenerToken? token = ListenerToken.From(options.Value);
+
     public async Task HandleAsync(HttpContext context, WriteApi api)
+    {
+        try
+        {
+            await HandleRequestAsync(context, api);
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // Kestrel's verdict on the request itself, thrown from the body read: too slow (408), cut short (400), ...
+            // Left unhandled it would be logged as an application error with a stack trace, once per client.
+            CountClientFault(exception.StatusCode == StatusCodes.Status408RequestTimeout ? "request timeout (408)" : $"bad request ({exception.StatusCode})", exception.Message);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.StatusCode = exception.StatusCode;
+            }
+        }
+        catch (Exception exception) when (exception is IOException or OperationCanceledException && context.RequestAborted.IsCancellationRequested)
+        {
+            CountClientFault("connection aborted", exception.Message);
+        }
+    }
+
+    private void CountClientFault(string kind, string detail)
+    {
+        if (clientFaults.Count(kind, out var sinceLastLog))
+        {
+            LogClientFaults(logger, kind, sinceLastLog, ClientFaultLogInterval, detail);
+        }
+    }
+
+    private async Task HandleRequestAsync(HttpContext context, WriteApi api)
     {
         var request = context.Request;
         var maxBodyBytes = options.Value.MaxBodyBytes;
+        if (token is not null && !token.Authorizes(request))
+        {
+            await WriteUnauthorizedAsync(context, api);
+            return;
+        }
 
         if (!LineProtocolParser.TryParsePrecision(request.Query["precision"].ToString(), out var precision))
         {
@@ -134,6 +177,11 @@ internal sealed partial class WriteHandler(
             CollectionsMarshal.AsSpan(readings).CopyTo(array);
             await sink.AppendAsync(array.AsMemory(0, count), context.RequestAborted);
             return true;
+        }
+        catch (BufferAppendTooLargeException tooLarge)
+        {
+            await WriteErrorAsync(context, api, StatusCodes.Status413RequestEntityTooLarge, "request too large", $"the body's {count} readings do not fit in the gateway's buffer: {tooLarge.Message}");
+            return false;
         }
         catch (BufferFullException full)
         {
@@ -226,16 +274,34 @@ internal sealed partial class WriteHandler(
         }
     }
 
-    private static Task WriteTooLargeAsync(HttpContext context, WriteApi api, long maxBodyBytes) =>
+    private Task WriteTooLargeAsync(HttpContext context, WriteApi api, long maxBodyBytes) =>
         WriteErrorAsync(context, api, StatusCodes.Status413RequestEntityTooLarge, "request too large", $"the body exceeds listener:maxBodyBytes ({maxBodyBytes} bytes, before or after gzip decompression)");
 
-    private static Task WriteErrorAsync(HttpContext context, WriteApi api, int statusCode, string code, string message)
+    private Task WriteUnauthorizedAsync(HttpContext context, WriteApi api)
     {
+        // InfluxDB's own answers: 2.x {"code":"unauthorized","message":"unauthorized access"}, 1.x {"error":"authorization failed"}.
+        CountClientFault("unauthorized (401)", "no token or a wrong token");
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        return api == WriteApi.V2
+            ? context.Response.WriteAsJsonAsync(new V2WriteError("unauthorized", "unauthorized access"), WriteErrorJsonContext.Default.V2WriteError, cancellationToken: context.RequestAborted)
+            : context.Response.WriteAsJsonAsync(new V1WriteError("authorization failed"), WriteErrorJsonContext.Default.V1WriteError, cancellationToken: context.RequestAborted);
+    }
+
+    private Task WriteErrorAsync(HttpContext context, WriteApi api, int statusCode, string code, string message)
+    {
+        if (statusCode < StatusCodes.Status500InternalServerError)
+        {
+            CountClientFault($"write refused ({statusCode})", message);
+        }
+
         context.Response.StatusCode = statusCode;
         return api == WriteApi.V2
             ? context.Response.WriteAsJsonAsync(new V2WriteError(code, message), WriteErrorJsonContext.Default.V2WriteError, cancellationToken: context.RequestAborted)
             : context.Response.WriteAsJsonAsync(new V1WriteError(message), WriteErrorJsonContext.Default.V1WriteError, cancellationToken: context.RequestAborted);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Write listener: {Count} × {Fault} since the last such line (at most one per {Interval}); the latest: {Detail}")]
+    private static partial void LogClientFaults(ILogger logger, string fault, long count, TimeSpan interval, string detail);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Write of {Count} readings refused: the buffer is full")]
     private static partial void LogBufferFull(ILogger logger, int count);

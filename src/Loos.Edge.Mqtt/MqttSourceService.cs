@@ -42,7 +42,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
     private readonly ISeriesCatalog catalog;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
-    private readonly BadPayloadCounter badPayloads;
+    private readonly IntervalCounter badPayloads;
     private readonly ReceiveTimeStamper stamper;
     private readonly Channel<ReceivedMessage> received = Channel.CreateUnbounded<ReceivedMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock connectionGate = new();
@@ -61,7 +61,7 @@ internal sealed partial class MqttSourceService : BackgroundService, IDeviceMoni
         this.catalog = catalog;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        badPayloads = new BadPayloadCounter(options.BadPayloadLogInterval, timeProvider);
+        badPayloads = new IntervalCounter(options.BadPayloadLogInterval, timeProvider);
         stamper = ReceiveTimeStamper.For(catalog);
     }
 

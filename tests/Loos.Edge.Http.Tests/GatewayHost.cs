@@ -35,11 +35,15 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public FakeTimeProvider Time { get; } = new(Now);
 
+    /// <summary>Every log entry from Information up, ASP.NET Core's from Warning up as in the gateway.</summary>
+    public LogCapture Logs { get; } = new();
+
     public Uri ListenerUri(string pathAndQuery) => new($"http://127.0.0.1:{ListenerPort}{pathAndQuery}");
 
     public Uri HealthUri(string pathAndQuery) => new($"http://127.0.0.1:{HealthPort}{pathAndQuery}");
 
-    public static async Task<GatewayHost> StartAsync(Action<Dictionary<string, string?>>? configure = null)
+    /// <summary>Starts the host; <paramref name="sink"/> makes the sink that replaces <see cref="Sink"/> (for example a real durable buffer) over <see cref="Catalog"/>.</summary>
+    public static async Task<GatewayHost> StartAsync(Action<Dictionary<string, string?>>? configure = null, Func<ISeriesCatalog, IReadingSink>? sink = null)
     {
         var host = new GatewayHost { ListenerPort = FreePort.Next(), HealthPort = FreePort.Next() };
         var settings = new Dictionary<string, string?>
@@ -52,8 +56,12 @@ public sealed class GatewayHost : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
+        builder.Logging.AddProvider(host.Logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning); // start-up lines, not under test
         builder.Services.AddSingleton<ISeriesCatalog>(host.Catalog);
-        builder.Services.AddSingleton<IReadingSink>(host.Sink);
+        builder.Services.AddSingleton(sink?.Invoke(host.Catalog) ?? host.Sink);
         builder.Services.AddSingleton<IBufferMonitor>(host.Buffer);
         builder.Services.AddSingleton<IForwarderMonitor>(host.Forwarder);
         builder.Services.AddSingleton<TimeProvider>(host.Time);
@@ -77,5 +85,30 @@ public sealed class GatewayHost : IAsyncDisposable
             await app.StopAsync();
             await app.DisposeAsync();
         }
+    }
+}
+
+/// <summary>Keeps every log entry with its level and category.</summary>
+public sealed class LogCapture : ILoggerProvider
+{
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(LogLevel Level, string Category, string Message)> entries = new();
+
+    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Entries => [.. entries];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(LogCapture capture, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            capture.entries.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? string.Empty : Environment.NewLine + exception)));
     }
 }

@@ -31,10 +31,21 @@ public sealed class LineProtocolParser
     // "Naming restrictions"); rejecting here keeps them out of the dead-letter file.
     private static readonly string[] ReservedKeys = ["time", "_field", "_measurement"];
 
+    // InfluxDB's MaxKeyLength: the series key (measurement and tags as written) and the storage key
+    // "<series key>#!~#<field key>" may not be longer (models/points.go, tsm1 TSMWriter).
+    private const int MaxKeyBytes = 65535;
+    private const int FieldSeparatorBytes = 4;
+
+    // InfluxDB's time range in nanoseconds since 1970 (models.MinNanoTime, models.MaxNanoTime): the two extreme int64
+    // values are kept as markers, so a point at either end is refused.
+    private const long MinNanoseconds = long.MinValue + 2;
+    private const long MaxNanoseconds = long.MaxValue - 1;
+
     private static readonly ConditionalWeakTable<ISeriesCatalog, LineProtocolParser> SharedParsers = new();
 
     private readonly ISeriesCatalog catalog;
     private readonly SeriesKeyCache cache = new();
+    private readonly FieldKinds fieldKinds;
 
     /// <summary>Creates a parser interning series in <paramref name="catalog"/>, with its own cache of series already seen.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="catalog"/> is null.</exception>
@@ -42,6 +53,7 @@ public sealed class LineProtocolParser
     {
         ArgumentNullException.ThrowIfNull(catalog);
         this.catalog = catalog;
+        fieldKinds = new FieldKinds(catalog);
     }
 
     /// <summary>
@@ -186,6 +198,11 @@ public sealed class LineProtocolParser
         }
 
         var seriesEnd = i;
+        if (seriesEnd - seriesStart > MaxKeyBytes)
+        {
+            return new Failure(seriesStart, $"the series key (measurement and tags) is {seriesEnd - seriesStart} bytes; InfluxDB refuses keys longer than {MaxKeyBytes} bytes");
+        }
+
         i = SkipSpaces(line, i);
         if (i == line.Length)
         {
@@ -211,6 +228,11 @@ public sealed class LineProtocolParser
             if (keyEnd == line.Length || line[keyEnd] != '=')
             {
                 return new Failure(keyStart, $"field '{Snippet(line[keyStart..keyEnd])}' has no value (expected key=value)");
+            }
+
+            if (seriesEnd - seriesStart + FieldSeparatorBytes + keyEnd - keyStart > MaxKeyBytes)
+            {
+                return new Failure(keyStart, $"the series key with the field key '{Snippet(line[keyStart..keyEnd])}' is {seriesEnd - seriesStart + FieldSeparatorBytes + keyEnd - keyStart} bytes; InfluxDB refuses keys longer than {MaxKeyBytes} bytes");
             }
 
             var valueStart = keyEnd + 1;
@@ -349,7 +371,12 @@ public sealed class LineProtocolParser
                 return new Failure(keyStart, $"field key '{field}' is reserved by InfluxDB");
             }
 
-            id = catalog.Intern(new SeriesKey(lineSeries!.Measurement, lineSeries.Tags, field, unit: string.Empty, kind));
+            if (fieldKinds.Claim(lineSeries!.Measurement, field, kind) is { } known)
+            {
+                return new Failure(keyStart, $"field '{Snippet(fieldRaw)}' of measurement '{Snippet(lineSeries.Measurement)}' is {KindName(kind)} here but {KindName(known)} in series the gateway already holds; InfluxDB refuses a field whose type changes");
+            }
+
+            id = catalog.Intern(new SeriesKey(lineSeries.Measurement, lineSeries.Tags, field, unit: string.Empty, kind));
             cache.Add(rawKey, id);
             return null;
         }
@@ -538,6 +565,7 @@ public sealed class LineProtocolParser
 
     private static string? ParseTimestamp(ReadOnlySpan<byte> text, LineProtocolPrecision precision, out DateTimeOffset timestamp)
     {
+        const string OutOfRange = "timestamp out of range: InfluxDB accepts -9223372036854775806 to 9223372036854775806 ns since 1970";
         timestamp = default;
         var magnitude = text.Length > 0 && text[0] == '-' ? text[1..] : text;
         if (magnitude.IsEmpty || magnitude.ContainsAnyExceptInRange((byte)'0', (byte)'9'))
@@ -547,27 +575,28 @@ public sealed class LineProtocolParser
 
         if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var units))
         {
-            return "timestamp out of range";
+            return OutOfRange;
         }
 
-        // One DateTimeOffset tick is 100 ns.
-        Int128 ticks = precision switch
+        Int128 nanoseconds = (Int128)units * precision switch
         {
-            LineProtocolPrecision.Nanoseconds => (units / 100) - (units % 100 < 0 ? 1 : 0), // rounded down, also before 1970
-            LineProtocolPrecision.Microseconds => (Int128)units * 10,
-            LineProtocolPrecision.Milliseconds => (Int128)units * TimeSpan.TicksPerMillisecond,
-            LineProtocolPrecision.Seconds => (Int128)units * TimeSpan.TicksPerSecond,
-            LineProtocolPrecision.Minutes => (Int128)units * TimeSpan.TicksPerMinute,
-            LineProtocolPrecision.Hours => (Int128)units * TimeSpan.TicksPerHour,
+            LineProtocolPrecision.Nanoseconds => 1,
+            LineProtocolPrecision.Microseconds => 1_000,
+            LineProtocolPrecision.Milliseconds => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerMillisecond,
+            LineProtocolPrecision.Seconds => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerSecond,
+            LineProtocolPrecision.Minutes => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerMinute,
+            LineProtocolPrecision.Hours => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerHour,
             _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision."),
         };
-        var utcTicks = ticks + DateTimeOffset.UnixEpoch.UtcTicks;
-        if (utcTicks < DateTimeOffset.MinValue.UtcTicks || utcTicks > DateTimeOffset.MaxValue.UtcTicks)
+        if (nanoseconds < MinNanoseconds || nanoseconds > MaxNanoseconds)
         {
-            return "timestamp out of range";
+            return OutOfRange;
         }
 
-        timestamp = new DateTimeOffset((long)utcTicks, TimeSpan.Zero);
+        // One DateTimeOffset tick is 100 ns; finer digits are rounded down, also before 1970. InfluxDB's range lies
+        // well inside DateTimeOffset's.
+        var ticks = (long)(nanoseconds / TimeSpan.NanosecondsPerTick) - (nanoseconds % TimeSpan.NanosecondsPerTick < 0 ? 1 : 0);
+        timestamp = new DateTimeOffset(ticks + DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.Zero);
         return null;
     }
 
@@ -627,6 +656,13 @@ public sealed class LineProtocolParser
 
     private static bool IsReserved(string key) => Array.IndexOf(ReservedKeys, key) >= 0;
 
+    private static string KindName(ValueKind kind) => kind switch
+    {
+        ValueKind.Integer => "integer",
+        ValueKind.Boolean => "boolean",
+        _ => "float",
+    };
+
     private static Failure NewlineInName(int backslashOffset) =>
         new(backslashOffset, "a backslash escapes the end of the line: newlines are not allowed in names, tag values or field keys");
 
@@ -650,12 +686,13 @@ public sealed class LineProtocolParser
         return i;
     }
 
-    private static string Snippet(ReadOnlySpan<byte> text)
+    private static string Snippet(ReadOnlySpan<byte> text) => Snippet(Encoding.UTF8.GetString(text));
+
+    private static string Snippet(string text)
     {
         // Error messages quote the offending text, shortened so that a huge line does not flood a log.
         const int MaxChars = 40;
-        var decoded = Encoding.UTF8.GetString(text);
-        return decoded.Length <= MaxChars ? decoded : string.Concat(decoded.AsSpan(0, MaxChars), "…");
+        return text.Length <= MaxChars ? text : string.Concat(text.AsSpan(0, MaxChars), "…");
     }
 
     private readonly record struct Failure(int Offset, string Reason);

@@ -115,6 +115,7 @@ internal sealed class SiteConfiguration
     private void ResolvePaths()
     {
         Buffer.Directory = File.ResolvePath(Buffer.Directory) ?? string.Empty;
+        Listener.TokenFile = File.ResolvePath(Listener.TokenFile);
         Forwarder.DeadLetterDirectory = Buffer.Directory;
 
         // Device profiles sit in profiles/ beside the site file unless the file says otherwise.

@@ -138,11 +138,12 @@ public sealed class LineProtocolParserTests
     }
 
     [Fact]
-    public void TryParse_SameFieldAsFloatAndInteger_AreDifferentSeries()
+    public void TryParse_SameFieldAsFloatThenInteger_IsRefusedAsInfluxDbRefusesIt()
     {
-        var readings = Parse("m v=1 1\nm v=1i 2");
+        var error = ParseError("m v=1 1\nm v=1i 2");
 
-        Assert.NotEqual(readings[0].Series, readings[1].Series);
+        Assert.Equal(2, error.Line);
+        Assert.Contains("is integer here but float", error.Reason, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Time.Testing;
 
-namespace Loos.Edge.Mqtt.Tests;
+namespace Loos.Edge.Core.Tests;
 
-public sealed class BadPayloadCounterTests
+public sealed class IntervalCounterTests
 {
     [Fact]
     public void Count_ManyWithinInterval_LogsFirstThenOncePerIntervalWithTheCountSince()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 15, 8, 0, 0, TimeSpan.Zero));
-        var counter = new BadPayloadCounter(TimeSpan.FromMinutes(1), time);
+        var counter = new IntervalCounter(TimeSpan.FromMinutes(1), time);
 
         Assert.True(counter.Count("a/power", out var first));
         Assert.Equal(1, first);
