@@ -64,7 +64,8 @@ run_tests() {
   hardware_skipped=$((skipped - other_skipped))
   rm -f "$skipped_log"
   echo
-  echo "tests: $passed passed, $failed failed, $skipped skipped ($hardware_skipped of them in the Hardware category)"
+  echo "($hardware_skipped of the skipped tests are in the Hardware category)"
+  echo "tests: $passed passed, $failed failed, $skipped skipped"
   if [ "$other_skipped" -gt 0 ]; then
     echo "$other_skipped test(s) skipped outside the Hardware category; each must run:" >&2
     echo "$other_skipped_names" >&2

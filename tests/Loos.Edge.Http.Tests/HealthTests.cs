@@ -144,7 +144,7 @@ public sealed class HealthTests
         var root = JsonDocument.Parse(json).RootElement;
 
         Assert.Equal(
-            ["unsent_readings", "unsent_bytes", "bytes_on_disk", "segments", "cap_bytes", "oldest_unsent", "evicted_readings", "damaged_regions", "consumers"],
+            ["unsent_readings", "unsent_bytes", "bytes_on_disk", "segments", "cap_bytes", "oldest_unsent", "evicted_readings", "damaged_regions", "consumers", "disk_error"],
             root.EnumerateObject().Select(p => p.Name));
     }
 }
