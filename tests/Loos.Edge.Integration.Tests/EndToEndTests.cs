@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Loos.Edge.Testing;
 using Xunit.Abstractions;
 
@@ -124,9 +125,10 @@ public sealed class EndToEndTests(ITestOutputHelper output)
                             }
                         }
                     }
-                    catch (HttpRequestException)
+                    catch (Exception exception) when (exception is HttpRequestException or IOException or SocketException)
                     {
-                        // The process died under this request: it was never acknowledged, so it may be lost.
+                        // The process died under this request (a connection reset can surface as a bare socket error
+                        // when it lands right after the connect): it was never acknowledged, so it may be lost.
                     }
                 }
             })).ToArray();
