@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Loos.Edge.Core;
 
 namespace Loos.Edge.Forwarding;
 
@@ -18,9 +19,6 @@ internal readonly record struct DeadLetter(ReadOnlyMemory<byte> Line, string Rea
 /// </summary>
 internal sealed class DeadLetterFile(string path, long maxBytes, TimeProvider timeProvider)
 {
-    private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
     private readonly long halfBytes = maxBytes / 2;
     private long? currentBytes;
 
@@ -174,18 +172,9 @@ internal sealed class DeadLetterFile(string path, long maxBytes, TimeProvider ti
 
     private void CreateDirectory()
     {
-        if (System.IO.Path.GetDirectoryName(Path) is not { Length: > 0 } directory || Directory.Exists(directory))
+        if (System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory && !Directory.Exists(directory))
         {
-            return;
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-        }
-        else
-        {
-            Directory.CreateDirectory(directory, OwnerOnlyDirectory);
+            DurableFile.CreatePrivateDirectory(directory);
         }
     }
 
@@ -200,14 +189,14 @@ internal sealed class DeadLetterFile(string path, long maxBytes, TimeProvider ti
         };
         if (!OperatingSystem.IsWindows())
         {
-            options.UnixCreateMode = OwnerOnlyFile;
+            options.UnixCreateMode = DurableFile.PrivateFileMode;
         }
 
         var file = new FileStream(Path, options);
-        if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(file.SafeFileHandle) != OwnerOnlyFile)
+        if (!OperatingSystem.IsWindows() && File.GetUnixFileMode(file.SafeFileHandle) != DurableFile.PrivateFileMode)
         {
             // A file left by an older version, or created by hand: rejected readings are nobody else's business.
-            File.SetUnixFileMode(file.SafeFileHandle, OwnerOnlyFile);
+            File.SetUnixFileMode(file.SafeFileHandle, DurableFile.PrivateFileMode);
         }
 
         return file;
