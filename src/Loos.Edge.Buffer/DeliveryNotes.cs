@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 
 namespace Loos.Edge.Buffer;
 
-/// <summary>Reads back the delivery notes of the latest appends (see <see cref="SegmentFormat.DeliveryNoteRecord"/>) when the buffer opens.</summary>
+/// <summary>Takes back the delivery notes of the latest appends (see <see cref="SegmentFormat.DeliveryNoteRecord"/>) from the recovery scan when the buffer opens.</summary>
 internal static class DeliveryNotes
 {
     /// <summary>
@@ -12,19 +12,22 @@ internal static class DeliveryNotes
     private const int CollectedBytes = 256 * 1024;
 
     /// <summary>
-    /// Each start opens a new segment, so a few starts without a note in between still find the last ones; bounded,
-    /// since recovery has just read every segment once already.
+    /// Each start opens a new segment, so a few starts without a note in between still find the last ones.
     /// </summary>
     private const int SegmentsSearched = 4;
 
-    /// <summary>The notes of the newest segments whose covered records are all intact, oldest first.</summary>
-    public static IReadOnlyList<ReadOnlyMemory<byte>> ReadLatest(IReadOnlyList<Segment> segments)
+    /// <summary>
+    /// The notes to take back from the segments' notes (<see cref="ScannedSegment.DeliveryNotes"/>, oldest segment
+    /// first): those of the newest <see cref="SegmentsSearched"/> segments, newest first until <see cref="CollectedBytes"/>,
+    /// returned oldest first.
+    /// </summary>
+    public static IReadOnlyList<ReadOnlyMemory<byte>> Latest(IReadOnlyList<IReadOnlyList<ReadOnlyMemory<byte>>> notesPerSegment)
     {
         var collected = new List<ReadOnlyMemory<byte>>();
         var bytes = 0;
-        for (var index = segments.Count - 1; index >= 0 && index >= segments.Count - SegmentsSearched && bytes < CollectedBytes; index--)
+        for (var index = notesPerSegment.Count - 1; index >= 0 && index >= notesPerSegment.Count - SegmentsSearched && bytes < CollectedBytes; index--)
         {
-            var notes = ReadSegment(segments[index].Path);
+            var notes = notesPerSegment[index];
             for (var note = notes.Count - 1; note >= 0 && bytes < CollectedBytes; note--)
             {
                 collected.Add(notes[note]);
@@ -36,44 +39,26 @@ internal static class DeliveryNotes
         return collected;
     }
 
-    private static List<ReadOnlyMemory<byte>> ReadSegment(string path)
+    /// <summary>
+    /// The note of <paramref name="record"/> (a valid delivery-note record) when every record it covers follows intact
+    /// in <paramref name="following"/>; a note never comes back without its readings.
+    /// </summary>
+    public static bool TryRead(ReadOnlySpan<byte> record, ReadOnlySpan<byte> following, out ReadOnlyMemory<byte> note)
     {
-        var notes = new List<ReadOnlyMemory<byte>>();
-        byte[] data;
-        try
+        note = default;
+        if (record.Length < SegmentFormat.RecordHeaderBytes + SegmentFormat.DeliveryNoteHeaderBytes)
         {
-            data = File.ReadAllBytes(path);
-        }
-        catch (IOException)
-        {
-            // Recovery has just read it; a file gone since holds no note that could still matter.
-            return notes;
+            return false;
         }
 
-        var offset = SegmentFormat.HeaderBytes;
-        while (offset < data.Length)
+        var covered = BinaryPrimitives.ReadUInt32LittleEndian(record[SegmentFormat.RecordHeaderBytes..]);
+        if (!CoversIntactRecords(following, covered))
         {
-            var length = SegmentFormat.TryReadRecord(data.AsSpan(offset), out var type);
-            if (length == 0)
-            {
-                // Damage or a torn tail: notes beyond it are not taken back, so at worst a redelivery is stored again.
-                break;
-            }
-
-            if (type == SegmentFormat.DeliveryNoteRecord && length >= SegmentFormat.RecordHeaderBytes + SegmentFormat.DeliveryNoteHeaderBytes)
-            {
-                var covered = BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(offset + SegmentFormat.RecordHeaderBytes));
-                if (CoversIntactRecords(data.AsSpan(offset + length), covered))
-                {
-                    var noteStart = offset + SegmentFormat.RecordHeaderBytes + SegmentFormat.DeliveryNoteHeaderBytes;
-                    notes.Add(data.AsSpan(noteStart, offset + length - noteStart).ToArray());
-                }
-            }
-
-            offset += length;
+            return false;
         }
 
-        return notes;
+        note = record[(SegmentFormat.RecordHeaderBytes + SegmentFormat.DeliveryNoteHeaderBytes)..].ToArray();
+        return true;
     }
 
     private static bool CoversIntactRecords(ReadOnlySpan<byte> following, uint covered)

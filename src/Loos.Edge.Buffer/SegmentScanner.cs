@@ -10,7 +10,8 @@ namespace Loos.Edge.Buffer;
 internal readonly record struct DamagedRegion(long Offset, long Length, string Reason);
 
 /// <summary>What a recovery scan found in one segment file.</summary>
-internal sealed record ScannedSegment(Segment Segment, IReadOnlyList<DamagedRegion> Damage, long UndefinedSeriesReadings);
+/// <param name="DeliveryNotes">The segment's delivery notes whose covered records are intact, in file order.</param>
+internal sealed record ScannedSegment(Segment Segment, IReadOnlyList<DamagedRegion> Damage, long UndefinedSeriesReadings, IReadOnlyList<ReadOnlyMemory<byte>> DeliveryNotes);
 
 /// <summary>
 /// Reads a whole segment file, validating every record, skipping damage and resynchronising after it, and builds
@@ -58,12 +59,13 @@ internal static class SegmentScanner
         var map = new Dictionary<int, SeriesId>();
         var segment = new Segment(number, path, map) { Size = data.Length };
         var damage = new List<DamagedRegion>();
+        var notes = new List<ReadOnlyMemory<byte>>();
         long undefined = 0;
         switch (SegmentFormat.ReadHeader(data, path))
         {
             case HeaderState.Truncated:
                 damage.Add(new DamagedRegion(0, data.Length, $"the file is shorter than the {SegmentFormat.HeaderBytes}-byte segment header"));
-                return new ScannedSegment(segment, damage, 0);
+                return new ScannedSegment(segment, damage, 0, notes);
             case HeaderState.Damaged:
                 // The records carry their own CRCs, so a damaged header costs nothing else.
                 damage.Add(new DamagedRegion(0, SegmentFormat.HeaderBytes, "the segment header has a bad magic, version or CRC"));
@@ -106,6 +108,11 @@ internal static class SegmentScanner
                 damageStart = -1;
             }
 
+            if (type == SegmentFormat.DeliveryNoteRecord && DeliveryNotes.TryRead(record, data[(offset + recordLength)..], out var note))
+            {
+                notes.Add(note);
+            }
+
             if (type == SegmentFormat.ReadingsRecord)
             {
                 var count = SegmentFormat.ReadingsCount(record);
@@ -132,7 +139,7 @@ internal static class SegmentScanner
             damage.Add(Damaged(damageStart, data.Length, data.Length));
         }
 
-        return new ScannedSegment(segment, damage, undefined);
+        return new ScannedSegment(segment, damage, undefined, notes);
     }
 
     private static DamagedRegion Damaged(long start, long end, long fileLength) => new(

@@ -460,9 +460,11 @@ internal sealed class SegmentedLog : IDurableBuffer
 
         files.Sort(static (a, b) => a.Number.CompareTo(b.Number));
         long readings = 0;
+        var deliveryNotes = new List<IReadOnlyList<ReadOnlyMemory<byte>>>();
         foreach (var (number, path) in files)
         {
             var scanned = SegmentScanner.Scan(path, number, catalog, now);
+            deliveryNotes.Add(scanned.DeliveryNotes);
             foreach (var damage in scanned.Damage)
             {
                 Log.DamagedRegion(logger, path, damage.Offset, damage.Length, damage.Reason);
@@ -485,7 +487,7 @@ internal sealed class SegmentedLog : IDurableBuffer
             consumers[checkpoint.Name] = new ConsumerState(checkpoint.Name, checkpoint.Position);
         }
 
-        RecoveredDeliveryNotes = DeliveryNotes.ReadLatest(segments);
+        RecoveredDeliveryNotes = DeliveryNotes.Latest(deliveryNotes);
 
         // Never append after what may be damage: every start writes to a new segment.
         CreateActiveSegment(segments.Count == 0 ? 1 : segments[^1].Number + 1);
