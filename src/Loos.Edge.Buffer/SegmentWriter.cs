@@ -10,50 +10,42 @@ namespace Loos.Edge.Buffer;
 /// The one writer of the active segment. Its loop drains every queued append, serialises them, writes them, fsyncs
 /// once and completes them all (group commit); a failed write is undone. Makes the new records visible to readers.
 /// </summary>
-internal sealed class SegmentWriter : IDisposable
+internal sealed class SegmentWriter(
+    BufferOptions options,
+    SegmentIndex index,
+    SegmentRetention retention,
+    Checkpoints checkpoints,
+    ISeriesCatalog catalog,
+    TimeProvider timeProvider,
+    ILogger logger) : IDisposable
 {
     /// <summary>Queued readings that end the commit window early: about 86 KiB, a write that gains nothing by waiting.</summary>
     private const long EarlyCommitReadings = 4096;
 
-    private readonly BufferOptions options;
-    private readonly SegmentIndex index;
-    private readonly SegmentRetention retention;
-    private readonly Checkpoints checkpoints;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
     private readonly Channel<AppendRequest> queue = Channel.CreateUnbounded<AppendRequest>(new UnboundedChannelOptions { SingleReader = true });
+
+    // Requests come back here once their task is awaited, so that appending allocates nothing in steady state.
     private readonly ConcurrentQueue<AppendRequest> pool = new();
-    private readonly Action<AppendRequest> returnRequest;
-    private readonly CommitWindow window;
+    private readonly CommitWindow window = new(timeProvider);
     private readonly List<AppendRequest> group = [];
-    private readonly CommitBuffer records;
+    private readonly CommitBuffer records = new(catalog);
     private Task loop = Task.CompletedTask;
 
-    // Owned by the writer loop.
+    // Owned by the writer loop: the active segment, its durable length, and where the last write began in it.
     private SafeFileHandle? active;
     private long activeWritten;
     private long writeStart;
+
+    // The last cut-back after a failed write failed too: the next append starts a new segment.
     private bool rollBeforeWrite;
 
     // Under the index's lock.
     private string? appendError;
 
+    // Read and written with Interlocked or Volatile, from the appenders and the loop.
     private long queuedReadings;
     private long commitFsyncs;
     private int closing;
-
-    public SegmentWriter(BufferOptions options, SegmentIndex index, SegmentRetention retention, Checkpoints checkpoints, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger logger)
-    {
-        this.options = options;
-        this.index = index;
-        this.retention = retention;
-        this.checkpoints = checkpoints;
-        this.timeProvider = timeProvider;
-        this.logger = logger;
-        records = new CommitBuffer(catalog);
-        returnRequest = pool.Enqueue;
-        window = new CommitWindow(timeProvider);
-    }
 
     /// <summary>Commit fsyncs since open (not counting those that create a segment): shows appends sharing one.</summary>
     public long CommitFsyncs => Interlocked.Read(ref commitFsyncs);
@@ -71,7 +63,7 @@ internal sealed class SegmentWriter : IDisposable
     {
         if (!pool.TryDequeue(out var request))
         {
-            request = new AppendRequest(returnRequest);
+            request = new AppendRequest(pool);
         }
 
         request.Readings = readings;
