@@ -1,15 +1,13 @@
+using System.Collections.Concurrent;
 using System.Threading.Tasks.Sources;
 using Loos.Edge.Core;
 
 namespace Loos.Edge.Buffer;
 
 /// <summary>One pending append; pooled so that appending allocates nothing in steady state.</summary>
-internal sealed class AppendRequest : IValueTaskSource
+internal sealed class AppendRequest(ConcurrentQueue<AppendRequest> pool) : IValueTaskSource
 {
-    private readonly Action<AppendRequest> returnToPool;
     private ManualResetValueTaskSourceCore<bool> core = new() { RunContinuationsAsynchronously = true };
-
-    public AppendRequest(Action<AppendRequest> returnToPool) => this.returnToPool = returnToPool;
 
     public ReadOnlyMemory<Reading> Readings { get; set; }
 
@@ -46,7 +44,7 @@ internal sealed class AppendRequest : IValueTaskSource
         {
             Failure = null;
             core.Reset();
-            returnToPool(this);
+            pool.Enqueue(this);
         }
     }
 

@@ -40,13 +40,22 @@ namespace Loos.Edge.Buffer;
 /// </remarks>
 internal static class SegmentFormat
 {
+    /// <summary>The first four bytes of every segment.</summary>
+    public static ReadOnlySpan<byte> Magic => "LEBS"u8;
+
+    /// <summary>The version this code writes, and the newest it reads.</summary>
     public const byte Version = 1;
+
+    /// <summary>Magic, version, reserved bytes, segment number and CRC.</summary>
     public const int HeaderBytes = 20;
+
+    /// <summary>CRC, marker, type and payload length.</summary>
     public const int RecordHeaderBytes = 10;
+
     public const byte RecordMarker = 0xE7;
-    public const byte DefinitionRecord = 1;
-    public const byte ReadingsRecord = 2;
-    public const byte DeliveryNoteRecord = 3;
+
+    /// <summary>Record types: a series definition, readings, a delivery note.</summary>
+    public const byte DefinitionRecord = 1, ReadingsRecord = 2, DeliveryNoteRecord = 3;
 
     /// <summary>The length of the records a delivery note covers, before the note itself.</summary>
     public const int DeliveryNoteHeaderBytes = 4;
@@ -59,8 +68,6 @@ internal static class SegmentFormat
 
     /// <summary>Larger lengths are not plausible and mark a damaged header: no segment may exceed 1 GiB (see BufferOptions).</summary>
     public const int MaxPayloadBytes = 1 << 30;
-
-    public static ReadOnlySpan<byte> Magic => "LEBS"u8;
 
     public static string FileName(long segmentNumber) => segmentNumber.ToString("D8", CultureInfo.InvariantCulture) + ".seg";
 
