@@ -1,4 +1,5 @@
 using Loos.Edge.Modbus.Transport;
+using Loos.Edge.Polling.Serial;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -31,7 +32,8 @@ public static class ModbusClient
             Protocol.RtuTiming.InterFrameDelay(options.BaudRate),
             options.EffectiveInterCharacterTimeout,
             options.InterRequestQuietTime);
-        return new ModbusMaster(new RtuTransport(new SerialRtuLine(options), timing, timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance));
+        var settings = new SerialLineSettings(options.DevicePath, options.BaudRate, options.Parity, options.DataBits, options.StopBits, options.ToggleRtsForDirection);
+        return new ModbusMaster(new RtuTransport(new SerialLine(settings, options.Endpoint), timing, timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance));
     }
 
     /// <summary>A master for a serial gateway that passes RTU frames over TCP.</summary>

@@ -60,10 +60,10 @@ internal sealed partial class RollupService(
             while (!stoppingToken.IsCancellationRequested)
             {
                 BufferBatch? batch = null;
-                using (var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken))
+                // Windows are also closed by the clock, so an idle buffer must not keep the loop waiting.
+                using (var idle = new CancellationTokenSource(IdleWake, timeProvider))
+                using (var wake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, idle.Token))
                 {
-                    // Windows are also closed by the clock, so an idle buffer must not keep the loop waiting.
-                    wake.CancelAfter(IdleWake);
                     try
                     {
                         batch = await consumer.ReadAsync(BatchSize, TimeSpan.FromSeconds(1), wake.Token).ConfigureAwait(false);

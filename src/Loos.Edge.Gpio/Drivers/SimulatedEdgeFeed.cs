@@ -183,10 +183,11 @@ public sealed class SimulatedEdgeFeed : IDisposable
             case SimulatedEdgeAction.Pulse:
                 for (var i = 0; i < command.Count && !token.IsCancellationRequested; i++)
                 {
+                    // Real time, as the other waits here: the feed stands for a meter, outside the gateway's clock.
                     driver.Drive(command.Pin, PinValue.Low);
-                    Thread.Sleep(PulseWidth);
+                    token.WaitHandle.WaitOne(PulseWidth);
                     driver.Drive(command.Pin, PinValue.High);
-                    Thread.Sleep(command.Period - PulseWidth);
+                    token.WaitHandle.WaitOne(command.Period - PulseWidth);
                 }
 
                 break;

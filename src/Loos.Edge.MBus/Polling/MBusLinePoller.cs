@@ -98,15 +98,10 @@ internal sealed partial class MBusLinePoller : IDisposable
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
 
-        MBusReadout readout;
+        MBusReadResult result;
         try
         {
-            readout = await reader.ReadAsync(address, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MBusNoReplyException exception)
-        {
-            RecordSilence(meter, exception.Message);
-            return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
+            result = await reader.ReadAsync(address, cancellationToken).ConfigureAwait(false);
         }
         catch (MBusLineException exception)
         {
@@ -119,20 +114,22 @@ internal sealed partial class MBusLinePoller : IDisposable
             RecordSilence(meter, exception.Message);
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
-        catch (MBusInvalidReplyException exception)
+
+        if (result.Kind == MBusOutcomeKind.NoReply)
         {
-            // Something answered: the meter is there, only this readout is lost.
-            RecordAnswer(meter);
-            LogInvalidReply(logger, Name, meter.Plan.Name, address.ToString(), exception.Reason, exception.Offset);
-            return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
-        }
-        catch (MBusFrameException exception)
-        {
-            RecordAnswer(meter);
-            LogInvalidReply(logger, Name, meter.Plan.Name, address.ToString(), exception.Reason, exception.Offset);
+            RecordSilence(meter, result.Detail!);
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
 
+        if (!result.IsSuccess)
+        {
+            // Something answered: the meter is there, only this readout is lost.
+            RecordAnswer(meter);
+            LogInvalidReply(logger, Name, meter.Plan.Name, address.ToString(), result.Reason!, result.Offset);
+            return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
+        }
+
+        var readout = result.Readout;
         RecordAnswer(meter);
         if (lineFailing)
         {

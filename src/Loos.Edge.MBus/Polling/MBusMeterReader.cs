@@ -6,12 +6,9 @@ namespace Loos.Edge.MBus.Polling;
 /// <summary>Reads the meters of one M-Bus line, one request at a time.</summary>
 public interface IMBusMeterReader : IDisposable
 {
-    /// <summary>Reads every telegram of the meter at <paramref name="address"/>.</summary>
-    /// <exception cref="MBusNoReplyException">The meter did not answer.</exception>
-    /// <exception cref="MBusInvalidReplyException">Its reply stayed invalid after every retry.</exception>
-    /// <exception cref="MBusFrameException">A reply passed the link-layer checks but its user data is malformed.</exception>
+    /// <summary>Reads every telegram of the meter at <paramref name="address"/>; a silent meter or an invalid reply is a result, not an exception.</summary>
     /// <exception cref="MBusLineException">The serial port failed.</exception>
-    Task<MBusReadout> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken);
+    Task<MBusReadResult> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken);
 }
 
 /// <summary>Opens the reader of a polled line.</summary>
@@ -23,14 +20,14 @@ public interface IMBusMeterReaderFactory
 }
 
 /// <summary>Creates readers over the serial master, <see cref="MBusMaster"/>.</summary>
-internal sealed class MBusMeterReaderFactory(ILoggerFactory loggerFactory) : IMBusMeterReaderFactory
+internal sealed class MBusMeterReaderFactory(ILoggerFactory loggerFactory, TimeProvider timeProvider) : IMBusMeterReaderFactory
 {
     public IMBusMeterReader Create(string lineName, MBusLineOptions options) =>
-        new MasterReader(MBusMaster.ForSerialPort(options, loggerFactory.CreateLogger("Loos.Edge.MBus.Line." + lineName)));
+        new MasterReader(MBusMaster.ForSerialPort(options, loggerFactory.CreateLogger("Loos.Edge.MBus.Line." + lineName), timeProvider));
 
     private sealed class MasterReader(MBusMaster master) : IMBusMeterReader
     {
-        public Task<MBusReadout> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken) =>
+        public Task<MBusReadResult> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken) =>
             master.ReadAsync(address, cancellationToken);
 
         public void Dispose() => master.Dispose();

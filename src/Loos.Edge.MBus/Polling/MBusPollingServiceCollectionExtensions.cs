@@ -29,7 +29,7 @@ public static class MBusPollingServiceCollectionExtensions
             target.Lines.AddRange(options.Lines);
         }).ValidateWith(MBusOptionsValidator.Check).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IMBusMeterReaderFactory>(provider => new MBusMeterReaderFactory(provider.GetRequiredService<ILoggerFactory>()));
+        services.TryAddSingleton<IMBusMeterReaderFactory>(provider => new MBusMeterReaderFactory(provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<MBusPollingService>(
             provider, provider.GetRequiredService<IOptions<MBusOptions>>().Value));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MBusPollingService>());

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Loos.Edge.Modbus.Protocol;
+using Loos.Edge.Polling.Serial;
 using Microsoft.Extensions.Logging;
 
 namespace Loos.Edge.Modbus.Transport;
@@ -18,7 +19,7 @@ internal sealed partial class RtuTransport : IModbusTransport
     private const int MaxAduLength = 1 + ModbusPdu.MaxLength + 2; // Address, PDU, CRC: 256 bytes (§2.5.1).
     private const int ReceiveCapacity = 2 * MaxAduLength; // Room for a reply behind a burst of noise.
 
-    private readonly IRtuLine line;
+    private readonly IBusLine line;
     private readonly RtuTimingOptions timing;
     private readonly TimeProvider timeProvider;
     private readonly ILogger logger;
@@ -27,7 +28,7 @@ internal sealed partial class RtuTransport : IModbusTransport
     private readonly ResponseTimer timer = new();
     private long lastActivityTimestamp;
 
-    public RtuTransport(IRtuLine line, RtuTimingOptions timing, TimeProvider timeProvider, ILogger logger)
+    public RtuTransport(IBusLine line, RtuTimingOptions timing, TimeProvider timeProvider, ILogger logger)
     {
         this.line = line;
         this.timing = timing;

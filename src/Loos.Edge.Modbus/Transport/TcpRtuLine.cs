@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Net.Sockets;
+using Loos.Edge.Polling.Serial;
 
 namespace Loos.Edge.Modbus.Transport;
 
 /// <summary>A TCP connection to a serial gateway that passes RTU frames (with CRC) through unchanged.</summary>
-internal sealed class TcpRtuLine(string host, int port, TimeSpan connectTimeout) : IRtuLine
+internal sealed class TcpRtuLine(string host, int port, TimeSpan connectTimeout) : IBusLine
 {
     private readonly byte[] discardBuffer = new byte[256];
     private Socket? socket;

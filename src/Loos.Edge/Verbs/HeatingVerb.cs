@@ -67,7 +67,7 @@ internal static class HeatingVerb
                 return ExitCodes.BadArguments;
             }
 
-            var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, parameters.TimeZone));
+            var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(TimeProvider.System.GetUtcNow(), parameters.TimeZone).DateTime);
             if (parse.GetValue(asOf) is { } asOfText && !DateOnly.TryParseExact(asOfText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
             {
                 await error.WriteLineAsync($"{Name}: --as-of '{asOfText}' is not a date yyyy-MM-dd").ConfigureAwait(false);

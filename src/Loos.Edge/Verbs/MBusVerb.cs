@@ -151,29 +151,35 @@ public static class MBusVerb
             }
 
             using var master = MBusMaster.ForSerialPort(options);
+            MBusReadResult result;
             try
             {
-                var readout = await master.ReadAsync(meter, cancellationToken).ConfigureAwait(false);
-                await output.WriteLineAsync(parse.GetValue(json)
-                    ? MBusJson.Serialize(readout)
-                    : Describe(readout.First, [.. readout.Records], readout.Telegrams.Count)).ConfigureAwait(false);
-                if (readout.Truncated)
-                {
-                    await error.WriteLineAsync($"{Verb}: the meter still had more records after {readout.Telegrams.Count} telegrams (--max-telegrams)").ConfigureAwait(false);
-                }
-
-                return ExitCodes.Success;
+                result = await master.ReadAsync(meter, cancellationToken).ConfigureAwait(false);
             }
-            catch (MBusFrameException rejection)
-            {
-                await error.WriteLineAsync($"{Verb}: the meter at {meter} sent an invalid telegram: {rejection.Reason} at byte {rejection.Offset}").ConfigureAwait(false);
-                return ExitCodes.Failure;
-            }
-            catch (MBusException failure)
+            catch (MBusLineException failure)
             {
                 await error.WriteLineAsync($"{Verb}: {failure.Message}").ConfigureAwait(false);
                 return ExitCodes.Failure;
             }
+
+            if (!result.IsSuccess)
+            {
+                await error.WriteLineAsync(result.Kind == MBusOutcomeKind.InvalidTelegram
+                    ? $"{Verb}: the meter at {meter} sent an invalid telegram: {result.Reason} at byte {result.Offset}"
+                    : $"{Verb}: {result.Detail}").ConfigureAwait(false);
+                return ExitCodes.Failure;
+            }
+
+            var readout = result.Readout;
+            await output.WriteLineAsync(parse.GetValue(json)
+                ? MBusJson.Serialize(readout)
+                : Describe(readout.First, [.. readout.Records], readout.Telegrams.Count)).ConfigureAwait(false);
+            if (readout.Truncated)
+            {
+                await error.WriteLineAsync($"{Verb}: the meter still had more records after {readout.Telegrams.Count} telegrams (--max-telegrams)").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
         });
         return read;
     }

@@ -98,7 +98,7 @@ internal static class MqttVerb
         using var client = new MqttClientFactory().CreateMqttClient();
         client.ApplicationMessageReceivedAsync += received =>
         {
-            messages.Writer.TryWrite((received.ApplicationMessage.Topic, received.ApplicationMessage.Payload.ToArray(), DateTimeOffset.UtcNow));
+            messages.Writer.TryWrite((received.ApplicationMessage.Topic, received.ApplicationMessage.Payload.ToArray(), TimeProvider.System.GetUtcNow()));
             return Task.CompletedTask;
         };
         client.DisconnectedAsync += disconnected =>

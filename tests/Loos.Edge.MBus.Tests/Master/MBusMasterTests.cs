@@ -25,7 +25,7 @@ public sealed class MBusMasterTests : IAsyncLifetime
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meter);
         using var master = Master();
 
-        var readout = await master.ReadAsync(MBusMeterAddress.Primary(5), Timeout());
+        var readout = await ReadoutAsync(master, MBusMeterAddress.Primary(5), Timeout());
 
         var expected = MBusDecoder.Decode(meter.Telegrams[0]);
         Assert.Single(readout.Telegrams);
@@ -33,6 +33,37 @@ public sealed class MBusMasterTests : IAsyncLifetime
         Assert.Equal("KAM", readout.First.Manufacturer);
         Assert.Equal(expected.Records.Select(Describe), readout.Records.Select(Describe));
         Assert.Equal(["1040054516", "107B058016"], slave.Requests); // SND_NKE, then REQ_UD2 with FCB set.
+    }
+
+    [CorpusFact(Corpus)]
+    public async Task The_idle_time_before_a_request_runs_on_the_injected_clock()
+    {
+        var meter = new SimulatedMBusMeter(5, [Frame("kamstrup_multical_601")]);
+        await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meter);
+        var start = new DateTimeOffset(2026, 1, 15, 8, 0, 0, TimeSpan.Zero);
+        var clock = new WatchedTimeProvider(start);
+        var options = new MBusLineOptions { DevicePath = pair.GatewayPath, Parity = Parity.None };
+        using var master = MBusMaster.ForSerialPort(options, timeProvider: clock);
+
+        var reading = master.ReadAsync(MBusMeterAddress.Primary(5), Timeout());
+
+        // The reset is acknowledged; REQ_UD2 waits for 33 idle bit times (EN 13757-2, 13.75 ms at 2400 baud, which a
+        // timer counts in whole milliseconds) on the injected clock.
+        var idle = options.WireTime(3);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (clock.Armed.Count == 0 && !reading.IsCompleted && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(5);
+        }
+
+        var due = Assert.Single(clock.Armed);
+        Assert.InRange(due - start, idle - TimeSpan.FromMilliseconds(1), idle);
+        Assert.Equal(["1040054516"], slave.Requests);
+        Assert.False(reading.IsCompleted);
+        clock.Advance(idle);
+        var result = await reading;
+        Assert.True(result.IsSuccess, result.Detail);
+        Assert.Equal(["1040054516", "107B058016"], slave.Requests);
     }
 
     [CorpusFact(Corpus)]
@@ -44,7 +75,7 @@ public sealed class MBusMasterTests : IAsyncLifetime
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meter);
         using var master = Master();
 
-        var readout = await master.ReadAsync(MBusMeterAddress.Primary(7), Timeout());
+        var readout = await ReadoutAsync(master, MBusMeterAddress.Primary(7), Timeout());
 
         Assert.Equal(2, readout.Telegrams.Count);
         Assert.False(readout.Truncated);
@@ -62,7 +93,7 @@ public sealed class MBusMasterTests : IAsyncLifetime
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meter);
         using var master = Master(options => options.MaxTelegrams = 3);
 
-        var readout = await master.ReadAsync(MBusMeterAddress.Primary(8), Timeout());
+        var readout = await ReadoutAsync(master, MBusMeterAddress.Primary(8), Timeout());
 
         Assert.Equal(3, readout.Telegrams.Count);
         Assert.True(readout.Truncated);
@@ -76,13 +107,14 @@ public sealed class MBusMasterTests : IAsyncLifetime
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, silent, answering);
         using var master = Master();
 
-        var error = await Assert.ThrowsAsync<MBusNoReplyException>(() => master.ReadAsync(MBusMeterAddress.Primary(9), Timeout()));
+        var error = await master.ReadAsync(MBusMeterAddress.Primary(9), Timeout());
 
-        Assert.Contains("primary address 9", error.Message, StringComparison.Ordinal);
-        Assert.Contains(pair.GatewayPath, error.Message, StringComparison.Ordinal);
-        Assert.Contains("3 attempts of 188 ms", error.Message, StringComparison.Ordinal);
+        Assert.Equal(MBusOutcomeKind.NoReply, error.Kind);
+        Assert.Contains("primary address 9", error.Detail, StringComparison.Ordinal);
+        Assert.Contains(pair.GatewayPath, error.Detail, StringComparison.Ordinal);
+        Assert.Contains("3 attempts of 188 ms", error.Detail, StringComparison.Ordinal);
         Assert.Equal(3, slave.Requests.Count(r => r == "1040094916"));
-        var readout = await master.ReadAsync(MBusMeterAddress.Primary(10), Timeout());
+        var readout = await ReadoutAsync(master, MBusMeterAddress.Primary(10), Timeout());
         Assert.Equal(MBusDecoder.Decode(answering.Telegrams[0]).Identification, readout.First.Identification);
     }
 
@@ -93,7 +125,7 @@ public sealed class MBusMasterTests : IAsyncLifetime
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meter);
         using var master = Master();
 
-        var readout = await master.ReadAsync(MBusMeterAddress.Primary(11), Timeout());
+        var readout = await ReadoutAsync(master, MBusMeterAddress.Primary(11), Timeout());
 
         Assert.Equal(MBusDecoder.Decode(meter.Telegrams[0]).Records.Count, readout.First.Records.Count);
         Assert.Equal(["10400B4B16", "107B0B8616", "107B0B8616"], slave.Requests);
@@ -107,12 +139,13 @@ public sealed class MBusMasterTests : IAsyncLifetime
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meter);
         using var master = Master();
 
-        var error = await Assert.ThrowsAsync<MBusInvalidReplyException>(() => master.ReadAsync(MBusMeterAddress.Primary(12), Timeout()));
+        var error = await master.ReadAsync(MBusMeterAddress.Primary(12), Timeout());
 
         var frame = meter.Telegrams[0];
+        Assert.Equal(MBusOutcomeKind.InvalidReply, error.Kind);
         Assert.StartsWith("checksum mismatch", error.Reason, StringComparison.Ordinal);
         Assert.Equal(frame.Length - 2, error.Offset);
-        Assert.Contains($"at byte {frame.Length - 2}", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"at byte {frame.Length - 2}", error.Detail, StringComparison.Ordinal);
         Assert.Equal(3, meter.DataRepliesSent);
     }
 
@@ -148,13 +181,14 @@ public sealed class MBusMasterTests : IAsyncLifetime
         using var master = Master(Fast);
 
         Assert.True(MBusSecondaryAddress.TryParse("12345679", out var address, out _));
-        var readout = await master.ReadAsync(MBusMeterAddress.Secondary(address), Timeout());
+        var readout = await ReadoutAsync(master, MBusMeterAddress.Secondary(address), Timeout());
 
         Assert.Equal("12345679", readout.First.Identification);
         Assert.Equal(MBusDecoder.Decode(second.Telegrams[0]).Records.Select(Describe), readout.Records.Select(Describe));
         Assert.Equal(MBusSelection.Collision, await master.SelectAsync(MBusSecondaryAddress.Everyone, Timeout()));
-        var byPrimary = await Assert.ThrowsAsync<MBusInvalidReplyException>(() => master.ReadAsync(MBusMeterAddress.Primary(0), Timeout()));
-        Assert.Contains("primary address 0", byPrimary.Message, StringComparison.Ordinal);
+        var byPrimary = await master.ReadAsync(MBusMeterAddress.Primary(0), Timeout());
+        Assert.Equal(MBusOutcomeKind.InvalidReply, byPrimary.Kind);
+        Assert.Contains("primary address 0", byPrimary.Detail, StringComparison.Ordinal);
     }
 
     [CorpusFact(Corpus)]
@@ -184,6 +218,13 @@ public sealed class MBusMasterTests : IAsyncLifetime
         Assert.Contains("several meters", found[1].Problem, StringComparison.Ordinal);
         Assert.Equal(252, progress.Count);
         Assert.Equal(3, progress[^1].Found);
+    }
+
+    private static async Task<MBusReadout> ReadoutAsync(MBusMaster master, MBusMeterAddress address, CancellationToken cancellationToken)
+    {
+        var result = await master.ReadAsync(address, cancellationToken);
+        Assert.True(result.IsSuccess, result.Detail);
+        return result.Readout;
     }
 
     private MBusMaster Master(Action<MBusLineOptions>? configure = null)

@@ -34,21 +34,21 @@ public sealed class ScriptedMBusReader(FakeTimeProvider clock) : IMBusMeterReade
             Records = [.. records.Select(r => new MBusRecord { Quantity = r.Quantity, Unit = r.Unit, Value = r.Value })],
         };
 
-    public Task<MBusReadout> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken)
+    public Task<MBusReadResult> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken)
     {
         Requests.Add((address, clock.GetUtcNow()));
         clock.Advance(Durations.GetValueOrDefault(address));
         if (Invalid.TryGetValue(address, out var invalid))
         {
-            throw new MBusInvalidReplyException($"invalid reply from {address}", invalid.Reason, invalid.Offset);
+            return Task.FromResult(MBusReadResult.InvalidReply($"invalid reply from {address}", invalid.Reason, invalid.Offset));
         }
 
         if (Silent.Contains(address) || !telegrams.TryGetValue(address, out var telegram))
         {
-            throw new MBusNoReplyException($"no meter answers at {address} on /dev/ttyScripted");
+            return Task.FromResult(MBusReadResult.NoReply($"no meter answers at {address} on /dev/ttyScripted"));
         }
 
-        return Task.FromResult(new MBusReadout { Telegrams = [telegram] });
+        return Task.FromResult(MBusReadResult.Success(new MBusReadout { Telegrams = [telegram] }));
     }
 
     public void Dispose() => Disposed = true;

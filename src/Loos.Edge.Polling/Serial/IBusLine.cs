@@ -1,13 +1,14 @@
-namespace Loos.Edge.Modbus.Transport;
+namespace Loos.Edge.Polling.Serial;
 
-/// <summary>A byte pipe that carries RTU frames: a serial port, or a TCP connection to a serial gateway.</summary>
-internal interface IRtuLine : IDisposable
+/// <summary>A byte pipe to the devices of one bus: a serial port, or a TCP connection to a serial gateway.</summary>
+internal interface IBusLine : IDisposable
 {
+    /// <summary>Where the line goes, for messages: the serial device, or the gateway's address.</summary>
     string Endpoint { get; }
 
     bool IsOpen { get; }
 
-    /// <summary>Opens the line; a failure is a message for <see cref="ModbusOutcomeKind.ConnectionFailed"/>, null on success.</summary>
+    /// <summary>Opens the line; a failure is a message that names the line and the cause, null on success.</summary>
     ValueTask<string?> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Writes a whole frame and returns once it has been handed to the line.</summary>

@@ -1,0 +1,68 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace Loos.Edge.MBus.Master;
+
+/// <summary>How the reading of a meter ended.</summary>
+public enum MBusOutcomeKind : byte
+{
+    /// <summary>The meter answered with valid telegrams.</summary>
+    Success = 0,
+
+    /// <summary>The meter did not answer within the response timeout, after every retry.</summary>
+    NoReply,
+
+    /// <summary>
+    /// Something answered, but not with a valid reply (bad checksum, cut off, several meters answering a selection),
+    /// after every retry.
+    /// </summary>
+    InvalidReply,
+
+    /// <summary>A reply passed the link-layer checks, but its user data is malformed.</summary>
+    InvalidTelegram,
+}
+
+/// <summary>The result of reading a meter: its readout, or the field failure a technician can read.</summary>
+public sealed class MBusReadResult
+{
+    private MBusReadResult(MBusOutcomeKind kind, MBusReadout? readout, string? detail, string? reason, int offset)
+    {
+        Kind = kind;
+        Readout = readout;
+        Detail = detail;
+        Reason = reason;
+        Offset = offset;
+    }
+
+    /// <summary>How the reading ended.</summary>
+    public MBusOutcomeKind Kind { get; }
+
+    /// <summary>What the meter sent; null unless <see cref="IsSuccess"/>.</summary>
+    public MBusReadout? Readout { get; }
+
+    /// <summary>What went wrong, naming the meter and the port; null on success.</summary>
+    public string? Detail { get; }
+
+    /// <summary>Why a reply or telegram was rejected, e.g. "checksum mismatch"; null for success and for no reply.</summary>
+    public string? Reason { get; }
+
+    /// <summary>The byte offset of the fault in the rejected reply or telegram.</summary>
+    public int Offset { get; }
+
+    [MemberNotNullWhen(true, nameof(Readout))]
+    [MemberNotNullWhen(false, nameof(Detail))]
+    public bool IsSuccess => Kind == MBusOutcomeKind.Success;
+
+    /// <summary>The meter answered with <paramref name="readout"/>.</summary>
+    public static MBusReadResult Success(MBusReadout readout) => new(MBusOutcomeKind.Success, readout, null, null, 0);
+
+    /// <summary>The meter stayed silent.</summary>
+    public static MBusReadResult NoReply(string detail) => new(MBusOutcomeKind.NoReply, null, detail, null, 0);
+
+    /// <summary>The replies were not valid frames: <paramref name="reason"/> at byte <paramref name="offset"/>.</summary>
+    public static MBusReadResult InvalidReply(string detail, string reason, int offset) => new(MBusOutcomeKind.InvalidReply, null, detail, reason, offset);
+
+    /// <summary>A valid frame whose user data is malformed: <paramref name="reason"/> at byte <paramref name="offset"/>.</summary>
+    public static MBusReadResult InvalidTelegram(string detail, string reason, int offset) => new(MBusOutcomeKind.InvalidTelegram, null, detail, reason, offset);
+
+    public override string ToString() => Detail ?? "success";
+}
