@@ -51,7 +51,7 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
             now.UtcDateTime,
             BufferHealth.Create(buffer),
             [.. targets.Select(TargetHealth.Create)],
-            [.. devices.Select(d => new DeviceHealth(d.Bus, d.Device, d.Answering ? "online" : "offline"))]);
+            [.. devices.Select(d => new DeviceHealth(d.Bus, d.Device, d.Answering ? "online" : "offline", d.DroppedReadings))]);
     }
 }
 
@@ -59,7 +59,8 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
 /// <param name="Bus">The bus from the site file.</param>
 /// <param name="Device">The device from the site file.</param>
 /// <param name="State"><c>online</c>, or <c>offline</c> once it is backed off after unanswered polls (its series then get stale readings).</param>
-public sealed record DeviceHealth(string Bus, string Device, string State);
+/// <param name="DroppedReadings">Readings of the device the buffer refused since the gateway started; the source polls on.</param>
+public sealed record DeviceHealth(string Bus, string Device, string State, long DroppedReadings);
 
 /// <summary>The buffer part of <see cref="HealthReport"/>, also printed by <c>loos-edge buffer status --json</c>.</summary>
 /// <param name="UnsentReadings">Readings not yet acknowledged by the consumer furthest behind.</param>

@@ -110,6 +110,15 @@ public sealed class HealthTests
     }
 
     [Fact]
+    public void Create_DeviceWithDroppedReadings_ShowsTheCountAsDroppedReadings()
+    {
+        var report = HealthReport.Create(Statistics(), [], Now, [new DeviceStatus("cellar", "home-12", Answering: true, DroppedReadings: 42)]);
+
+        var json = JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(report, HealthJsonContext.Default.HealthReport)).RootElement;
+        Assert.Equal(42, json.GetProperty("devices")[0].GetProperty("dropped_readings").GetInt64());
+    }
+
+    [Fact]
     public void Create_EveryDeviceAnswering_StaysOk()
     {
         var report = HealthReport.Create(Statistics(), [Target("central", TargetState.Healthy)], Now, [new DeviceStatus("roof", "inverter", Answering: true)]);

@@ -1,46 +1,34 @@
 using System.Device.Gpio;
 using Loos.Edge.Core;
-using Microsoft.Extensions.Hosting;
+using Loos.Edge.Polling;
 using Microsoft.Extensions.Logging;
 
 namespace Loos.Edge.Gpio.Pulses;
 
 /// <summary>Runs the pulse counters until the host stops, then saves their counts.</summary>
-internal sealed class PulseCounterService(
-    GpioOptions options,
-    Func<GpioController> openController,
-    IReadingSink sink,
-    ISeriesCatalog catalog,
-    TimeProvider timeProvider,
-    ILoggerFactory loggerFactory) : BackgroundService, IDeviceMonitor
+internal sealed class PulseCounterService(GpioOptions options, Func<GpioController> openController, IReadingSink sink, ISeriesCatalog catalog, TimeProvider timeProvider, ILoggerFactory loggerFactory)
+    : PollingService<PulseCounterSet>(GpioOptions.SectionName)
 {
-    private volatile PulseCounterSet? running;
-
-    /// <summary>Every counter and whether it counts with a verified count; empty before the counters start.</summary>
-    public IReadOnlyList<DeviceStatus> GetDevices() => running is { } set ? [.. set.DeviceStatuses] : [];
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override IReadOnlyList<PulseCounterSet> CreatePollers(ConfigurationProblems problems)
     {
-        var problems = new ConfigurationProblems();
         var plans = PulseCounterPlanner.Plan(options, problems);
         if (problems.Count > 0)
         {
-            // The validator runs at start; reaching this means the options changed or were never validated.
-            throw new InvalidOperationException("The gpio section is not valid: " + string.Join("; ", problems));
+            return [];
         }
 
-        var logger = loggerFactory.CreateLogger<PulseCounterService>();
-        using var set = new PulseCounterSet(plans, options.StateDirectory!, openController, sink, catalog, timeProvider, logger);
-        set.Start();
-        running = set;
+        // Disposed at stop, which saves every count, so that a clean restart loses no pulse.
+        var set = new PulseCounterSet(plans, options.StateDirectory!, openController, sink, catalog, timeProvider, loggerFactory.CreateLogger<PulseCounterService>());
         try
         {
-            await set.RunAsync(stoppingToken).ConfigureAwait(false);
+            set.Start();
         }
-        finally
+        catch
         {
-            // Saved at stop, so that a clean restart loses no pulse.
-            set.Stop();
+            set.Dispose();
+            throw;
         }
+
+        return [set];
     }
 }

@@ -13,8 +13,10 @@ namespace Loos.Edge.Gpio.Pulses;
 /// last value written, and at most the pulses of one persist interval are lost. A damaged file is moved aside as
 /// <c>.corrupt</c> and reported; the counter then restarts from its initial value, its cumulative readings are
 /// <see cref="Quality.Estimated"/> and health shows it offline for as long as a <c>.corrupt</c> file lies beside it.
+/// Readings the buffer refuses are kept, in order, and appended before the next ones at the next tick: an interval's
+/// power or flow cannot be read again later, so none is dropped.
 /// </summary>
-internal sealed partial class PulseCounterSet : IDisposable
+internal sealed partial class PulseCounterSet : IPoller, IDisposable
 {
     private const string Bus = "gpio";
 
@@ -27,6 +29,7 @@ internal sealed partial class PulseCounterSet : IDisposable
     private readonly RunningCounter[] counters;
     private readonly List<(RunningCounter Counter, bool Persist)> entries = [];
     private readonly DueEntry[] due;
+    private readonly HeldReadings refused;
     private GpioController? controller;
     private bool controllerFailureLogged;
     private bool stopped;
@@ -47,6 +50,7 @@ internal sealed partial class PulseCounterSet : IDisposable
         this.sink = sink;
         this.timeProvider = timeProvider;
         this.logger = logger;
+        refused = new HeldReadings("Pulse counters", logger);
         counters = [.. plans.Select(p => new RunningCounter(p, PulseCounterFile.PathOf(stateDirectory, p.Name), catalog.Intern(p.CounterSeries), catalog.Intern(p.DerivedSeries)))];
         due = new DueEntry[counters.Length * 2];
     }
@@ -85,7 +89,10 @@ internal sealed partial class PulseCounterSet : IDisposable
     public Task RunAsync(CancellationToken cancellationToken) =>
         PollLoop.RunAsync(schedule, timeProvider, async token => await RunDueAsync(token).ConfigureAwait(false), exception => LogTickFailed(logger, exception), cancellationToken);
 
-    /// <summary>Saves and writes whatever is due now; returns how many readings were appended.</summary>
+    /// <summary>
+    /// Saves and writes whatever is due now, after the readings the buffer refused before; returns how many readings
+    /// were appended.
+    /// </summary>
     public async ValueTask<int> RunDueAsync(CancellationToken cancellationToken)
     {
         var count = schedule.TakeDue(timeProvider.GetUtcNow(), due);
@@ -103,21 +110,7 @@ internal sealed partial class PulseCounterSet : IDisposable
             }
         }
 
-        if (readings.Count == 0)
-        {
-            return 0;
-        }
-
-        try
-        {
-            await sink.AppendAsync(readings.ToArray(), cancellationToken).ConfigureAwait(false);
-            return readings.Count;
-        }
-        catch (BufferFullException exception)
-        {
-            LogBufferFull(logger, exception, readings.Count);
-            return 0;
-        }
+        return await refused.AppendAsync(sink, readings, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Stops counting and saves every count; later calls do nothing.</summary>
@@ -143,6 +136,12 @@ internal sealed partial class PulseCounterSet : IDisposable
     }
 
     public void Dispose() => Stop();
+
+    public ValueTask DisposeAsync()
+    {
+        Stop();
+        return ValueTask.CompletedTask;
+    }
 
     private RunningCounter Find(string name) => Array.Find(counters, c => c.Plan.Name == name) ?? throw new KeyNotFoundException(name);
 
@@ -312,9 +311,6 @@ internal sealed partial class PulseCounterSet : IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Pulse counter {Counter}: the count is saved to {File} again")]
     private static partial void LogPersistRecovered(ILogger logger, string counter, string file);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Pulse counters: the buffer refused {Count} readings")]
-    private static partial void LogBufferFull(ILogger logger, Exception exception, int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Pulse counters: a tick failed; the next one runs as scheduled")]
     private static partial void LogTickFailed(ILogger logger, Exception exception);

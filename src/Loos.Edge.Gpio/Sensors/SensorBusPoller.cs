@@ -11,27 +11,19 @@ namespace Loos.Edge.Gpio.Sensors;
 /// quantity it measures, is logged once as not answering and shown so in health, and is probed again at its next tick,
 /// then at doubling intervals up to 5 min; its first valid reading brings it back, logged once.
 /// </summary>
-internal sealed partial class SensorBusPoller : IDisposable
+internal sealed partial class SensorBusPoller : DeviceByDevicePoller
 {
     /// <summary>The longest wait between two probes of a missing sensor, unless its own interval is longer.</summary>
     public static readonly TimeSpan MaxProbeInterval = TimeSpan.FromMinutes(5);
 
-    private readonly IReadingSink sink;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
-    private readonly PollSchedule schedule = new();
     private readonly PolledSensor[] sensors;
-    private readonly DueEntry[] due;
 
     public SensorBusPoller(string bus, IReadOnlyList<SensorPlan> plans, ISensorReaderFactory readerFactory, IReadingSink sink, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger logger)
+        : base(bus, "Sensors on " + bus, sink, timeProvider, logger)
     {
         ArgumentNullException.ThrowIfNull(plans);
         ArgumentNullException.ThrowIfNull(readerFactory);
         ArgumentNullException.ThrowIfNull(catalog);
-        Name = bus;
-        this.sink = sink;
-        this.timeProvider = timeProvider;
-        this.logger = logger;
         var now = timeProvider.GetUtcNow();
         sensors = new PolledSensor[plans.Count];
         for (var s = 0; s < sensors.Length; s++)
@@ -46,50 +38,23 @@ internal sealed partial class SensorBusPoller : IDisposable
             });
             var series = plan.Quantities.Select(q => catalog.Intern(plan.SeriesOf(q))).ToArray();
             sensors[s] = new PolledSensor(plan, readerFactory.Create(plan), circuit, series);
-            schedule.Add(plan.Interval, now);
+            Schedule.Add(plan.Interval, now);
         }
-
-        due = new DueEntry[schedule.Count];
     }
 
-    /// <summary>The bus name: <c>w1_bus_master1</c> or <c>i2c-1</c>.</summary>
-    public string Name { get; }
+    protected override IReadOnlyList<PolledDevice> Devices => sensors;
 
-    /// <summary>When the next read is due.</summary>
-    public DateTimeOffset NextDue => schedule.NextDue;
-
-    /// <summary>Every sensor of the bus and whether it answers, for the health endpoint.</summary>
-    public IEnumerable<DeviceStatus> DeviceStatuses =>
-        sensors.Select(s => new DeviceStatus(Name, s.Plan.Name, s.Circuit.State == DeviceState.Online));
-
-    /// <summary>Whether sensor <paramref name="sensorName"/> answers, for health and tests.</summary>
-    /// <exception cref="KeyNotFoundException">No sensor of that name is on this bus.</exception>
-    public DeviceState StateOf(string sensorName) =>
-        Array.Find(sensors, s => s.Plan.Name == sensorName)?.Circuit.State ?? throw new KeyNotFoundException(sensorName);
-
-    /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        PollLoop.RunAsync(schedule, timeProvider, async token => await PollDueAsync(token).ConfigureAwait(false), exception => LogPollFailed(logger, exception, Name), cancellationToken);
-
-    /// <summary>Reads every sensor due now, in the order of the site file; returns how many readings were appended.</summary>
-    public async ValueTask<int> PollDueAsync(CancellationToken cancellationToken)
+    protected override ValueTask<int> PollDeviceAsync(int device, DateTimeOffset tick, CancellationToken cancellationToken)
     {
-        var dueCount = schedule.TakeDue(timeProvider.GetUtcNow(), due);
-        var written = 0;
-        for (var i = 0; i < dueCount; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            written += await AppendAsync(Read(sensors[due[i].Entry], due[i].Tick), cancellationToken).ConfigureAwait(false);
-        }
-
-        return written;
+        var sensor = sensors[device];
+        return AppendAsync(sensor, Read(sensor, tick), cancellationToken);
     }
 
     private Reading[] Read(PolledSensor sensor, DateTimeOffset tick)
     {
         var readings = new Reading[sensor.Series.Length];
         var quantities = sensor.Plan.Quantities;
-        if (!sensor.Circuit.ShouldPoll(timeProvider.GetUtcNow(), out _))
+        if (!sensor.Circuit.ShouldPoll(TimeProvider.GetUtcNow(), out _))
         {
             return Stale(sensor, tick, readings);
         }
@@ -99,11 +64,11 @@ internal sealed partial class SensorBusPoller : IDisposable
             // The back-off counts from the tick, so the first probe of a missing sensor is its next tick.
             if (sensor.Circuit.RecordTimeout(tick))
             {
-                LogSensorMissing(logger, sensor.Plan.Name, sensor.Plan.TypeName, Name, sensor.Plan.Address, problem);
+                LogSensorMissing(Logger, sensor.Plan.Name, sensor.Plan.TypeName, Name, sensor.Plan.Address, problem);
             }
             else
             {
-                LogSensorStillMissing(logger, sensor.Plan.Name, Name, sensor.Plan.Address, problem, sensor.Circuit.Backoff);
+                LogSensorStillMissing(Logger, sensor.Plan.Name, Name, sensor.Plan.Address, problem, sensor.Circuit.Backoff);
             }
 
             return Stale(sensor, tick, readings);
@@ -111,7 +76,7 @@ internal sealed partial class SensorBusPoller : IDisposable
 
         if (sensor.Circuit.RecordAnswer())
         {
-            LogSensorBack(logger, sensor.Plan.Name, sensor.Plan.TypeName, Name, sensor.Plan.Address);
+            LogSensorBack(Logger, sensor.Plan.Name, sensor.Plan.TypeName, Name, sensor.Plan.Address);
         }
 
         for (var q = 0; q < readings.Length; q++)
@@ -142,22 +107,7 @@ internal sealed partial class SensorBusPoller : IDisposable
         return readings;
     }
 
-    private async ValueTask<int> AppendAsync(Reading[] readings, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await sink.AppendAsync(readings, cancellationToken).ConfigureAwait(false);
-            return readings.Length;
-        }
-        catch (BufferFullException exception)
-        {
-            // The other sensors due at this tick are still read: the buffer may have room again by then.
-            LogBufferFull(logger, exception, Name, readings.Length);
-            return 0;
-        }
-    }
-
-    public void Dispose()
+    protected override void Dispose(bool disposing)
     {
         foreach (var sensor in sensors)
         {
@@ -174,12 +124,13 @@ internal sealed partial class SensorBusPoller : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Sensor {Sensor} ({Type}) on {Bus} at {Address} answers again")]
     private static partial void LogSensorBack(ILogger logger, string sensor, string type, string bus, string address);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sensors on {Bus}: the buffer refused {Count} readings")]
-    private static partial void LogBufferFull(ILogger logger, Exception exception, string bus, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Sensors on {Bus}: a poll failed; the next tick is polled as scheduled")]
-    private static partial void LogPollFailed(ILogger logger, Exception exception, string bus);
-
     /// <summary>The reader, circuit and series (in the order of the plan's quantities) of one sensor.</summary>
-    private sealed record PolledSensor(SensorPlan Plan, ISensorReader Reader, DeviceCircuit Circuit, SeriesId[] Series);
+    private sealed class PolledSensor(SensorPlan plan, ISensorReader reader, DeviceCircuit circuit, SeriesId[] series) : PolledDevice(plan.Name, circuit)
+    {
+        public SensorPlan Plan { get; } = plan;
+
+        public ISensorReader Reader { get; } = reader;
+
+        public SeriesId[] Series { get; } = series;
+    }
 }

@@ -13,87 +13,49 @@ namespace Loos.Edge.MBus.Polling;
 /// of its last readout, never an old value again, and is backed off by its <see cref="DeviceCircuit"/>; an invalid
 /// reply spoils only that meter's readout.
 /// </summary>
-internal sealed partial class MBusLinePoller : IDisposable
+internal sealed partial class MBusLinePoller : DeviceByDevicePoller
 {
     private readonly MBusLinePlan plan;
     private readonly IMBusMeterReader reader;
-    private readonly IReadingSink sink;
     private readonly ISeriesCatalog catalog;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
-    private readonly PollSchedule schedule = new();
     private readonly PolledMeter[] meters;
-    private readonly DueEntry[] due;
     private bool lineFailing;
 
     public MBusLinePoller(MBusLinePlan plan, IMBusMeterReader reader, IReadingSink sink, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger logger)
+        : base((plan ?? throw new ArgumentNullException(nameof(plan))).Options.Name, "M-Bus line " + plan.Options.Name, sink, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(reader);
         this.plan = plan;
         this.reader = reader;
-        this.sink = sink;
         this.catalog = catalog;
-        this.timeProvider = timeProvider;
-        this.logger = logger;
         var circuitOptions = new DeviceCircuitOptions
         {
             OfflineAfterTimeouts = plan.Options.OfflineAfterTimeouts,
             InitialBackoff = plan.Options.InitialBackoff,
             MaxBackoff = plan.Options.MaxBackoff,
         };
-        var now = timeProvider.GetUtcNow();
+        var now = TimeProvider.GetUtcNow();
         meters = new PolledMeter[plan.Meters.Count];
         for (var m = 0; m < meters.Length; m++)
         {
             var meter = plan.Meters[m];
             meters[m] = new PolledMeter(meter, new DeviceCircuit(circuitOptions));
-            schedule.Add(meter.Interval, now);
+            Schedule.Add(meter.Interval, now);
             if (meter.Profile == HeatMeterProfile.Name)
             {
                 // Until the meter has answered, its silence shows on the counter the heating analysis reads.
                 meters[m].LastSeries.Add(catalog.Intern(new SeriesKey(meter.Measurement, meter.Tags, "energy", "Wh")));
             }
         }
-
-        due = new DueEntry[schedule.Count];
     }
 
-    /// <summary>The line name.</summary>
-    public string Name => plan.Options.Name;
+    protected override IReadOnlyList<PolledDevice> Devices => meters;
 
-    /// <summary>When the next readout is due.</summary>
-    public DateTimeOffset NextDue => schedule.NextDue;
-
-    /// <summary>Every meter of the line and whether it answers, for the health endpoint.</summary>
-    public IEnumerable<DeviceStatus> DeviceStatuses =>
-        meters.Select(m => new DeviceStatus(Name, m.Plan.Name, m.Circuit.State == DeviceState.Online));
-
-    /// <summary>Whether meter <paramref name="meterName"/> is answering, for health and tests.</summary>
-    public DeviceState StateOf(string meterName) =>
-        Array.Find(meters, m => m.Plan.Name == meterName)?.Circuit.State ?? throw new KeyNotFoundException(meterName);
-
-    /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        PollLoop.RunAsync(schedule, timeProvider, async token => await PollDueAsync(token).ConfigureAwait(false), exception => LogPollFailed(logger, exception, Name), cancellationToken);
-
-    /// <summary>Reads every meter due now, in the order of the site file; returns how many readings were appended.</summary>
-    public async ValueTask<int> PollDueAsync(CancellationToken cancellationToken)
+    protected override async ValueTask<int> PollDeviceAsync(int device, DateTimeOffset tick, CancellationToken cancellationToken)
     {
-        var dueCount = schedule.TakeDue(timeProvider.GetUtcNow(), due);
-        var written = 0;
-        for (var i = 0; i < dueCount; i++)
-        {
-            written += await PollMeterAsync(meters[due[i].Entry], due[i].Tick, cancellationToken).ConfigureAwait(false);
-        }
-
-        return written;
-    }
-
-    private async ValueTask<int> PollMeterAsync(PolledMeter meter, DateTimeOffset tick, CancellationToken cancellationToken)
-    {
+        var meter = meters[device];
         var address = meter.Plan.Address;
-        if (!meter.Circuit.ShouldPoll(timeProvider.GetUtcNow(), out _))
+        if (!meter.Circuit.ShouldPoll(TimeProvider.GetUtcNow(), out _))
         {
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
@@ -108,7 +70,7 @@ internal sealed partial class MBusLinePoller : IDisposable
             if (!lineFailing)
             {
                 lineFailing = true;
-                LogLineFailed(logger, exception, Name, plan.Master.DevicePath);
+                LogLineFailed(Logger, exception, Name, plan.Master.DevicePath);
             }
 
             RecordSilence(meter, exception.Message);
@@ -125,7 +87,7 @@ internal sealed partial class MBusLinePoller : IDisposable
         {
             // Something answered: the meter is there, only this readout is lost.
             RecordAnswer(meter);
-            LogInvalidReply(logger, Name, meter.Plan.Name, address.ToString(), result.Reason!, result.Offset);
+            LogInvalidReply(Logger, Name, meter.Plan.Name, address.ToString(), result.Reason!, result.Offset);
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
 
@@ -134,7 +96,7 @@ internal sealed partial class MBusLinePoller : IDisposable
         if (lineFailing)
         {
             lineFailing = false;
-            LogLineRecovered(logger, Name, plan.Master.DevicePath);
+            LogLineRecovered(Logger, Name, plan.Master.DevicePath);
         }
 
         var values = meter.Plan.Profile == HeatMeterProfile.Name
@@ -146,7 +108,7 @@ internal sealed partial class MBusLinePoller : IDisposable
             var missing = HeatMeterProfile.Fields.Where(f => !values.Any(v => v.Field == f)).ToList();
             if (missing.Count > 0)
             {
-                LogMissingFields(logger, Name, meter.Plan.Name, address.ToString(), string.Join(", ", missing));
+                LogMissingFields(Logger, Name, meter.Plan.Name, address.ToString(), string.Join(", ", missing));
             }
         }
 
@@ -160,14 +122,14 @@ internal sealed partial class MBusLinePoller : IDisposable
             readings[i] = new Reading(series, tick, value.Value);
         }
 
-        return await AppendAsync(readings, cancellationToken).ConfigureAwait(false);
+        return await AppendAsync(meter, readings, cancellationToken).ConfigureAwait(false);
     }
 
     private void RecordSilence(PolledMeter meter, string problem)
     {
-        if (meter.Circuit.RecordTimeout(timeProvider.GetUtcNow()))
+        if (meter.Circuit.RecordTimeout(TimeProvider.GetUtcNow()))
         {
-            LogMeterOffline(logger, Name, meter.Plan.Name, meter.Plan.Address.ToString(), problem, meter.Circuit.Backoff);
+            LogMeterOffline(Logger, Name, meter.Plan.Name, meter.Plan.Address.ToString(), problem, meter.Circuit.Backoff);
         }
     }
 
@@ -175,7 +137,7 @@ internal sealed partial class MBusLinePoller : IDisposable
     {
         if (meter.Circuit.RecordAnswer())
         {
-            LogMeterOnline(logger, Name, meter.Plan.Name, meter.Plan.Address.ToString());
+            LogMeterOnline(Logger, Name, meter.Plan.Name, meter.Plan.Address.ToString());
         }
     }
 
@@ -187,30 +149,10 @@ internal sealed partial class MBusLinePoller : IDisposable
             readings[i] = new Reading(meter.LastSeries[i], tick, double.NaN, Quality.Stale);
         }
 
-        return AppendAsync(readings, cancellationToken);
+        return AppendAsync(meter, readings, cancellationToken);
     }
 
-    private async ValueTask<int> AppendAsync(Reading[] readings, CancellationToken cancellationToken)
-    {
-        if (readings.Length == 0)
-        {
-            return 0;
-        }
-
-        try
-        {
-            await sink.AppendAsync(readings, cancellationToken).ConfigureAwait(false);
-            return readings.Length;
-        }
-        catch (BufferFullException exception)
-        {
-            // The other meters due at this tick are still read: the buffer may have room again by then.
-            LogBufferFull(logger, exception, Name, readings.Length);
-            return 0;
-        }
-    }
-
-    public void Dispose() => reader.Dispose();
+    protected override void Dispose(bool disposing) => reader.Dispose();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "M-Bus line {Line}: meter {Meter} ({Address}) stopped answering ({Problem}); its readings are stale, probed again in {Backoff}")]
     private static partial void LogMeterOffline(ILogger logger, string line, string meter, string address, string problem, TimeSpan backoff);
@@ -230,20 +172,12 @@ internal sealed partial class MBusLinePoller : IDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "M-Bus line {Line}: the serial port {Port} works again")]
     private static partial void LogLineRecovered(ILogger logger, string line, string port);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "M-Bus line {Line}: the buffer refused {Count} readings")]
-    private static partial void LogBufferFull(ILogger logger, Exception exception, string line, int count);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "M-Bus line {Line}: a poll failed; the next tick is polled as scheduled")]
-    private static partial void LogPollFailed(ILogger logger, Exception exception, string line);
-
     /// <summary>The circuit, series and last fields of one meter.</summary>
-    private sealed class PolledMeter(MBusMeterPlan plan, DeviceCircuit circuit)
+    private sealed class PolledMeter(MBusMeterPlan plan, DeviceCircuit circuit) : PolledDevice(plan.Name, circuit)
     {
         private readonly Dictionary<(string Field, string Unit, ValueKind Kind), SeriesId> series = [];
 
         public MBusMeterPlan Plan { get; } = plan;
-
-        public DeviceCircuit Circuit { get; } = circuit;
 
         /// <summary>The series of the last readout: those written stale while the meter does not answer.</summary>
         public List<SeriesId> LastSeries { get; } = [];

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Loos.Edge.Core;
 using Loos.Edge.Modbus.Points;
 using Loos.Edge.Polling;
@@ -14,18 +15,14 @@ namespace Loos.Edge.Modbus.Polling;
 /// exception reply or an invalid reply spoils only its own block. A device whose points are discovered
 /// (<see cref="DevicePlan.Discovery"/>) is mapped at its first due tick, over the bus's own connections and through
 /// the bus arbiter; a failed discovery is tried again on the device's back-off, and a successful one is polled at
-/// once, stamped with the tick of the discovery.
+/// once, stamped with the tick of the discovery. A batch the buffer refuses is counted as dropped on its devices.
 /// </summary>
-internal sealed partial class ModbusBusPoller : IAsyncDisposable
+internal sealed partial class ModbusBusPoller : BusPoller
 {
     private readonly BusPlan plan;
     private readonly IModbusClient[] clients;
-    private readonly IReadingSink sink;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
     private readonly BusArbiter arbiter;
-    private readonly PollSchedule schedule = new();
-    private readonly PolledDevice[] devices;
+    private readonly ModbusPolledDevice[] devices;
     private readonly IModbusDeviceDiscovery? discovery;
     private readonly ISeriesCatalog catalog;
     private readonly List<(int Device, IReadOnlyList<PointGroup> Groups, DateTimeOffset Tick)> discovered = [];
@@ -43,8 +40,8 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         TimeProvider timeProvider,
         ILogger logger,
         IModbusDeviceDiscovery? discovery = null)
+        : base((plan ?? throw new ArgumentNullException(nameof(plan))).Options.Name, "Modbus bus " + plan.Options.Name, sink, timeProvider, logger)
     {
-        ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(clients);
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentOutOfRangeException.ThrowIfLessThan(clients.Count, 1);
@@ -57,9 +54,6 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         this.discovery = discovery;
         this.catalog = catalog;
         this.clients = [.. clients];
-        this.sink = sink;
-        this.timeProvider = timeProvider;
-        this.logger = logger;
         var options = plan.Options;
         arbiter = new BusArbiter(options.Name, this.clients.Length, options.QuietTime, timeProvider);
         var circuitOptions = new DeviceCircuitOptions
@@ -75,51 +69,34 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
             InitialBackoff = options.InitialBackoff,
             MaxBackoff = options.MaxBackoff,
         };
-        var now = timeProvider.GetUtcNow();
-        devices = new PolledDevice[plan.Devices.Count];
+        var now = TimeProvider.GetUtcNow();
+        devices = new ModbusPolledDevice[plan.Devices.Count];
         for (var d = 0; d < plan.Devices.Count; d++)
         {
             var device = plan.Devices[d];
-            devices[d] = new PolledDevice(device, new DeviceCircuit(circuitOptions), catalog, AddEntries(device.Groups, now));
+            devices[d] = new ModbusPolledDevice(device, new DeviceCircuit(circuitOptions), catalog, AddEntries(device.Groups, now));
             if (device.Discovery is not null)
             {
                 devices[d].DiscoveryCircuit = new DeviceCircuit(discoveryOptions);
-                devices[d].DiscoveryEntry = schedule.Add(device.Interval, now);
+                devices[d].DiscoveryEntry = Schedule.Add(device.Interval, now);
             }
         }
 
-        due = new DueEntry[schedule.Count];
-        dueTicks = new DateTimeOffset[schedule.Count];
+        due = new DueEntry[Schedule.Count];
+        dueTicks = new DateTimeOffset[Schedule.Count];
         readings = new Reading[devices.Sum(d => d.PointCount)];
     }
 
-    /// <summary>The bus name.</summary>
-    public string Name => plan.Options.Name;
-
-    /// <summary>When the next poll is due.</summary>
-    public DateTimeOffset NextDue => schedule.NextDue;
-
-    /// <summary>Every device of the bus and whether it answers, for the health endpoint.</summary>
-    public IEnumerable<DeviceStatus> DeviceStatuses =>
-        devices.Select(d => new DeviceStatus(Name, d.Plan.Name, d.Circuit.State == DeviceState.Online));
-
-    /// <summary>Whether device <paramref name="deviceName"/> is answering, for health and tests.</summary>
-    public DeviceState StateOf(string deviceName) =>
-        Array.Find(devices, d => d.Plan.Name == deviceName)?.Circuit.State ?? throw new KeyNotFoundException(deviceName);
-
-    /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
-    public Task RunAsync(CancellationToken cancellationToken) =>
-        PollLoop.RunAsync(schedule, timeProvider, async token => await PollDueAsync(token).ConfigureAwait(false), exception => LogPollFailed(logger, exception, Name), cancellationToken);
+    protected override IReadOnlyList<PolledDevice> Devices => devices;
 
     /// <summary>
-    /// Polls everything due now and appends the readings in one batch; returns how many readings were appended.
+    /// Polls everything due now and appends the readings in one batch; returns how many readings the buffer took.
     /// Devices take turns going first from one wake-up to the next.
     /// </summary>
-    /// <exception cref="BufferFullException">The sink refused the batch.</exception>
-    public async ValueTask<int> PollDueAsync(CancellationToken cancellationToken)
+    public override async ValueTask<int> PollDueAsync(CancellationToken cancellationToken)
     {
-        var now = timeProvider.GetUtcNow();
-        var dueCount = schedule.TakeDue(now, due);
+        var now = TimeProvider.GetUtcNow();
+        var dueCount = Schedule.TakeDue(now, due);
         if (dueCount == 0)
         {
             return 0;
@@ -137,7 +114,10 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         {
             for (var i = 0; i < devices.Length; i++)
             {
-                written = await PollDeviceAsync((first + i) % devices.Length, now, written, cancellationToken).ConfigureAwait(false);
+                var d = (first + i) % devices.Length;
+                var before = written;
+                written = await PollDeviceAsync(d, now, written, cancellationToken).ConfigureAwait(false);
+                devices[d].CycleReadings = written - before;
             }
         }
         else
@@ -145,9 +125,14 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
             written = await PollDevicesConcurrentlyAsync(first, now, cancellationToken).ConfigureAwait(false);
         }
 
-        if (written > 0)
+        if (written > 0 && !await TryAppendAsync(readings.AsMemory(0, written), cancellationToken).ConfigureAwait(false))
         {
-            await sink.AppendAsync(readings.AsMemory(0, written), cancellationToken).ConfigureAwait(false);
+            foreach (var device in devices)
+            {
+                device.CountDropped(device.CycleReadings);
+            }
+
+            written = 0;
         }
 
         if (discovered.Count > 0)
@@ -165,78 +150,10 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         var groupEntries = new int[groups.Count];
         for (var g = 0; g < groups.Count; g++)
         {
-            groupEntries[g] = schedule.Add(groups[g].Interval, now);
+            groupEntries[g] = Schedule.Add(groups[g].Interval, now);
         }
 
         return groupEntries;
-    }
-
-    // Runs between cycles only, so no device is writing into the arrays being replaced.
-    private void InstallDiscovered()
-    {
-        foreach (var (d, groups, tick) in discovered)
-        {
-            devices[d].Install(groups, AddEntries(groups, tick), catalog);
-        }
-
-        discovered.Clear();
-        due = new DueEntry[schedule.Count];
-        dueTicks = new DateTimeOffset[schedule.Count];
-        readings = new Reading[devices.Sum(d => d.PointCount)];
-    }
-
-    private async ValueTask DiscoverAsync(PolledDevice device, int deviceIndex, DateTimeOffset tick, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var request = device.Plan.Discovery!;
-        if (!device.DiscoveryCircuit!.ShouldPoll(now, out _))
-        {
-            return;
-        }
-
-        ModbusDiscoveryResult result;
-        IReadOnlyList<PointGroup> groups = [];
-        try
-        {
-            result = await discovery!.DiscoverAsync(new ArbitratedClient(this, tick), request, cancellationToken).ConfigureAwait(false);
-            if (result.IsSuccess && result.Points.Count == 0)
-            {
-                result = ModbusDiscoveryResult.Failed("the device's map holds no point to poll in the chosen models");
-            }
-            else if (result.IsSuccess)
-            {
-                groups = ModbusPlanner.Group(result.Points, device.Plan.MaxRegistersPerRequest, device.Plan.MaxGapRegisters);
-            }
-        }
-        catch (ArgumentException exception)
-        {
-            result = ModbusDiscoveryResult.Failed(exception.Message);
-        }
-
-        if (result.IsNoAnswer)
-        {
-            if (device.Circuit.RecordTimeout(now))
-            {
-                LogDeviceOffline(logger, Name, device.Plan.Name, device.Plan.UnitId, result.Outcome.ToString()!, device.Circuit.Backoff);
-            }
-        }
-        else if (device.Circuit.RecordAnswer())
-        {
-            LogDeviceOnline(logger, Name, device.Plan.Name, device.Plan.UnitId);
-        }
-
-        if (!result.IsSuccess)
-        {
-            device.DiscoveryCircuit.RecordTimeout(now);
-            LogDiscoveryFailed(logger, Name, device.Plan.Name, device.Plan.UnitId, result.Error!, device.DiscoveryCircuit.Backoff);
-            return;
-        }
-
-        device.DiscoveryCircuit.RecordAnswer();
-        LogDiscovered(logger, Name, device.Plan.Name, device.Plan.UnitId, result.Summary ?? $"{result.Points.Count} points");
-        lock (discovered)
-        {
-            discovered.Add((deviceIndex, groups, tick));
-        }
     }
 
     // A gateway that takes several requests at once: each device polls into its own part of the reading array.
@@ -262,6 +179,7 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         for (var d = 0; d < devices.Length; d++)
         {
             var count = tasks[d].Result - offsets[d];
+            devices[d].CycleReadings = count;
             readings.AsSpan(offsets[d], count).CopyTo(readings.AsSpan(written));
             written += count;
         }
@@ -308,7 +226,7 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
                     answered = true;
                     if (device.MarkBlock(g, b, failing: false))
                     {
-                        LogBlockRecovered(logger, Name, device.Plan.Name, block.Table, block.Address, block.Count);
+                        LogBlockRecovered(Logger, Name, device.Plan.Name, block.Table, block.Address, block.Count);
                     }
                 }
                 else if (outcome.Kind is ModbusOutcomeKind.Timeout or ModbusOutcomeKind.ConnectionFailed)
@@ -317,7 +235,7 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
                     timedOut = true;
                     if (device.Circuit.RecordTimeout(now))
                     {
-                        LogDeviceOffline(logger, Name, device.Plan.Name, device.Plan.UnitId, outcome.ToString(), device.Circuit.Backoff);
+                        LogDeviceOffline(Logger, Name, device.Plan.Name, device.Plan.UnitId, outcome.ToString(), device.Circuit.Backoff);
                     }
                 }
                 else
@@ -326,13 +244,13 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
                     answered = true;
                     if (device.MarkBlock(g, b, failing: true))
                     {
-                        LogBlockFailed(logger, Name, device.Plan.Name, block.Table, block.Address, block.Count, outcome.ToString());
+                        LogBlockFailed(Logger, Name, device.Plan.Name, block.Table, block.Address, block.Count, outcome.ToString());
                     }
                 }
 
                 if (answered && device.Circuit.RecordAnswer())
                 {
-                    LogDeviceOnline(logger, Name, device.Plan.Name, device.Plan.UnitId);
+                    LogDeviceOnline(Logger, Name, device.Plan.Name, device.Plan.UnitId);
                 }
             }
 
@@ -345,7 +263,7 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         return written;
     }
 
-    private async ValueTask<ModbusOutcome> ReadBlockAsync(PolledDevice device, int group, int block, DateTimeOffset tick, CancellationToken cancellationToken)
+    private async ValueTask<ModbusOutcome> ReadBlockAsync(ModbusPolledDevice device, int group, int block, DateTimeOffset tick, CancellationToken cancellationToken)
     {
         var plan = device.Plan.Groups[group].Blocks[block];
         var lease = await arbiter.AcquireAsync(tick, cancellationToken).ConfigureAwait(false);
@@ -362,7 +280,7 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         }
     }
 
-    private int WriteStale(PolledDevice device, int group, ReadBlock block, DateTimeOffset tick, int written)
+    private int WriteStale(ModbusPolledDevice device, int group, ReadBlock block, DateTimeOffset tick, int written)
     {
         var ids = device.SeriesIds[group];
         var emitted = device.Plan.Groups[group].EmittedCount;
@@ -378,13 +296,17 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
         return written;
     }
 
-    public async ValueTask DisposeAsync()
+    [SuppressMessage("Usage", "CA2215:Dispose methods should call base class dispose", Justification = "The base's default only forwards to Dispose(bool), which closes the same connections.")]
+    protected override async ValueTask DisposeAsyncCore()
     {
         foreach (var client in clients)
         {
             await client.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    // The connections close at once; a caller that cannot await still closes them.
+    protected override void Dispose(bool disposing) => DisposeAsyncCore().AsTask().GetAwaiter().GetResult();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Modbus bus {Bus}: device {Device} (unit {UnitId}) stopped answering ({Outcome}); its points are stale, probed again in {Backoff}")]
     private static partial void LogDeviceOffline(ILogger logger, string bus, string device, byte unitId, string outcome, TimeSpan backoff);
@@ -398,177 +320,4 @@ internal sealed partial class ModbusBusPoller : IAsyncDisposable
     [LoggerMessage(Level = LogLevel.Information, Message = "Modbus bus {Bus}: device {Device} answers {Table} {Address}+{Count} again")]
     private static partial void LogBlockRecovered(ILogger logger, string bus, string device, PointTable table, ushort address, int count);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Modbus bus {Bus}: device {Device} (unit {UnitId}) discovered: {Summary}")]
-    private static partial void LogDiscovered(ILogger logger, string bus, string device, byte unitId, string summary);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Modbus bus {Bus}: device {Device} (unit {UnitId}) could not be mapped ({Error}); tried again in {Backoff}")]
-    private static partial void LogDiscoveryFailed(ILogger logger, string bus, string device, byte unitId, string error, TimeSpan backoff);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Modbus bus {Bus}: a poll failed; the next tick is polled as scheduled")]
-    private static partial void LogPollFailed(ILogger logger, Exception exception, string bus);
-
-    /// <summary>Buffers, series ids and health of one device, allocated once (and again when its points are discovered).</summary>
-    private sealed class PolledDevice
-    {
-        private bool[][] failingBlocks = [];
-
-        public PolledDevice(DevicePlan plan, DeviceCircuit circuit, ISeriesCatalog catalog, int[] groupEntries)
-        {
-            Plan = plan;
-            Circuit = circuit;
-            Install(plan.Groups, groupEntries, catalog);
-        }
-
-        public DevicePlan Plan { get; private set; }
-
-        public DeviceCircuit Circuit { get; }
-
-        /// <summary>The back-off of a device whose discovery failed; null for a device with a static plan.</summary>
-        public DeviceCircuit? DiscoveryCircuit { get; set; }
-
-        /// <summary>The schedule entry at which a pending discovery is tried; -1 without discovery.</summary>
-        public int DiscoveryEntry { get; set; } = -1;
-
-        public bool IsDiscovered => Plan.Groups.Count > 0;
-
-        /// <summary>The schedule entry of each group.</summary>
-        public int[] GroupEntries { get; private set; } = [];
-
-        public int PointCount { get; private set; }
-
-        public SeriesId[][] SeriesIds { get; private set; } = [];
-
-        public Memory<ushort>[][] RegisterBuffers { get; private set; } = [];
-
-        public Memory<bool>[][] BitBuffers { get; private set; } = [];
-
-        /// <summary>Whether each block was read in the current cycle.</summary>
-        public bool[][] BlockRead { get; private set; } = [];
-
-        // Per group and point: the block holding the point's scale factor register (-1 for none) and its offset there.
-        private int[][] scaleFactorBlocks = [];
-        private int[][] scaleFactorOffsets = [];
-
-        public void Install(IReadOnlyList<PointGroup> groups, int[] groupEntries, ISeriesCatalog catalog)
-        {
-            Plan = Plan with { Groups = groups };
-            GroupEntries = groupEntries;
-            SeriesIds = [.. groups.Select(g => g.Points.Take(g.EmittedCount).Select(p => catalog.Intern(p.Series)).ToArray())];
-            RegisterBuffers = [.. groups.Select(g => g.Blocks.Select(b => b.IsBits ? Memory<ushort>.Empty : new ushort[b.Count]).ToArray())];
-            BitBuffers = [.. groups.Select(g => g.Blocks.Select(b => b.IsBits ? new bool[b.Count] : Memory<bool>.Empty).ToArray())];
-            BlockRead = [.. groups.Select(g => new bool[g.Blocks.Count])];
-            failingBlocks = [.. groups.Select(g => new bool[g.Blocks.Count])];
-            PointCount = groups.Sum(g => g.EmittedCount);
-            scaleFactorBlocks = [.. groups.Select(g => g.Points.Select(p => FindBlock(g, p)).ToArray())];
-            scaleFactorOffsets = [.. groups.Select(g => g.Points.Select(p => FindBlock(g, p) is var b and >= 0 ? p.ScaleFactorAddress!.Value - g.Blocks[b].Address : 0).ToArray())];
-        }
-
-        private static int FindBlock(PointGroup group, ModbusPoint point)
-        {
-            if (point.ScaleFactorAddress is not { } address)
-            {
-                return -1;
-            }
-
-            for (var b = 0; b < group.Blocks.Count; b++)
-            {
-                var block = group.Blocks[b];
-                if (block.Table == point.Table && address >= block.Address && address < block.Address + block.Count)
-                {
-                    return b;
-                }
-            }
-
-            return -1;
-        }
-
-        /// <summary>Records whether a block failed; true when that changed, so it is logged once per change.</summary>
-        public bool MarkBlock(int group, int block, bool failing)
-        {
-            var changed = failingBlocks[group][block] != failing;
-            failingBlocks[group][block] = failing;
-            return changed;
-        }
-
-        public int Decode(int group, int blockIndex, DateTimeOffset tick, Reading[] readings, int written)
-        {
-            var groupPlan = Plan.Groups[group];
-            var block = groupPlan.Blocks[blockIndex];
-            var ids = SeriesIds[group];
-            if (block.IsBits)
-            {
-                var bits = BitBuffers[group][blockIndex].Span;
-                for (var i = 0; i < block.Points.Count; i++)
-                {
-                    var index = block.Points[i];
-                    var point = groupPlan.Points[index];
-                    readings[written++] = new Reading(ids[index], tick, bits[point.RegisterAddress - block.Address] ? 1 : 0);
-                }
-            }
-            else
-            {
-                var registers = RegisterBuffers[group][blockIndex].Span;
-                for (var i = 0; i < block.Points.Count; i++)
-                {
-                    var index = block.Points[i];
-                    if (index >= groupPlan.EmittedCount)
-                    {
-                        continue;
-                    }
-
-                    var point = groupPlan.Points[index];
-                    ushort? scaleFactor = null;
-                    var scaleFactorBlock = scaleFactorBlocks[group][index];
-                    if (scaleFactorBlock >= 0)
-                    {
-                        // The scale factor of this cycle or none: a previous cycle's could turn a value into a wrong number.
-                        if (!BlockRead[group][scaleFactorBlock])
-                        {
-                            readings[written++] = new Reading(ids[index], tick, double.NaN, Quality.Stale);
-                            continue;
-                        }
-
-                        scaleFactor = RegisterBuffers[group][scaleFactorBlock].Span[scaleFactorOffsets[group][index]];
-                    }
-
-                    readings[written++] = point.TryDecode(registers[(point.RegisterAddress - block.Address)..], scaleFactor, out var value)
-                        ? new Reading(ids[index], tick, value)
-                        : new Reading(ids[index], tick, double.NaN, Quality.Stale);
-                }
-            }
-
-            return written;
-        }
-    }
-
-    /// <summary>The bus's connections as one client for a discovery: each request waits for its turn on the bus.</summary>
-    private sealed class ArbitratedClient(ModbusBusPoller poller, DateTimeOffset due) : IModbusClient
-    {
-        public string Endpoint => poller.clients[0].Endpoint;
-
-        public async ValueTask<ModbusOutcome> ReadRegistersAsync(byte unitId, RegisterTable table, ushort address, Memory<ushort> destination, CancellationToken cancellationToken)
-        {
-            using var lease = await poller.arbiter.AcquireAsync(due, cancellationToken).ConfigureAwait(false);
-            return await poller.clients[lease.Slot].ReadRegistersAsync(unitId, table, address, destination, cancellationToken).ConfigureAwait(false);
-        }
-
-        public async ValueTask<ModbusOutcome> ReadBitsAsync(byte unitId, BitTable table, ushort address, Memory<bool> destination, CancellationToken cancellationToken)
-        {
-            using var lease = await poller.arbiter.AcquireAsync(due, cancellationToken).ConfigureAwait(false);
-            return await poller.clients[lease.Slot].ReadBitsAsync(unitId, table, address, destination, cancellationToken).ConfigureAwait(false);
-        }
-
-        // A discovery reads a map; it never changes a device.
-        public ValueTask<ModbusOutcome> WriteRegistersAsync(byte unitId, ushort address, ReadOnlyMemory<ushort> values, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("A discovery may only read.");
-
-        public ValueTask<ModbusOutcome> WriteCoilsAsync(byte unitId, ushort address, ReadOnlyMemory<bool> values, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("A discovery may only read.");
-
-        public ValueTask<ModbusOutcome> ReadWriteRegistersAsync(byte unitId, ushort readAddress, Memory<ushort> destination, ushort writeAddress, ReadOnlyMemory<ushort> values, CancellationToken cancellationToken) =>
-            throw new InvalidOperationException("A discovery may only read.");
-
-        // The poller owns the connections.
-        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
 }

@@ -1,32 +1,19 @@
 using Loos.Edge.Core;
-using Microsoft.Extensions.Hosting;
+using Loos.Edge.Polling;
 using Microsoft.Extensions.Logging;
 
 namespace Loos.Edge.Modbus.Polling;
 
 /// <summary>Runs one poller per configured bus until the host stops.</summary>
-internal sealed class ModbusPollingService(
-    ModbusOptions options,
-    IModbusClientFactory clientFactory,
-    IReadingSink sink,
-    ISeriesCatalog catalog,
-    TimeProvider timeProvider,
-    ILoggerFactory loggerFactory,
-    IEnumerable<IModbusDeviceDiscovery> discoveries) : BackgroundService, IDeviceMonitor
+internal sealed class ModbusPollingService(ModbusOptions options, IModbusClientFactory clientFactory, IReadingSink sink, ISeriesCatalog catalog, TimeProvider timeProvider, ILoggerFactory loggerFactory, IEnumerable<IModbusDeviceDiscovery> discoveries)
+    : PollingService<ModbusBusPoller>(ModbusOptions.SectionName)
 {
-    private volatile IReadOnlyList<ModbusBusPoller> running = [];
-
-    /// <summary>Every polled device and whether it answers; empty before polling starts.</summary>
-    public IReadOnlyList<DeviceStatus> GetDevices() => [.. running.SelectMany(poller => poller.DeviceStatuses)];
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override IReadOnlyList<ModbusBusPoller> CreatePollers(ConfigurationProblems problems)
     {
-        var problems = new ConfigurationProblems();
         var plans = ModbusPlanner.Plan(options, problems);
         if (problems.Count > 0)
         {
-            // The validator runs at start; reaching this means the options changed or were never validated.
-            throw new InvalidOperationException("The modbus section is not valid: " + string.Join("; ", problems));
+            return [];
         }
 
         var discovery = discoveries.LastOrDefault();
@@ -36,25 +23,7 @@ internal sealed class ModbusPollingService(
         }
 
         var logger = loggerFactory.CreateLogger<ModbusPollingService>();
-        var pollers = new List<ModbusBusPoller>();
-        try
-        {
-            foreach (var plan in plans.Where(p => p.Devices.Count > 0))
-            {
-                var clients = Enumerable.Range(0, plan.Options.Concurrency).Select(_ => clientFactory.Create(plan.Options)).ToList();
-                pollers.Add(new ModbusBusPoller(plan, clients, sink, catalog, timeProvider, logger, discovery));
-            }
-
-            running = pollers;
-            await Task.WhenAll(pollers.Select(p => p.RunAsync(stoppingToken))).ConfigureAwait(false);
-        }
-        finally
-        {
-            running = [];
-            foreach (var poller in pollers)
-            {
-                await poller.DisposeAsync().ConfigureAwait(false);
-            }
-        }
+        return [.. plans.Where(p => p.Devices.Count > 0).Select(plan =>
+            new ModbusBusPoller(plan, [.. Enumerable.Range(0, plan.Options.Concurrency).Select(_ => clientFactory.Create(plan.Options))], sink, catalog, timeProvider, logger, discovery))];
     }
 }

@@ -249,6 +249,40 @@ public sealed class PulseCounterSetTests : IDisposable
     }
 
     [Fact]
+    public async Task Ticks_BufferRefusesTheReadings_KeptAndDeliveredInOrderOnceItAcceptsAgain()
+    {
+        var full = new RefusingSink(sink) { Full = true };
+        var options = new GpioOptions { StateDirectory = directory };
+        options.PulseCounters.Add(Electricity());
+        using var set = new PulseCounterSet(PulseCounterPlanner.Plan(options, []), directory, () => new GpioController(driver), full, catalog, time, logger);
+        set.Start();
+        var wire = new S0Wire(driver, time, 17);
+
+        wire.Pulses(20, TimeSpan.FromSeconds(20));
+        await AtAsync(set, Start.AddSeconds(30));
+        wire.Pulses(60, TimeSpan.FromSeconds(50));
+        await AtAsync(set, Start.AddSeconds(90));
+        full.Full = false;
+        await AtAsync(set, Start.AddSeconds(100));
+
+        // Nothing is lost: both ticks' energy and the minute's power arrive once the buffer takes them.
+        Assert.Equal([(Start.AddSeconds(30), 20.0), (Start.AddSeconds(90), 80.0)], sink.Of("general", "energy").Select(r => (r.Timestamp, r.Value)));
+        var power = Assert.Single(sink.Of("general", "power"));
+        Assert.Equal((Start.AddSeconds(90), 3600.0), (power.Timestamp, power.Value));
+        Assert.Equal(0, Assert.Single(set.DeviceStatuses).DroppedReadings);
+        Assert.Single(logger.Errors);
+    }
+
+    /// <summary>Refuses every batch with <see cref="BufferFullException"/> while <see cref="Full"/>, as a buffer at its disk cap does.</summary>
+    private sealed class RefusingSink(IReadingSink inner) : IReadingSink
+    {
+        public bool Full { get; set; }
+
+        public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
+            Full ? throw new BufferFullException("the buffer is at its disk cap") : inner.AppendAsync(readings, cancellationToken);
+    }
+
+    [Fact]
     public async Task Tick_PinThatCannotBeOpened_StaleReadingsOfflineAndOneError()
     {
         var options = Electricity();

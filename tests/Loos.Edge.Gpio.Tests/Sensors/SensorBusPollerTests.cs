@@ -186,6 +186,41 @@ public sealed class SensorBusPollerTests : IDisposable
         Assert.False(Assert.Single(poller.DeviceStatuses).Answering);
     }
 
+    [Fact]
+    public async Task PollDueAsync_BufferRefusesTheReadings_CountedAsDroppedOnTheSensorInHealthAndLoggedOncePerMinute()
+    {
+        var full = new RefusingSink(sink) { Full = true };
+        var options = new GpioOptions();
+        options.Sensors.Add(new SensorOptions { Name = "flat-12", Type = "bme280", Home = "12", Interval = TimeSpan.FromMinutes(1) });
+        options.Sensors.Add(new SensorOptions { Name = "cellar", Type = "sht3x", Interval = TimeSpan.FromMinutes(1) });
+        var plans = SensorPlanner.Plan(options, []);
+        using var poller = new SensorBusPoller("i2c-1", plans, readers, full, catalog, clock, logger);
+
+        await PollAtNextTickAsync(poller);
+        await PollAtNextTickAsync(poller);
+        full.Full = false;
+        await PollAtNextTickAsync(poller);
+
+        // Three readings of flat-12 (temperature, humidity, pressure) and two of cellar per tick, two ticks refused.
+        Assert.Equal([new DeviceStatus("i2c-1", "flat-12", true, DroppedReadings: 6), new DeviceStatus("i2c-1", "cellar", true, DroppedReadings: 4)], poller.DeviceStatuses);
+        Assert.Equal(5, sink.All.Count);
+
+        // Four batches refused over two ticks a minute apart: one line per minute, the second counting what it covers.
+        var refused = logger.AtLeast(LogLevel.Error);
+        Assert.Equal(2, refused.Count);
+        Assert.Contains("Sensors on i2c-1: the buffer refused readings; dropped since the last report: ", refused[1], StringComparison.Ordinal);
+        Assert.EndsWith("in 2 batch(es); the next polls bring fresh values: the buffer is at its disk cap", refused[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>Refuses every batch with <see cref="BufferFullException"/> while <see cref="Full"/>, as a buffer at its disk cap does.</summary>
+    private sealed class RefusingSink(IReadingSink inner) : IReadingSink
+    {
+        public bool Full { get; set; }
+
+        public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
+            Full ? throw new BufferFullException("the buffer is at its disk cap") : inner.AppendAsync(readings, cancellationToken);
+    }
+
     public void Dispose() => w1.Dispose();
 
     private SensorBusPoller CreatePoller(params SensorOptions[] sensors)

@@ -225,6 +225,43 @@ public sealed class MBusLinePollerTests
         Assert.True(condition(), "the condition was not met within 5 s");
     }
 
+    [Fact]
+    public async Task PollDueAsync_BufferRefusesTheReadings_CountedAsDroppedOnTheMeterInHealthAndLoggedOncePerMinute()
+    {
+        var full = new RefusingSink(sink) { Full = true };
+        var problems = new List<string>();
+        var plan = Assert.Single(MBusPlanner.Plan(new MBusOptions { Lines = { Line(Meter("home-12", "12", address: 5, interval: TimeSpan.FromMinutes(1)), Meter("home-14", "14", address: 6, interval: TimeSpan.FromMinutes(1))) } }, problems));
+        Assert.Empty(problems);
+        using var poller = new MBusLinePoller(plan, reader, full, catalog, clock, logger);
+
+        await PollAtNextTickAsync(poller);
+        await PollAtNextTickAsync(poller);
+        full.Full = false;
+        await PollAtNextTickAsync(poller);
+
+        var dropped = poller.DeviceStatuses.ToDictionary(d => d.Device, d => d.DroppedReadings);
+        var perReadout = sink.Of("home-12").Count();
+        Assert.True(perReadout > 0);
+        Assert.Equal(2 * perReadout, dropped["home-12"]);
+        Assert.Equal(2 * sink.Of("home-14").Count(), dropped["home-14"]);
+        Assert.All(poller.DeviceStatuses, d => Assert.True(d.Answering));
+
+        // Four batches refused over two ticks a minute apart: one line per minute, the second counting what it covers.
+        var refused = logger.Entries.Where(e => e.Level == LogLevel.Error).Select(e => e.Message).ToList();
+        Assert.Equal(2, refused.Count);
+        Assert.Contains("M-Bus line cellar: the buffer refused readings; dropped since the last report: ", refused[1], StringComparison.Ordinal);
+        Assert.EndsWith("in 2 batch(es); the next polls bring fresh values: the buffer is at its disk cap", refused[1], StringComparison.Ordinal);
+    }
+
+    /// <summary>Refuses every batch with <see cref="BufferFullException"/> while <see cref="Full"/>, as a buffer at its disk cap does.</summary>
+    private sealed class RefusingSink(IReadingSink inner) : IReadingSink
+    {
+        public bool Full { get; set; }
+
+        public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
+            Full ? throw new BufferFullException("the buffer is at its disk cap") : inner.AppendAsync(readings, cancellationToken);
+    }
+
     private MBusLinePoller CreatePoller(MBusPolledLineOptions line)
     {
         var problems = new ConfigurationProblems();

@@ -283,6 +283,45 @@ public sealed class ModbusBusPollerTests
         Assert.Equal(2, sink.Batches.Count);
     }
 
+    [Fact]
+    public async Task PollDueAsync_BufferRefusesTheBatch_EachDevicesReadingsCountedAsDroppedNotAFailedPoll()
+    {
+        client.SetRegisters(1, RegisterTable.Input, 0, 7);
+        client.SetRegisters(2, RegisterTable.Input, 0, 8, 9);
+        var full = new RefusingSink(sink) { Full = true };
+        var plan = Assert.Single(ModbusPlanner.Plan(new ModbusOptions
+        {
+            Buses = { Bus(Device("meter", 1, Point("a", "input", 0, "u16")), Device("inverter", 2, Point("a", "input", 0, "u16"), Point("b", "input", 1, "u16"))) },
+        }, []));
+        await using var poller = new ModbusBusPoller(plan, [client], full, catalog, clock, NullLogger.Instance);
+
+        // RunAsync reports a poll as failed when PollDueAsync throws; a refused batch must not.
+        Assert.Equal(0, await PollAtNextTickCountingAsync(poller));
+        Assert.Equal(0, await PollAtNextTickCountingAsync(poller));
+        full.Full = false;
+        Assert.Equal(3, await PollAtNextTickCountingAsync(poller));
+
+        Assert.Equal(
+            [new DeviceStatus("rs485-1", "meter", true, DroppedReadings: 2), new DeviceStatus("rs485-1", "inverter", true, DroppedReadings: 4)],
+            poller.DeviceStatuses);
+        Assert.Equal([7.0, 8.0, 9.0], Assert.Single(sink.Batches).Select(r => r.Value).Order());
+    }
+
+    private async Task<int> PollAtNextTickCountingAsync(ModbusBusPoller poller)
+    {
+        clock.SetUtcNow(poller.NextDue);
+        return await poller.PollDueAsync(CancellationToken.None);
+    }
+
+    /// <summary>Refuses every batch with <see cref="BufferFullException"/> while <see cref="Full"/>, as a buffer at its disk cap does.</summary>
+    private sealed class RefusingSink(IReadingSink inner) : IReadingSink
+    {
+        public bool Full { get; set; }
+
+        public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
+            Full ? throw new BufferFullException("the buffer is at its disk cap") : inner.AppendAsync(readings, cancellationToken);
+    }
+
     private sealed class RefusingOnceSink(IReadingSink inner) : IReadingSink
     {
         private int calls;
