@@ -1,12 +1,12 @@
-using Loos.Edge.Aggregation.Heating;
-using Loos.Edge.Aggregation.Streaming;
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Gpio;
+using Loos.Edge.Heating;
 using Loos.Edge.Http;
 using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Mqtt;
+using Loos.Edge.Rollups;
 using Loos.Edge.Simulation;
 
 namespace Loos.Edge.SiteFiles;

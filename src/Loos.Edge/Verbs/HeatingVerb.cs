@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Loos.Edge.Aggregation.Heating;
-using Loos.Edge.Reports;
+using Loos.Edge.Heating;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs;
