@@ -1,13 +1,13 @@
-using Loos.Edge.Aggregation.Streaming;
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Gpio;
+using Loos.Edge.Heating;
 using Loos.Edge.Http;
 using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Modules;
 using Loos.Edge.Mqtt;
-using Loos.Edge.Reports;
+using Loos.Edge.Rollups;
 using Loos.Edge.Simulation;
 using Loos.Edge.SunSpec.Polling;
 

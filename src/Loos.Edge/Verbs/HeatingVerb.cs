@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Forwarding;
-using Loos.Edge.Reports;
+using Loos.Edge.Heating;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs;

@@ -1,5 +1,4 @@
 using Loos.Edge.Aggregation.Rollups;
-using Loos.Edge.Aggregation.Streaming;
 using Loos.Edge.Core;
 
 namespace Loos.Edge.Aggregation.Tests.Rollups;

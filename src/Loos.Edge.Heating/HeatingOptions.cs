@@ -1,8 +1,9 @@
 using System.Globalization;
 using Loos.Edge.Aggregation.Counters;
+using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Core;
 
-namespace Loos.Edge.Aggregation.Heating;
+namespace Loos.Edge.Heating;
 
 /// <summary>The site file's <c>heating</c> section: the homes' tariff and target, the climate, and declared meter replacements.</summary>
 public sealed class HeatingOptions

@@ -1,11 +1,11 @@
 using Loos.Edge.Aggregation.Heating;
-using Loos.Edge.Aggregation.Streaming;
+using Loos.Edge.Aggregation.Rollups;
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Loos.Edge.Reports;
+namespace Loos.Edge.Heating;
 
 /// <summary>
 /// Publishes the heating report as series for Grafana: at start and every <c>heating:publishInterval</c>, reads the

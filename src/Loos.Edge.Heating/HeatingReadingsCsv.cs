@@ -4,7 +4,7 @@ using System.Text;
 using Loos.Edge.Aggregation.Counters;
 using Loos.Edge.Aggregation.Heating;
 
-namespace Loos.Edge.Reports;
+namespace Loos.Edge.Heating;
 
 /// <summary>Meter and outdoor readings for the heating report.</summary>
 /// <param name="Homes">Each home's cumulative energy counter, kWh, in time order.</param>

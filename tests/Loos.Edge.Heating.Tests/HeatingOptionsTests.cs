@@ -2,7 +2,7 @@ using Loos.Edge.Aggregation.Counters;
 using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Core;
 
-namespace Loos.Edge.Aggregation.Tests.Heating;
+namespace Loos.Edge.Heating.Tests;
 
 public sealed class HeatingOptionsTests
 {

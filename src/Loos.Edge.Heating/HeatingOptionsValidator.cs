@@ -1,6 +1,6 @@
 using Loos.Edge.Core;
 
-namespace Loos.Edge.Aggregation.Heating;
+namespace Loos.Edge.Heating;
 
 /// <summary>Checks <see cref="HeatingOptions"/>, each problem with its key.</summary>
 public static class HeatingOptionsValidator

@@ -1,9 +1,9 @@
-using Loos.Edge.Aggregation.Streaming;
+using Loos.Edge.Rollups;
 using Loos.Edge.Core;
 using Loos.Edge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Loos.Edge.Aggregation.Tests.Streaming;
+namespace Loos.Edge.Rollups.Tests;
 
 /// <summary>The rollup service's own waits run on the gateway's clock, so that windows close on time on a fake clock too.</summary>
 public sealed class RollupServiceClockTests

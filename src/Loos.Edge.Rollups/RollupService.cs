@@ -5,7 +5,7 @@ using Loos.Edge.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace Loos.Edge.Aggregation.Streaming;
+namespace Loos.Edge.Rollups;
 
 /// <summary>
 /// Rolls the gateway's readings up as they are buffered: reads the buffer as its own consumer (<c>rollups</c>), feeds

@@ -1,11 +1,10 @@
-using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Loos.Edge.Reports;
+namespace Loos.Edge.Heating;
 
 /// <summary>
 /// The heating report (section <c>heating</c>): each home's consumption and cost against its target, read back from

@@ -1,6 +1,7 @@
+using Loos.Edge.Aggregation.Rollups;
 using Loos.Edge.Core;
 
-namespace Loos.Edge.Aggregation.Streaming;
+namespace Loos.Edge.Rollups;
 
 /// <summary>Checks <see cref="RollupOptions"/>, each problem with its key.</summary>
 public static class RollupOptionsValidator

@@ -2,7 +2,7 @@ using System.IO.Hashing;
 using System.Text;
 using Loos.Edge.Core;
 
-namespace Loos.Edge.Aggregation.Streaming;
+namespace Loos.Edge.Rollups;
 
 /// <summary>One series in a <see cref="RollupState"/>: its readings from the open windows on (with a counter baseline before).</summary>
 /// <param name="Key">The series.</param>

@@ -1,7 +1,7 @@
-using Loos.Edge.Aggregation.Streaming;
+using Loos.Edge.Rollups;
 using Loos.Edge.Core;
 
-namespace Loos.Edge.Aggregation.Tests.Streaming;
+namespace Loos.Edge.Rollups.Tests;
 
 public sealed class RollupStateFileTests : IDisposable
 {

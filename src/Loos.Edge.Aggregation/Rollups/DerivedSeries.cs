@@ -1,7 +1,6 @@
-using Loos.Edge.Aggregation.Rollups;
 using Loos.Edge.Core;
 
-namespace Loos.Edge.Aggregation.Streaming;
+namespace Loos.Edge.Aggregation.Rollups;
 
 /// <summary>
 /// The series a rollup writes: for a reading's series <c>heat_meter,home=12 energy (Wh)</c> and the 15-minute window,

@@ -6,7 +6,7 @@ using Loos.Edge.Aggregation.Counters;
 using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Forwarding;
 
-namespace Loos.Edge.Reports;
+namespace Loos.Edge.Heating;
 
 /// <summary>
 /// Reads the heating report's readings back from the site's InfluxDB target with InfluxQL over <c>/query</c>: every

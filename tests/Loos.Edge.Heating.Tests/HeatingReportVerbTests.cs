@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using Loos.Edge.Verbs;
 
-namespace Loos.Edge.Aggregation.Tests.Heating;
+namespace Loos.Edge.Heating.Tests;
 
 /// <summary><c>loos-edge heating report</c> on a readings CSV file: the worked examples of <see cref="HeatingCalculatorTests"/>.</summary>
 public sealed class HeatingReportVerbTests : IDisposable

@@ -1,10 +1,10 @@
-using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Buffer;
 using Loos.Edge.Core;
+using Loos.Edge.Heating;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Loos.Edge.Aggregation.Streaming;
+namespace Loos.Edge.Rollups;
 
 /// <summary>Rollups for Grafana (section <c>rollups</c>): window aggregates of the readings, written back through the buffer.</summary>
 public sealed class RollupsModule : GatewayModule<RollupOptions>

@@ -5,7 +5,7 @@ using System.Text.Json;
 using Loos.Edge.Testing;
 using Loos.Edge.Verbs;
 
-namespace Loos.Edge.Aggregation.Tests.Heating;
+namespace Loos.Edge.Heating.Tests;
 
 /// <summary>
 /// <c>loos-edge heating report --config SITE</c> reading back from the site's InfluxDB target (a real influxd) the

@@ -1,7 +1,7 @@
 using Loos.Edge.Aggregation.Rollups;
 using Loos.Edge.Core;
 
-namespace Loos.Edge.Aggregation.Streaming;
+namespace Loos.Edge.Rollups;
 
 /// <summary>The site file's <c>rollups</c> section: derived series the gateway computes from its readings, for Grafana.</summary>
 public sealed class RollupOptions
