@@ -229,7 +229,7 @@ public sealed class MBusLinePollerTests
     public async Task PollDueAsync_BufferRefusesTheReadings_CountedAsDroppedOnTheMeterInHealthAndLoggedOncePerMinute()
     {
         var full = new RefusingSink(sink) { Full = true };
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plan = Assert.Single(MBusPlanner.Plan(new MBusOptions { Lines = { Line(Meter("home-12", "12", address: 5, interval: TimeSpan.FromMinutes(1)), Meter("home-14", "14", address: 6, interval: TimeSpan.FromMinutes(1))) } }, problems));
         Assert.Empty(problems);
         using var poller = new MBusLinePoller(plan, reader, full, catalog, clock, logger);
