@@ -8,19 +8,13 @@ namespace Loos.Edge.MBus;
 /// </summary>
 public static class MBusDecoder
 {
-    // EN 13757-3 "CI-field codes": the slave replies handled here.
-    internal const byte CiApplicationError = 0x70;
-    internal const byte CiVariableLong = 0x72;
-    internal const byte CiFixed = 0x73;
-    internal const byte CiVariableNone = 0x78;
-    internal const byte CiVariableShort = 0x7A;
 
     /// <summary>Decodes one complete long frame.</summary>
     /// <exception cref="MBusFrameException">The frame fails a link-layer check, is not a reply with user data, or its user data is malformed.</exception>
     public static MBusTelegram Decode(ReadOnlySpan<byte> frame)
     {
         var parsed = MBusFrame.Parse(frame);
-        if (parsed.Kind != MBusFrameKind.Long && !(parsed.Kind == MBusFrameKind.Control && parsed.ControlInformation == CiApplicationError))
+        if (parsed.Kind != MBusFrameKind.Long && !(parsed.Kind == MBusFrameKind.Control && parsed.ControlInformation == (byte)ControlInformation.ApplicationError))
         {
             throw new MBusFrameException($"a {parsed.Kind.ToString().ToLowerInvariant()} frame carries no user data", 0);
         }
@@ -49,9 +43,9 @@ public static class MBusDecoder
     {
         var start = parsed.DataOffset;
         var data = frame.Slice(start, parsed.DataLength);
-        switch (parsed.ControlInformation)
+        switch ((ControlInformation)parsed.ControlInformation)
         {
-            case CiApplicationError:
+            case ControlInformation.ApplicationError:
                 // EN 13757-3, application errors: one error byte; none means "unspecified error".
                 return new MBusTelegram
                 {
@@ -61,10 +55,10 @@ public static class MBusDecoder
                     ErrorCode = data.IsEmpty ? (byte)0 : data[0],
                 };
 
-            case CiFixed:
+            case ControlInformation.Fixed:
                 return DecodeFixed(data, start, parsed);
 
-            case CiVariableLong:
+            case ControlInformation.VariableLong:
             {
                 // EN 13757-3, variable data structure, long header: ID (4, BCD), manufacturer (2), version, medium, access number, status, signature (2).
                 if (data.Length < 12)
@@ -90,7 +84,7 @@ public static class MBusDecoder
                 };
             }
 
-            case CiVariableShort:
+            case ControlInformation.VariableShort:
             {
                 // EN 13757-3, variable data structure, short header: access number, status, signature (2).
                 if (data.Length < 4)
@@ -110,7 +104,7 @@ public static class MBusDecoder
                 };
             }
 
-            case CiVariableNone:
+            case ControlInformation.VariableNone:
                 return new MBusTelegram
                 {
                     Control = parsed.Control,
@@ -187,4 +181,14 @@ public static class MBusDecoder
     /// <summary>The manufacturer field of three letters A–Z, the inverse of <see cref="Manufacturer"/>.</summary>
     internal static ushort ManufacturerCode(string letters) =>
         (ushort)(((letters[0] - 64) << 10) | ((letters[1] - 64) << 5) | (letters[2] - 64));
+
+    /// <summary>EN 13757-3 "CI-field codes": the slave replies handled here.</summary>
+    private enum ControlInformation : byte
+    {
+        ApplicationError = 0x70,
+        VariableLong = 0x72,
+        Fixed = 0x73,
+        VariableNone = 0x78,
+        VariableShort = 0x7A,
+    }
 }

@@ -1,3 +1,4 @@
+using Loos.Edge.Modbus.Protocol;
 using Loos.Edge.Modbus.Transport;
 using Loos.Edge.Polling.Serial;
 using Microsoft.Extensions.Logging;
@@ -26,14 +27,10 @@ public static class ModbusClient
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
-        var timing = new RtuTimingOptions(
-            options.BaudRate,
-            options.ResponseTimeout,
-            Protocol.RtuTiming.InterFrameDelay(options.BaudRate),
-            options.EffectiveInterCharacterTimeout,
-            options.InterRequestQuietTime);
         var settings = new SerialLineSettings(options.DevicePath, options.BaudRate, options.Parity, options.DataBits, options.StopBits, options.ToggleRtsForDirection);
-        return new ModbusMaster(new RtuTransport(new SerialLine(settings, options.Endpoint), timing, timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance));
+        var timing = new RtuTimingOptions(
+            options.BaudRate, options.ResponseTimeout, RtuTiming.InterFrameDelay(options.BaudRate), options.EffectiveInterCharacterTimeout, options.InterRequestQuietTime);
+        return Rtu(new SerialLine(settings, options.Endpoint), timing, logger, timeProvider);
     }
 
     /// <summary>A master for a serial gateway that passes RTU frames over TCP.</summary>
@@ -43,12 +40,10 @@ public static class ModbusClient
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         var timing = new RtuTimingOptions(
-            options.BaudRate,
-            options.ResponseTimeout,
-            Protocol.RtuTiming.InterFrameDelay(options.BaudRate),
-            options.InterCharacterTimeout,
-            options.InterRequestQuietTime);
-        var line = new TcpRtuLine(options.Host, options.Port, options.ConnectTimeout);
-        return new ModbusMaster(new RtuTransport(line, timing, timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance));
+            options.BaudRate, options.ResponseTimeout, RtuTiming.InterFrameDelay(options.BaudRate), options.InterCharacterTimeout, options.InterRequestQuietTime);
+        return Rtu(new TcpRtuLine(options.Host, options.Port, options.ConnectTimeout), timing, logger, timeProvider);
     }
+
+    private static ModbusMaster Rtu(IBusLine line, RtuTimingOptions timing, ILogger? logger, TimeProvider? timeProvider) =>
+        new(new RtuTransport(line, timing, timeProvider ?? TimeProvider.System, logger ?? NullLogger.Instance));
 }

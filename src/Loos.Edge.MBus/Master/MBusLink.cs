@@ -10,7 +10,7 @@ namespace Loos.Edge.MBus.Master;
 /// tells what came back (silence, an acknowledgement, a valid frame, or something invalid and why), repeating a request
 /// that got no valid reply. Not thread-safe: <see cref="MBusMaster"/> gives it one request at a time.
 /// </summary>
-internal sealed partial class MBusLink : IDisposable
+internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, TimeProvider timeProvider, ILogger logger) : IDisposable
 {
     // EN 13757-2 C fields sent by the master; REQ_UD2 carries FCV (0x10) and the frame count bit FCB (0x20).
     private const byte SndNke = 0x40;
@@ -21,22 +21,8 @@ internal sealed partial class MBusLink : IDisposable
     // EN 13757-3: CI of a selection by secondary address.
     private const byte CiSelectSecondary = 0x52;
 
-    private const int ReceiveCapacity = 2 * (255 + 6);
-
-    private readonly IBusLine line;
-    private readonly MBusLineOptions options;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
-    private readonly byte[] receiveBuffer = new byte[ReceiveCapacity];
+    private readonly byte[] receiveBuffer = new byte[2 * (255 + 6)]; // Room for a long frame behind noise.
     private long lastActivityTimestamp;
-
-    public MBusLink(IBusLine line, MBusLineOptions options, TimeProvider timeProvider, ILogger logger)
-    {
-        this.line = line;
-        this.options = options;
-        this.timeProvider = timeProvider;
-        this.logger = logger;
-    }
 
     /// <summary>The serial device, for messages.</summary>
     public string Port => line.Endpoint;

@@ -24,45 +24,42 @@ public enum MBusOutcomeKind : byte
 /// <summary>The result of reading a meter: its readout, or the field failure a technician can read.</summary>
 public sealed class MBusReadResult
 {
-    private MBusReadResult(MBusOutcomeKind kind, MBusReadout? readout, string? detail, string? reason, int offset)
+    private MBusReadResult()
     {
-        Kind = kind;
-        Readout = readout;
-        Detail = detail;
-        Reason = reason;
-        Offset = offset;
     }
 
     /// <summary>How the reading ended.</summary>
-    public MBusOutcomeKind Kind { get; }
+    public MBusOutcomeKind Kind { get; private init; }
 
     /// <summary>What the meter sent; null unless <see cref="IsSuccess"/>.</summary>
-    public MBusReadout? Readout { get; }
+    public MBusReadout? Readout { get; private init; }
 
     /// <summary>What went wrong, naming the meter and the port; null on success.</summary>
-    public string? Detail { get; }
+    public string? Detail { get; private init; }
 
     /// <summary>Why a reply or telegram was rejected, e.g. "checksum mismatch"; null for success and for no reply.</summary>
-    public string? Reason { get; }
+    public string? Reason { get; private init; }
 
     /// <summary>The byte offset of the fault in the rejected reply or telegram.</summary>
-    public int Offset { get; }
+    public int Offset { get; private init; }
 
     [MemberNotNullWhen(true, nameof(Readout))]
     [MemberNotNullWhen(false, nameof(Detail))]
     public bool IsSuccess => Kind == MBusOutcomeKind.Success;
 
     /// <summary>The meter answered with <paramref name="readout"/>.</summary>
-    public static MBusReadResult Success(MBusReadout readout) => new(MBusOutcomeKind.Success, readout, null, null, 0);
+    public static MBusReadResult Success(MBusReadout readout) => new() { Readout = readout };
 
     /// <summary>The meter stayed silent.</summary>
-    public static MBusReadResult NoReply(string detail) => new(MBusOutcomeKind.NoReply, null, detail, null, 0);
+    public static MBusReadResult NoReply(string detail) => new() { Kind = MBusOutcomeKind.NoReply, Detail = detail };
 
     /// <summary>The replies were not valid frames: <paramref name="reason"/> at byte <paramref name="offset"/>.</summary>
-    public static MBusReadResult InvalidReply(string detail, string reason, int offset) => new(MBusOutcomeKind.InvalidReply, null, detail, reason, offset);
+    public static MBusReadResult InvalidReply(string detail, string reason, int offset) =>
+        new() { Kind = MBusOutcomeKind.InvalidReply, Detail = detail, Reason = reason, Offset = offset };
 
     /// <summary>A valid frame whose user data is malformed: <paramref name="reason"/> at byte <paramref name="offset"/>.</summary>
-    public static MBusReadResult InvalidTelegram(string detail, string reason, int offset) => new(MBusOutcomeKind.InvalidTelegram, null, detail, reason, offset);
+    public static MBusReadResult InvalidTelegram(string detail, string reason, int offset) =>
+        new() { Kind = MBusOutcomeKind.InvalidTelegram, Detail = detail, Reason = reason, Offset = offset };
 
     public override string ToString() => Detail ?? "success";
 }

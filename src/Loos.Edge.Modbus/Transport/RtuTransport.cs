@@ -14,27 +14,15 @@ namespace Loos.Edge.Modbus.Transport;
 /// starts in what arrives, so that leading garbage is skipped; bytes that stay silent for the inter-character timeout
 /// without forming a valid frame are discarded and the wait goes on until the response timeout.
 /// </summary>
-internal sealed partial class RtuTransport : IModbusTransport
+internal sealed partial class RtuTransport(IBusLine line, RtuTimingOptions timing, TimeProvider timeProvider, ILogger logger) : IModbusTransport
 {
     private const int MaxAduLength = 1 + ModbusPdu.MaxLength + 2; // Address, PDU, CRC: 256 bytes (§2.5.1).
     private const int ReceiveCapacity = 2 * MaxAduLength; // Room for a reply behind a burst of noise.
 
-    private readonly IBusLine line;
-    private readonly RtuTimingOptions timing;
-    private readonly TimeProvider timeProvider;
-    private readonly ILogger logger;
     private readonly byte[] requestFrame = new byte[MaxAduLength];
     private readonly byte[] receiveBuffer = new byte[ReceiveCapacity];
     private readonly ResponseTimer timer = new();
     private long lastActivityTimestamp;
-
-    public RtuTransport(IBusLine line, RtuTimingOptions timing, TimeProvider timeProvider, ILogger logger)
-    {
-        this.line = line;
-        this.timing = timing;
-        this.timeProvider = timeProvider;
-        this.logger = logger;
-    }
 
     public string Endpoint => line.Endpoint;
 
