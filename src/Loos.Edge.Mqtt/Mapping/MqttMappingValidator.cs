@@ -14,10 +14,10 @@ public static class MqttMappingValidator
     /// </summary>
     /// <param name="subscriptions">The subscriptions, as bound from the site file.</param>
     /// <param name="presetDirectory">The absolute directory of the preset files; null when there is none.</param>
-    public static IReadOnlyList<string> Check(IReadOnlyList<MqttMappingOptions> subscriptions, string? presetDirectory)
+    public static ConfigurationProblems Check(IReadOnlyList<MqttMappingOptions> subscriptions, string? presetDirectory)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         MqttMappingPlanner.Plan(subscriptions, presetDirectory, problems);
         return problems;
     }
@@ -57,7 +57,7 @@ internal static class MqttMappingPlanner
 {
     public const string SectionPath = "mqtt:subscriptions";
 
-    public static List<MappingPlan> Plan(IReadOnlyList<MqttMappingOptions> subscriptions, string? presetDirectory, List<string> problems)
+    public static List<MappingPlan> Plan(IReadOnlyList<MqttMappingOptions> subscriptions, string? presetDirectory, ConfigurationProblems problems)
     {
         var plans = new List<MappingPlan>(subscriptions.Count);
         for (var index = 0; index < subscriptions.Count; index++)
@@ -67,7 +67,7 @@ internal static class MqttMappingPlanner
                 // A message goes to the first subscription that matches: a second one with the same filter gets nothing.
                 if (plans.Find(p => p.Filter.Filter == plan.Filter.Filter) is { } earlier)
                 {
-                    problems.Add($"{SectionPath}:{index}:topic: '{plan.Filter.Pattern}' subscribes to the same topics as subscription {earlier.Index}, which takes all their messages");
+                    problems.Add($"{SectionPath}:{index}:topic", $": '{plan.Filter.Pattern}' subscribes to the same topics as subscription {earlier.Index}, which takes all their messages");
                 }
 
                 plans.Add(plan);
@@ -77,13 +77,13 @@ internal static class MqttMappingPlanner
         return plans;
     }
 
-    private static MappingPlan? PlanOne(int index, MqttMappingOptions subscription, string? presetDirectory, List<string> problems)
+    private static MappingPlan? PlanOne(int index, MqttMappingOptions subscription, string? presetDirectory, ConfigurationProblems problems)
     {
         var prefix = $"{SectionPath}:{index}";
         var before = problems.Count;
         if (subscription is null)
         {
-            problems.Add($"{prefix}: the subscription is empty");
+            problems.Add(prefix, ": the subscription is empty");
             return null;
         }
 
@@ -95,7 +95,7 @@ internal static class MqttMappingPlanner
             preset = MqttPresets.TryLoad(presetDirectory, subscription.Preset, presetProblems);
             foreach (var problem in presetProblems)
             {
-                problems.Add($"{prefix}:preset: {problem}");
+                problems.Add($"{prefix}:preset", $": {problem}");
             }
 
             if (preset is null)
@@ -113,7 +113,7 @@ internal static class MqttMappingPlanner
         var filter = MqttTopicFilter.TryParse(topic, out var filterProblem);
         if (filter is null)
         {
-            problems.Add($"{Where("topic", subscription.Topic)}: {filterProblem}");
+            problems.Add(Where("topic", subscription.Topic), $": {filterProblem}");
         }
 
         var payloadText = subscription.Payload ?? preset?.Payload ?? "json";
@@ -130,7 +130,7 @@ internal static class MqttMappingPlanner
                 format = PayloadFormat.LineProtocol;
                 break;
             default:
-                problems.Add($"{Where("payload", subscription.Payload)}: '{payloadText}' is not number, json or line-protocol");
+                problems.Add(Where("payload", subscription.Payload), $": '{payloadText}' is not number, json or line-protocol");
                 return null;
         }
 
@@ -156,7 +156,7 @@ internal static class MqttMappingPlanner
         {
             if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(value))
             {
-                problems.Add($"{tagWhere[key]}: tag keys and values must not be empty");
+                problems.Add($"{tagWhere[key]}", ": tag keys and values must not be empty");
                 continue;
             }
 
@@ -166,7 +166,7 @@ internal static class MqttMappingPlanner
                 {
                     if (topicTag.Tag == key)
                     {
-                        problems.Add($"{tagWhere[key]}: tag '{key}' is also taken from topic level {topicTag.Level}");
+                        problems.Add($"{tagWhere[key]}", $": tag '{key}' is also taken from topic level {topicTag.Level}");
                     }
                 }
             }
@@ -194,13 +194,13 @@ internal static class MqttMappingPlanner
                 (timestampWhere, timestamp));
             if (fieldsOptions.Count > 0)
             {
-                problems.Add($"{fieldsOptions[0].Where}: fields are not used with payload line-protocol (each line names its own)");
+                problems.Add($"{fieldsOptions[0].Where}", ": fields are not used with payload line-protocol (each line names its own)");
             }
 
             var precisionText = subscription.Precision ?? preset?.Precision;
             if (precisionText is not null && (precisionText is not ("ns" or "us" or "ms" or "s") || !LineProtocolParser.TryParsePrecision(precisionText, out precision)))
             {
-                problems.Add($"{Where("precision", subscription.Precision)}: '{precisionText}' is not ns, us, ms or s");
+                problems.Add(Where("precision", subscription.Precision), $": '{precisionText}' is not ns, us, ms or s");
             }
         }
         else
@@ -208,7 +208,7 @@ internal static class MqttMappingPlanner
             ReportUnused(problems, payloadText, (Where("precision", subscription.Precision), subscription.Precision ?? preset?.Precision));
             if (string.IsNullOrWhiteSpace(measurement))
             {
-                problems.Add($"{Where("measurement", subscription.Measurement)}: a measurement is required for payload {payloadText}");
+                problems.Add(Where("measurement", subscription.Measurement), $": a measurement is required for payload {payloadText}");
             }
 
             if (format == PayloadFormat.Number)
@@ -216,14 +216,14 @@ internal static class MqttMappingPlanner
                 ReportUnused(problems, "number", (timestampWhere, timestamp));
                 if (fieldsOptions.Count > 0)
                 {
-                    problems.Add($"{fieldsOptions[0].Where}: fields are not used with payload number (use field, unit and kind)");
+                    problems.Add($"{fieldsOptions[0].Where}", ": fields are not used with payload number (use field, unit and kind)");
                 }
 
                 var kindText = subscription.Kind ?? preset?.Kind ?? "float";
                 var name = subscription.Field ?? preset?.Field ?? "value";
                 if (string.IsNullOrEmpty(name))
                 {
-                    problems.Add($"{Where("field", subscription.Field)}: the field name must not be empty");
+                    problems.Add(Where("field", subscription.Field), $": the field name must not be empty");
                 }
 
                 if (TryParseKind(kindText, out var kind))
@@ -232,7 +232,7 @@ internal static class MqttMappingPlanner
                 }
                 else
                 {
-                    problems.Add($"{Where("kind", subscription.Kind)}: '{kindText}' is not float, integer or boolean");
+                    problems.Add(Where("kind", subscription.Kind), $": '{kindText}' is not float, integer or boolean");
                 }
             }
             else
@@ -245,7 +245,7 @@ internal static class MqttMappingPlanner
                     (Where("kind", subscription.Kind), subscription.Kind ?? preset?.Kind));
                 if (fieldsOptions.Count == 0)
                 {
-                    problems.Add($"{prefix}:fields: payload json needs at least one field");
+                    problems.Add($"{prefix}:fields", ": payload json needs at least one field");
                 }
 
                 var names = new HashSet<string>(StringComparer.Ordinal);
@@ -253,7 +253,7 @@ internal static class MqttMappingPlanner
                 {
                     if (field is not null && !string.IsNullOrWhiteSpace(field.Name) && !names.Add(field.Name))
                     {
-                        problems.Add($"{where}:name: field '{field.Name}' is given twice");
+                        problems.Add($"{where}:name", $": field '{field.Name}' is given twice");
                     }
 
                     if (PlanField(field!, where, problems) is { } plan)
@@ -306,44 +306,44 @@ internal static class MqttMappingPlanner
         return merged;
     }
 
-    private static FieldPlan? PlanField(MqttFieldOptions field, string where, List<string> problems)
+    private static FieldPlan? PlanField(MqttFieldOptions field, string where, ConfigurationProblems problems)
     {
         var before = problems.Count;
         if (field is null)
         {
-            problems.Add($"{where}: the field is empty");
+            problems.Add(where, ": the field is empty");
             return null;
         }
 
         if (string.IsNullOrWhiteSpace(field.Name))
         {
-            problems.Add($"{where}:name: a field name is required");
+            problems.Add($"{where}:name", ": a field name is required");
         }
 
         var pathText = field.Path ?? field.Name;
         var path = TryParsePath(pathText, out var pathProblem);
         if (path is null && !string.IsNullOrWhiteSpace(field.Name))
         {
-            problems.Add($"{where}:path: {pathProblem}");
+            problems.Add($"{where}:path", $": {pathProblem}");
         }
 
         if (!TryParseKind(field.Kind, out var kind))
         {
-            problems.Add($"{where}:kind: '{field.Kind}' is not float, integer or boolean");
+            problems.Add($"{where}:kind", $": '{field.Kind}' is not float, integer or boolean");
         }
         else if (kind == ValueKind.Boolean && (field.Scale != 1 || field.Offset != 0))
         {
-            problems.Add($"{where}:scale: a boolean field takes no scale or offset");
+            problems.Add($"{where}:scale", ": a boolean field takes no scale or offset");
         }
 
         if (!double.IsFinite(field.Scale) || field.Scale == 0)
         {
-            problems.Add($"{where}:scale: {field.Scale} is not a finite, non-zero factor");
+            problems.Add($"{where}:scale", $": {field.Scale} is not a finite, non-zero factor");
         }
 
         if (!double.IsFinite(field.Offset))
         {
-            problems.Add($"{where}:offset: {field.Offset} is not finite");
+            problems.Add($"{where}:offset", $": {field.Offset} is not finite");
         }
 
         return problems.Count > before || path is null
@@ -351,13 +351,13 @@ internal static class MqttMappingPlanner
             : new FieldPlan(field.Name, path, field.Unit ?? string.Empty, field.Scale, field.Offset, kind, field.Required);
     }
 
-    private static TimestampPlan? PlanTimestamp(MqttTimestampOptions timestamp, string where, List<string> problems)
+    private static TimestampPlan? PlanTimestamp(MqttTimestampOptions timestamp, string where, ConfigurationProblems problems)
     {
         var before = problems.Count;
         var path = TryParsePath(timestamp.Path, out var pathProblem);
         if (path is null)
         {
-            problems.Add($"{where}:path: {pathProblem}");
+            problems.Add($"{where}:path", $": {pathProblem}");
         }
 
         var acceptsIso = false;
@@ -376,7 +376,7 @@ internal static class MqttMappingPlanner
                     ticksPerUnit = TimeSpan.TicksPerMillisecond;
                     break;
                 default:
-                    problems.Add($"{where}:format: '{timestamp.Format}' is not iso8601, unix-s or unix-ms, or one ISO and one Unix format joined by '|'");
+                    problems.Add($"{where}:format", $": '{timestamp.Format}' is not iso8601, unix-s or unix-ms, or one ISO and one Unix format joined by '|'");
                     break;
             }
         }
@@ -384,7 +384,7 @@ internal static class MqttMappingPlanner
         TimeZoneInfo? zone = null;
         if (string.IsNullOrWhiteSpace(timestamp.TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(timestamp.TimeZone, out zone))
         {
-            problems.Add($"{where}:timeZone: '{timestamp.TimeZone}' is not a known IANA time zone");
+            problems.Add($"{where}:timeZone", $": '{timestamp.TimeZone}' is not a known IANA time zone");
         }
 
         return problems.Count > before || path is null || zone is null
@@ -456,13 +456,13 @@ internal static class MqttMappingPlanner
         }
     }
 
-    private static void ReportUnused(List<string> problems, string payload, params (string Where, object? Value)[] keys)
+    private static void ReportUnused(ConfigurationProblems problems, string payload, params (string Where, object? Value)[] keys)
     {
         foreach (var (where, value) in keys)
         {
             if (value is not null)
             {
-                problems.Add($"{where}: not used with payload {payload}");
+                problems.Add(where, $": not used with payload {payload}");
             }
         }
     }

@@ -1,3 +1,5 @@
+using Loos.Edge.Forwarding;
+
 namespace Loos.Edge.Verbs;
 
 /// <summary><c>loos-edge config validate --config FILE</c>: every problem of a site file, before a restart.</summary>
@@ -7,7 +9,7 @@ internal static class ConfigVerb
     {
         CommonOptions.SiteFileCommand("validate", "Check a site file and list every problem with its line.", async (site, console) =>
         {
-            await console.Output.WriteLineAsync($"{site.File.Path}: valid (site '{site.SiteName}', {site.Forwarder.Targets.Count} target(s)).");
+            await console.Output.WriteLineAsync($"{site.File.Path}: valid (site '{site.Name}', {site.Options<ForwarderOptions>().Targets.Count} target(s)).");
             return ExitCodes.Success;
         }),
     };

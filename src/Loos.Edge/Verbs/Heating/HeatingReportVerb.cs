@@ -1,5 +1,6 @@
 using System.Text;
 using Loos.Edge.Aggregation.Heating;
+using Loos.Edge.Forwarding;
 using Loos.Edge.Reports;
 using Loos.Edge.SiteFiles;
 
@@ -59,7 +60,7 @@ internal sealed class HeatingReportVerb : Verb
                 return ExitCodes.InvalidSiteFile;
             }
 
-            options = site.Heating;
+            options = site.Options<HeatingOptions>();
         }
 
         HeatingParameters parameters;
@@ -80,7 +81,7 @@ internal sealed class HeatingReportVerb : Verb
 
         var year = HeatingYear.Before(date, parameters);
         var path = parse.GetValue(readings);
-        var influxTarget = site?.Forwarder.Targets.FirstOrDefault(t => parse.GetValue(targetName) is not { } wanted || t.Name == wanted);
+        var influxTarget = site?.Options<ForwarderOptions>().Targets.FirstOrDefault(t => parse.GetValue(targetName) is not { } wanted || t.Name == wanted);
         if (path is null && influxTarget is null)
         {
             return await BadArguments.ReportAsync(parse, site is null

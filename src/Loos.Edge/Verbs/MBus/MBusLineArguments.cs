@@ -33,9 +33,13 @@ internal sealed class MBusLineArguments
             MaxTelegrams = parse.GetValue(maxTelegrams),
             ResponseTimeout = parse.GetValue(timeout),
         };
-        problems = [.. options.Validate().Select(problem => "--" + problem
-            .Replace("responseTimeout", "timeout", StringComparison.Ordinal)
-            .Replace("maxTelegrams", "max-telegrams", StringComparison.Ordinal))];
+        // The master's keys are its options; the command line spells two of them differently.
+        problems = [.. MBusLineOptionsValidator.Check(options).Entries.Select(problem => "--" + problem.Key switch
+        {
+            "responseTimeout" => "timeout" + problem.Text[problem.Key.Length..],
+            "maxTelegrams" => "max-telegrams" + problem.Text[problem.Key.Length..],
+            _ => problem.Text,
+        })];
         return options;
     }
 }

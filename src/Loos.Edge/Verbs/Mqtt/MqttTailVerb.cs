@@ -51,8 +51,8 @@ internal sealed class MqttTailVerb : Verb
                 return ExitCodes.InvalidSiteFile;
             }
 
-            options = site.Mqtt;
-            mapper = MqttPayloadMapper.Create(site.Mqtt.Subscriptions, site.Mqtt.PresetDirectory, catalog);
+            options = site.Options<MqttOptions>();
+            mapper = MqttPayloadMapper.Create(options.Subscriptions, options.PresetDirectory, catalog);
         }
 
         options.Host = parse.GetValue(host) ?? options.Host;
