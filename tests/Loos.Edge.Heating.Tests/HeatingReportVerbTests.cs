@@ -108,6 +108,18 @@ public sealed class HeatingReportVerbTests : IDisposable
         return path;
     }
 
+    [Theory]
+    [InlineData("loos-edge heating report: --as-of '2026-13-01' is not a date yyyy-MM-dd", "--as-of", "2026-13-01")]
+    [InlineData("loos-edge heating report: --tariff-eur-per-kwh cheap is not a number", "--tariff-eur-per-kwh", "cheap")]
+    public async Task Report_BadTypedValue_ExitCode2NamingTheOption(string message, params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(["heating", "report", "--readings", "readings.csv", .. arguments]);
+
+        Assert.Equal(ExitCodes.BadArguments, exitCode);
+        Assert.Empty(output);
+        Assert.Equal([message, "See: loos-edge heating report --help"], error.TrimEnd().Split(Environment.NewLine));
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();

@@ -98,6 +98,22 @@ public sealed class ModbusVerbTests : IAsyncLifetime
         Assert.StartsWith("loos-edge modbus", result.Error, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("loos-edge modbus read: --unit 300 is not a number from 0 to 247", "read", "--tcp", "127.0.0.1:502", "--unit", "300", "--address", "0")]
+    [InlineData("loos-edge modbus read: --baud abc is not a number from 300 to 1000000", "read", "--rtu", "/dev/null", "--baud", "abc", "--unit", "1", "--address", "0")]
+    [InlineData("loos-edge modbus read: --parity: 'X' is not N, E or O", "read", "--rtu", "/dev/null", "--parity", "X", "--unit", "1", "--address", "0")]
+    [InlineData("loos-edge modbus read: --order 'ACBD' is not one of ABCD, CDAB, BADC, DCBA.", "read", "--tcp", "127.0.0.1:502", "--unit", "1", "--address", "0", "--order", "ACBD")]
+    [InlineData("loos-edge modbus scan: --bauds fast is not a number from 300 to 1000000", "scan", "--rtu", "/dev/null", "--bauds", "9600,fast")]
+    [InlineData("loos-edge modbus scan: --units 0 is not a number from 1 to 247", "scan", "--tcp", "127.0.0.1:502", "--units", "0-3")]
+    public async Task Invoke_BadTypedValue_ExitCode2NamingTheOption(string message, params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(arguments);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Equal([message, $"See: {message[..message.IndexOf(':', StringComparison.Ordinal)]} --help"], error.TrimEnd().Split(Environment.NewLine));
+    }
+
     [Fact]
     public async Task Read_Repeat_PrintsRequestsPerSecond()
     {

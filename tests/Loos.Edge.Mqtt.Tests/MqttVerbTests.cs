@@ -16,6 +16,18 @@ public sealed class MqttVerbTests
         return (exitCode, output.ToString(), error.ToString());
     }
 
+    [Theory]
+    [InlineData("loos-edge mqtt tail: --port 70000 is not a TCP port (1-65535)", "--port", "70000")]
+    [InlineData("loos-edge mqtt tail: --count 0 is not a count of at least 1", "--count", "0")]
+    public async Task Tail_BadTypedValue_ExitCode2NamingTheOption(string message, params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(["mqtt", "tail", "--host", "127.0.0.1", "--topic", "#", .. arguments]);
+
+        Assert.Equal(ExitCodes.BadArguments, exitCode);
+        Assert.Empty(output);
+        Assert.Equal([message, "See: loos-edge mqtt tail --help"], error.TrimEnd().Split(Environment.NewLine));
+    }
+
     [Fact]
     public async Task Tail_SiteFileWithTlsAndPassword_PrintsEachMessageWithItsReadingsOrItsProblem()
     {

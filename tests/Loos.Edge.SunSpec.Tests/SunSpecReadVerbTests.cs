@@ -123,6 +123,20 @@ public sealed class SunSpecReadVerbTests(ITestOutputHelper output)
         return comparison.Mismatches.Select(line => $"{transport} {Path.GetFileName(path)}: {line}");
     }
 
+    [Theory]
+    [InlineData("loos-edge sunspec read: --tcp '127.0.0.1:99999' is not HOST:PORT", "--tcp", "127.0.0.1:99999")]
+    [InlineData("loos-edge sunspec read: --unit 300 is not a unit id from 0 to 247", "--tcp", "127.0.0.1:502", "--unit", "300")]
+    [InlineData("loos-edge sunspec read: --stop 3 is not 1 or 2", "--rtu", "/dev/ttyUSB0", "--stop", "3")]
+    [InlineData("loos-edge sunspec read: --timeout 0 is not a number of milliseconds from 1 to 600000", "--tcp", "127.0.0.1:502", "--timeout", "0")]
+    public async Task Read_BadTypedValue_ExitCode2NamingTheOption(string message, params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(["sunspec", "read", .. arguments]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Equal([message, "See: loos-edge sunspec read --help"], error.TrimEnd().Split(Environment.NewLine));
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
     {
         using var stdout = new StringWriter(CultureInfo.InvariantCulture);

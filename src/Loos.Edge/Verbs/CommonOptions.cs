@@ -1,8 +1,8 @@
-using System.CommandLine;
-using System.IO.Ports;
+using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs;
 
+/// <summary>The options that several verbs take: the site file, JSON output, the progress bar.</summary>
 internal static class CommonOptions
 {
     public static Option<string> Config() => new("--config", "-c")
@@ -11,38 +11,40 @@ internal static class CommonOptions
         Required = true,
     };
 
-    public static Option<bool> Json() => new("--json")
-    {
-        Description = "Print JSON for scripts instead of a table.",
-    };
+    /// <summary>A site file that the verb can do without; <paramref name="description"/> says what it takes from it.</summary>
+    public static Option<string?> OptionalConfig(string description) => new("--config", "-c") { Description = description };
 
-    /// <summary>Reads a serial line's parity as a technician types it: N, E, O or none, even, odd, in any case.</summary>
-    public static bool TryParseParity(string? text, out Parity parity)
+    public static Option<bool> Json(string description = "Print JSON for scripts instead of a table.") => new("--json") { Description = description };
+
+    public static Option<bool> Progress() => new("--progress") { Description = "Draw the progress bar even when standard error is not a terminal." };
+
+    /// <summary>
+    /// A verb that works on a valid site file: <c>--config FILE</c> is loaded before <paramref name="run"/>, and an
+    /// invalid file ends the verb with every problem (with its line) and <see cref="ExitCodes.InvalidSiteFile"/>.
+    /// </summary>
+    public static Command SiteFileCommand(string name, string description, Func<SiteConfiguration, InvocationConfiguration, Task<int>> run)
     {
-        parity = (text?.Trim().ToUpperInvariant()) switch
-        {
-            "N" or "NONE" => Parity.None,
-            "E" or "EVEN" => Parity.Even,
-            "O" or "ODD" => Parity.Odd,
-            _ => (Parity)(-1),
-        };
-        return parity != (Parity)(-1);
+        var config = Config();
+        var command = new Command(name, description) { config };
+        command.SetAction(async parse =>
+            await TryLoadSiteAsync(parse.GetRequiredValue(config), parse.InvocationConfiguration.Error).ConfigureAwait(false) is { } site
+                ? await run(site, parse.InvocationConfiguration).ConfigureAwait(false)
+                : ExitCodes.InvalidSiteFile);
+        return command;
     }
-}
 
-/// <summary>Exit codes shared by every verb: 0 success, non-zero with a one-line cause on standard error.</summary>
-public static class ExitCodes
-{
-    public const int Success = 0;
-
-    /// <summary>A device, a line, a file or a server could not be read.</summary>
-    public const int Failure = 1;
-
-    /// <summary>The command line does not parse, or names values that cannot be.</summary>
-    public const int BadArguments = 2;
-
-    public const int InvalidSiteFile = 2;
-
-    /// <summary>The gateway could not start (a port in use, an unwritable buffer directory).</summary>
-    public const int StartFailed = 3;
+    /// <summary>Loads the site file at <paramref name="path"/>, or writes every problem of it (with its line) on <paramref name="error"/>.</summary>
+    /// <returns>The site, or null when the file is invalid (exit with <see cref="ExitCodes.InvalidSiteFile"/>).</returns>
+    public static async Task<SiteConfiguration?> TryLoadSiteAsync(string path, TextWriter error)
+    {
+        try
+        {
+            return SiteConfiguration.Load(path);
+        }
+        catch (SiteFileException exception)
+        {
+            await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
+            return null;
+        }
+    }
 }

@@ -1,30 +1,16 @@
 using Loos.Edge.Forwarding;
-using System.CommandLine;
-using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs;
 
 /// <summary><c>loos-edge config validate --config FILE</c>: every problem of a site file, before a restart.</summary>
 internal static class ConfigVerb
 {
-    public static Command Create()
+    public static Command Create() => new("config", "Site-file tools.")
     {
-        var config = CommonOptions.Config();
-        var validate = new Command("validate", "Check a site file and list every problem with its line.") { config };
-        validate.SetAction(parse =>
+        CommonOptions.SiteFileCommand("validate", "Check a site file and list every problem with its line.", async (site, console) =>
         {
-            try
-            {
-                var site = SiteConfiguration.Load(parse.GetRequiredValue(config));
-                Console.WriteLine($"{site.File.Path}: valid (site '{site.Name}', {site.Options<ForwarderOptions>().Targets.Count} target(s)).");
-                return ExitCodes.Success;
-            }
-            catch (SiteFileException exception)
-            {
-                Console.Error.WriteLine(exception.Message);
-                return ExitCodes.InvalidSiteFile;
-            }
-        });
-        return new Command("config", "Site-file tools.") { validate };
-    }
+            await console.Output.WriteLineAsync($"{site.File.Path}: valid (site '{site.Name}', {site.Options<ForwarderOptions>().Targets.Count} target(s)).");
+            return ExitCodes.Success;
+        }),
+    };
 }

@@ -1,4 +1,10 @@
-using System.CommandLine;
+using Loos.Edge.Verbs.Buffer;
+using Loos.Edge.Verbs.Gpio;
+using Loos.Edge.Verbs.Heating;
+using Loos.Edge.Verbs.MBus;
+using Loos.Edge.Verbs.Modbus;
+using Loos.Edge.Verbs.Mqtt;
+using Loos.Edge.Verbs.SunSpec;
 
 namespace Loos.Edge.Verbs;
 
@@ -14,14 +20,7 @@ public static class LoosEdgeCommand
         var parse = Create().Parse(args);
         if (parse.Errors.Count > 0)
         {
-            var command = CommandPath(parse.CommandResult.Command);
-            foreach (var error in parse.Errors)
-            {
-                await configuration.Error.WriteLineAsync($"{command}: {error.Message}").ConfigureAwait(false);
-            }
-
-            await configuration.Error.WriteLineAsync($"See: {command} --help").ConfigureAwait(false);
-            return ExitCodes.BadArguments;
+            return await BadArguments.ReportAsync(configuration.Error, parse.CommandResult.Command, parse.Errors.Select(error => error.Message)).ConfigureAwait(false);
         }
 
         return await parse.InvokeAsync(configuration).ConfigureAwait(false);
@@ -31,24 +30,12 @@ public static class LoosEdgeCommand
     {
         RunVerb.Create(),
         ConfigVerb.Create(),
-        BufferVerb.Create(),
-        ModbusVerb.Create(),
-        SunSpecVerb.Create(),
-        MBusVerb.Create(),
-        MqttVerb.Create(),
-        GpioVerb.Create(),
-        HeatingVerb.Create(),
+        BufferCommand.Create(),
+        ModbusCommand.Create(),
+        SunSpecCommand.Create(),
+        MBusCommand.Create(),
+        MqttCommand.Create(),
+        GpioCommand.Create(),
+        HeatingCommand.Create(),
     };
-
-    /// <summary>"loos-edge modbus read" for the read verb, to point at its help.</summary>
-    private static string CommandPath(Command command)
-    {
-        var names = new Stack<string>();
-        for (Command? current = command; current is not null; current = current.Parents.OfType<Command>().FirstOrDefault())
-        {
-            names.Push(current is RootCommand ? "loos-edge" : current.Name);
-        }
-
-        return string.Join(' ', names);
-    }
 }

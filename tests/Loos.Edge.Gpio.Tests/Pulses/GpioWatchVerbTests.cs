@@ -18,6 +18,20 @@ public sealed class GpioWatchVerbTests : IDisposable
         return (exitCode, output.ToString(), error.ToString());
     }
 
+    [Theory]
+    [InlineData("loos-edge gpio watch: --pin x is not a BCM GPIO number of the 40-pin header (0-27)", "--pin", "x")]
+    [InlineData("loos-edge gpio watch: --debounce 31 is not between 0 and 30 ms (EN 62053-31: a pulse and its pause last at least 30 ms)", "--pin", "17", "--debounce", "31")]
+    [InlineData("loos-edge gpio watch: --seconds 0 is not a positive number of seconds", "--pin", "17", "--seconds", "0")]
+    [InlineData("loos-edge gpio watch: --pulses-per-unit -5 is not a positive number", "--pin", "17", "--pulses-per-unit", "-5")]
+    public async Task Watch_BadTypedValue_ExitCode2NamingTheOption(string message, params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(["gpio", "watch", .. arguments]);
+
+        Assert.Equal(2, exitCode);
+        Assert.Empty(output);
+        Assert.Equal([message, "See: loos-edge gpio watch --help"], error.TrimEnd().Split(Environment.NewLine));
+    }
+
     [Fact]
     public async Task Watch_SimulatedPulsesWithBounce_JsonLinesCountThemAndDerivePower()
     {

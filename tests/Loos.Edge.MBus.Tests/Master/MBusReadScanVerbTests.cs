@@ -130,6 +130,20 @@ public sealed class MBusReadScanVerbTests : IAsyncLifetime
         Assert.Empty(error); // No progress bar when standard error is not a terminal.
     }
 
+    [Theory]
+    [InlineData("loos-edge mbus read: --baud abc is not a number from 300 to 1000000", "read", "--address", "1", "--baud", "abc")]
+    [InlineData("loos-edge mbus read: --address 251 is not a primary address (0-250, or 254 for the only meter on the line)", "read", "--address", "251")]
+    [InlineData("loos-edge mbus scan: --parity: 'X' is not N, E or O", "scan", "--parity", "X")]
+    [InlineData("loos-edge mbus scan: --timeout 0 is not a number of milliseconds from 1 to 600000", "scan", "--timeout", "0")]
+    public async Task Invoke_BadTypedValue_ExitCode2NamingTheOptionWithoutOpeningThePort(string message, string verb, params string[] arguments)
+    {
+        var (exitCode, output, error) = await RunAsync(["mbus", verb, "--port", "/dev/ttyNOPE9", .. arguments]);
+
+        Assert.Equal(ExitCodes.BadArguments, exitCode);
+        Assert.Empty(output);
+        Assert.Equal([message, $"See: loos-edge mbus {verb} --help"], error.TrimEnd().Split(Environment.NewLine));
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] args)
     {
         using var output = new StringWriter();

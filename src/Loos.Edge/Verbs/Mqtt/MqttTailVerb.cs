@@ -1,94 +1,72 @@
 using System.Buffers;
-using System.CommandLine;
-using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Threading.Channels;
 using Loos.Edge.Core;
 using Loos.Edge.Mqtt;
 using Loos.Edge.Mqtt.Mapping;
-using Loos.Edge.SiteFiles;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace Loos.Edge.Verbs;
+namespace Loos.Edge.Verbs.Mqtt;
 
 /// <summary>
 /// <c>loos-edge mqtt tail --topic FILTER [--config FILE] [--host H --port P --tls --ca-file F --credentials-file F]
 /// [--json] [--count N]</c>: prints the messages of a topic filter and what the site file's mapping makes of them.
-/// Exit codes: 0 done (stopped by Ctrl-C or after N messages), 1 the broker cannot be reached or dropped the
-/// connection, 2 bad arguments or an invalid site file.
 /// </summary>
-internal static class MqttVerb
+internal sealed class MqttTailVerb : Verb
 {
     private const string Name = "loos-edge mqtt tail";
 
     /// <summary>The longest payload shown, in characters; the rest is cut with an ellipsis.</summary>
     private const int PreviewLength = 200;
 
-    public static Command Create() => new("mqtt", "MQTT tools: watch a topic and see how the site file maps its messages.") { CreateTail() };
+    private readonly Option<string> topic = new("--topic", "-t") { Description = "The topic filter to watch, with + and # wildcards.", Required = true };
+    private readonly Option<string?> config = CommonOptions.OptionalConfig("The site file: its broker, credentials and mapping are used.");
+    private readonly Option<string?> host = new("--host") { Description = "The broker's host (default: the site file's)." };
+    private readonly Option<int?> port = TypedOptions.OptionalNumber("--port", 1, 65535, "a TCP port (1-65535)", ["-p"]);
+    private readonly Option<bool> tls = new("--tls") { Description = "Connect with TLS." };
+    private readonly Option<string?> caFile = new("--ca-file") { Description = "PEM file of the CA the broker's certificate chains to (implies --tls)." };
+    private readonly Option<string?> credentialsFile = new("--credentials-file") { Description = "File with the user name on line 1 and the password on line 2." };
+    private readonly Option<int?> count = TypedOptions.OptionalNumber("--count", 1, int.MaxValue, "a count of at least 1", ["-n"]);
+    private readonly Option<bool> json = CommonOptions.Json("Print one JSON object per message (JSON Lines) for scripts.");
 
-    private static Command CreateTail()
+    public MqttTailVerb()
+        : base("tail", "Subscribe to a topic filter and print each message with the readings the site file's mapping makes of it.")
     {
-        var topic = new Option<string>("--topic", "-t") { Description = "The topic filter to watch, with + and # wildcards.", Required = true };
-        var config = new Option<string?>("--config", "-c") { Description = "The site file: its broker, credentials and mapping are used." };
-        var host = new Option<string?>("--host") { Description = "The broker's host (default: the site file's)." };
-        var port = new Option<int?>("--port", "-p") { Description = "The broker's port (default: the site file's, else 1883, or 8883 with --tls)." };
-        var tls = new Option<bool>("--tls") { Description = "Connect with TLS." };
-        var caFile = new Option<string?>("--ca-file") { Description = "PEM file of the CA the broker's certificate chains to (implies --tls)." };
-        var credentialsFile = new Option<string?>("--credentials-file") { Description = "File with the user name on line 1 and the password on line 2." };
-        var count = new Option<int?>("--count", "-n") { Description = "Stop after this many messages." };
-        var json = CommonOptions.Json();
-        json.Description = "Print one JSON object per message (JSON Lines) for scripts.";
-        var tail = new Command("tail", "Subscribe to a topic filter and print each message with the readings the site file's mapping makes of it.")
+        port.Description = "The broker's port (default: the site file's, else 1883, or 8883 with --tls).";
+        count.Description = "Stop after this many messages.";
+        Add(topic, config, host, port, tls, caFile, credentialsFile, count, json);
+    }
+
+    protected override async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var error = parse.InvocationConfiguration.Error;
+        var options = new MqttOptions();
+        MqttPayloadMapper? mapper = null;
+        var catalog = new SeriesCatalog();
+        if (parse.GetValue(config) is { } configPath)
         {
-            topic, config, host, port, tls, caFile, credentialsFile, count, json,
-        };
-        tail.SetAction(async (parse, cancellationToken) =>
+            if (await CommonOptions.TryLoadSiteAsync(configPath, error).ConfigureAwait(false) is not { } site)
+            {
+                return ExitCodes.InvalidSiteFile;
+            }
+
+            options = site.Options<MqttOptions>();
+            mapper = MqttPayloadMapper.Create(options.Subscriptions, options.PresetDirectory, catalog);
+        }
+
+        options.Host = parse.GetValue(host) ?? options.Host;
+        options.Port = parse.GetValue(port) ?? options.Port;
+        options.Tls.Enabled |= parse.GetValue(tls) || parse.GetValue(caFile) is not null;
+        options.Tls.CaFile = parse.GetValue(caFile) is { } ca ? Path.GetFullPath(ca) : options.Tls.CaFile;
+        options.CredentialsFile = parse.GetValue(credentialsFile) is { } credentials ? Path.GetFullPath(credentials) : options.CredentialsFile;
+        if (!options.IsEnabled)
         {
-            var output = parse.InvocationConfiguration.Output;
-            var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(count) is < 1)
-            {
-                await error.WriteLineAsync($"{Name}: --count must be at least 1").ConfigureAwait(false);
-                return ExitCodes.BadArguments;
-            }
+            return await BadArguments.ReportAsync(parse, "no broker: give --host, or --config with a site file that has mqtt:host").ConfigureAwait(false);
+        }
 
-            var options = new MqttOptions();
-            MqttPayloadMapper? mapper = null;
-            var catalog = new SeriesCatalog();
-            if (parse.GetValue(config) is { } configPath)
-            {
-                SiteConfiguration site;
-                try
-                {
-                    site = SiteConfiguration.Load(configPath);
-                }
-                catch (SiteFileException exception)
-                {
-                    await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
-                    return ExitCodes.InvalidSiteFile;
-                }
-
-                options = site.Options<MqttOptions>();
-                mapper = MqttPayloadMapper.Create(site.Options<MqttOptions>().Subscriptions, site.Options<MqttOptions>().PresetDirectory, catalog);
-            }
-
-            options.Host = parse.GetValue(host) ?? options.Host;
-            options.Port = parse.GetValue(port) ?? options.Port;
-            options.Tls.Enabled |= parse.GetValue(tls) || parse.GetValue(caFile) is not null;
-            options.Tls.CaFile = parse.GetValue(caFile) is { } ca ? Path.GetFullPath(ca) : options.Tls.CaFile;
-            options.CredentialsFile = parse.GetValue(credentialsFile) is { } credentials ? Path.GetFullPath(credentials) : options.CredentialsFile;
-            if (!options.IsEnabled)
-            {
-                await error.WriteLineAsync($"{Name}: no broker: give --host, or --config with a site file that has mqtt:host").ConfigureAwait(false);
-                return ExitCodes.BadArguments;
-            }
-
-            var request = new TailRequest(parse.GetRequiredValue(topic), parse.GetValue(count), parse.GetValue(json));
-            return await TailAsync(options, mapper, catalog, request, output, error, cancellationToken).ConfigureAwait(false);
-        });
-        return tail;
+        var request = new TailRequest(parse.GetRequiredValue(topic), parse.GetValue(count), parse.GetValue(json));
+        return await TailAsync(options, mapper, catalog, request, parse.InvocationConfiguration.Output, error, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<int> TailAsync(MqttOptions options, MqttPayloadMapper? mapper, ISeriesCatalog catalog, TailRequest request, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -208,8 +186,7 @@ internal static class MqttVerb
 
     private static string ToJson(string topic, byte[] payload, DateTimeOffset receivedAt, bool? mapped, List<Reading> readings, string? problem, ISeriesCatalog catalog)
     {
-        using var stream = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(stream))
+        return JsonText.Write(writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("topic", topic);
@@ -248,15 +225,7 @@ internal static class MqttVerb
 
                 writer.WriteEndObject();
                 writer.WriteString("field", key.Field);
-                if (double.IsFinite(reading.Value))
-                {
-                    writer.WriteNumber("value", reading.Value);
-                }
-                else
-                {
-                    writer.WriteNull("value");
-                }
-
+                writer.WriteNumberOrNull("value", reading.Value);
                 writer.WriteString("unit", key.Unit);
                 writer.WriteString("kind", key.Kind.ToString().ToLowerInvariant());
                 writer.WriteString("quality", reading.Quality.ToString().ToLowerInvariant());
@@ -266,9 +235,7 @@ internal static class MqttVerb
 
             writer.WriteEndArray();
             writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(stream.ToArray());
+        });
     }
 
     private static string Timestamp(DateTimeOffset instant) => instant.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", CultureInfo.InvariantCulture);
