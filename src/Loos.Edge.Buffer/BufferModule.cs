@@ -1,5 +1,6 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
+using Loos.Edge.Verbs.Buffer;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Buffer;
@@ -17,4 +18,6 @@ public sealed class BufferModule : GatewayModule<BufferOptions>
 
     protected override void AddServices(IServiceCollection services, BufferOptions options, ISiteContext site) =>
         services.AddDurableBuffer();
+
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [BufferCommand.Create()];
 }

@@ -1,6 +1,7 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
+using Loos.Edge.Verbs.Gpio;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Gpio;
@@ -24,4 +25,6 @@ public sealed class GpioModule : GatewayModule<GpioOptions>
 
     protected override void AddServices(IServiceCollection services, GpioOptions options, ISiteContext site) =>
         services.AddGpioSources(options);
+
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [GpioCommand.Create()];
 }

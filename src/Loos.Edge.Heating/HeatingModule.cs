@@ -1,6 +1,7 @@
 using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Modules;
+using Loos.Edge.Verbs.Heating;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -45,4 +46,6 @@ public sealed class HeatingModule : GatewayModule<HeatingOptions>
     /// <summary>The forwarder target the readings are read back from: the one named, or the first.</summary>
     private static TargetOptions? ReadBackTarget(HeatingOptions options, ISiteContext site) =>
         site.Options<ForwarderOptions>().Targets.FirstOrDefault(t => options.Target is null || t.Name == options.Target);
+
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [HeatingCommand.Create(context)];
 }

@@ -4,9 +4,9 @@ namespace Loos.Edge.Modules;
 public interface IVerbContext
 {
     /// <summary>
-    /// Reads, binds and validates the site file at <paramref name="path"/> with every module; on a problem, writes
-    /// every problem with its file and line to standard error and returns null (the verb then exits with
-    /// <c>ExitCodes.InvalidSiteFile</c>).
+    /// Reads, binds and validates the site file at <paramref name="path"/> with every module of the gateway; when it
+    /// has problems, writes every one of them (with its file and line) on <paramref name="problems"/>.
     /// </summary>
-    ISiteContext? LoadSite(string path);
+    /// <returns>The site, or null when the file is invalid (the verb then exits with <c>ExitCodes.InvalidSiteFile</c>).</returns>
+    Task<ISiteContext?> LoadSiteAsync(string path, TextWriter problems);
 }

@@ -1,5 +1,6 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
+using Loos.Edge.Verbs.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Mqtt;
@@ -29,4 +30,6 @@ public sealed class MqttModule : GatewayModule<MqttOptions>
 
     protected override void AddServices(IServiceCollection services, MqttOptions options, ISiteContext site) =>
         services.AddMqttSource(options);
+
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [MqttCommand.Create(context)];
 }

@@ -1,5 +1,6 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
+using Loos.Edge.Verbs.MBus;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.MBus.Polling;
@@ -16,4 +17,6 @@ public sealed class MBusModule : GatewayModule<MBusOptions>
 
     protected override void AddServices(IServiceCollection services, MBusOptions options, ISiteContext site) =>
         services.AddMBusPolling(options);
+
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [MBusCommand.Create()];
 }

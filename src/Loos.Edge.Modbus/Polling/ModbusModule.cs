@@ -1,5 +1,6 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
+using Loos.Edge.Verbs.Modbus;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Modbus.Polling;
@@ -20,4 +21,6 @@ public sealed class ModbusModule : GatewayModule<ModbusOptions>
 
     protected override void AddServices(IServiceCollection services, ModbusOptions options, ISiteContext site) =>
         services.AddModbusPolling(options);
+
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [ModbusCommand.Create()];
 }

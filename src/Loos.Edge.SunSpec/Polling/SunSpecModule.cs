@@ -1,5 +1,6 @@
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Modules;
+using Loos.Edge.Verbs.SunSpec;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.SunSpec.Polling;
@@ -18,4 +19,6 @@ public sealed class SunSpecModule : GatewayModule
             services.AddSunSpecDiscovery();
         }
     }
+
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [SunSpecCommand.Create()];
 }

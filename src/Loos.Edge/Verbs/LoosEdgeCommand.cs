@@ -1,14 +1,8 @@
-using Loos.Edge.Verbs.Buffer;
-using Loos.Edge.Verbs.Gpio;
-using Loos.Edge.Verbs.Heating;
-using Loos.Edge.Verbs.MBus;
-using Loos.Edge.Verbs.Modbus;
-using Loos.Edge.Verbs.Mqtt;
-using Loos.Edge.Verbs.SunSpec;
+using Loos.Edge.Hosting;
 
 namespace Loos.Edge.Verbs;
 
-/// <summary>The <c>loos-edge</c> command line: every verb, and one rule for bad arguments (exit code 2).</summary>
+/// <summary>The <c>loos-edge</c> command line: the host's verbs, every module's, and one rule for bad arguments (exit code 2).</summary>
 public static class LoosEdgeCommand
 {
     /// <summary>Parses <paramref name="args"/> and runs the verb they name.</summary>
@@ -26,16 +20,18 @@ public static class LoosEdgeCommand
         return await parse.InvokeAsync(configuration).ConfigureAwait(false);
     }
 
-    private static RootCommand Create() => new("Loos Edge: the telemetry edge gateway of a town in ecological transition.")
+    private static RootCommand Create()
     {
-        RunVerb.Create(),
-        ConfigVerb.Create(),
-        BufferCommand.Create(),
-        ModbusCommand.Create(),
-        SunSpecCommand.Create(),
-        MBusCommand.Create(),
-        MqttCommand.Create(),
-        GpioCommand.Create(),
-        HeatingCommand.Create(),
-    };
+        var root = new RootCommand("Loos Edge: the telemetry edge gateway of a town in ecological transition.")
+        {
+            RunVerb.Create(SiteVerbContext.Instance),
+            ConfigVerb.Create(SiteVerbContext.Instance),
+        };
+        foreach (var verb in GatewayModules.All.SelectMany(module => module.CreateVerbs(SiteVerbContext.Instance)))
+        {
+            root.Subcommands.Add(verb);
+        }
+
+        return root;
+    }
 }

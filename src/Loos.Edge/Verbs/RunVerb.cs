@@ -1,4 +1,5 @@
 using Loos.Edge.Hosting;
+using Loos.Edge.Modules;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs;
@@ -6,12 +7,12 @@ namespace Loos.Edge.Verbs;
 /// <summary><c>loos-edge run --config FILE</c>: the gateway itself, as systemd runs it.</summary>
 internal static class RunVerb
 {
-    public static Command Create() =>
-        CommonOptions.SiteFileCommand("run", "Run the gateway with a site file until stopped (SIGTERM or Ctrl-C).", RunAsync);
+    public static Command Create(IVerbContext context) =>
+        CommonOptions.SiteFileCommand(context, "run", "Run the gateway with a site file until stopped (SIGTERM or Ctrl-C).", RunAsync);
 
-    private static async Task<int> RunAsync(SiteConfiguration site, InvocationConfiguration console)
+    private static async Task<int> RunAsync(ISiteContext site, InvocationConfiguration console)
     {
-        await using var app = GatewayHost.Build(site);
+        await using var app = GatewayHost.Build((SiteConfiguration)site);
         try
         {
             // The host's own lifetime handles SIGTERM and Ctrl-C, so that a stop flushes the buffer.

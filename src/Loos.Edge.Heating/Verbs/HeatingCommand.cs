@@ -1,3 +1,4 @@
+using Loos.Edge.Modules;
 namespace Loos.Edge.Verbs.Heating;
 
 /// <summary>
@@ -7,5 +8,5 @@ namespace Loos.Edge.Verbs.Heating;
 public static class HeatingCommand
 {
     /// <summary>The <c>heating</c> command with its <c>report</c> subcommand.</summary>
-    public static Command Create() => new("heating", "The homes' heating against the yearly target.") { new HeatingReportVerb().Command };
+    public static Command Create(IVerbContext context) => new("heating", "The homes' heating against the yearly target.") { new HeatingReportVerb(context).Command };
 }

@@ -4,7 +4,7 @@ namespace Loos.Edge.Verbs;
 /// One verb of the command line: a class whose fields are its options, whose constructor adds them to
 /// <see cref="Command"/>, and whose <see cref="RunAsync"/> is what the verb does once they parse.
 /// </summary>
-internal abstract class Verb
+public abstract class Verb
 {
     protected Verb(string name, string description)
     {

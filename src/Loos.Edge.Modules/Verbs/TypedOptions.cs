@@ -4,13 +4,13 @@ namespace Loos.Edge.Verbs;
 
 /// <summary>Reads an option's text as a technician types it.</summary>
 /// <returns>Null when <paramref name="value"/> is read, else the problem as the technician should see it.</returns>
-internal delegate string? OptionTextParser<T>(string text, out T value);
+public delegate string? OptionTextParser<T>(string text, out T value);
 
 /// <summary>
 /// Options whose values are read and checked while the command line is parsed, so that a bad value ends in the one
 /// bad-arguments report (exit code 2) naming the option, before the verb runs.
 /// </summary>
-internal static class TypedOptions
+public static class TypedOptions
 {
     /// <summary>An option read by <paramref name="parse"/>; what it refuses is a parse error.</summary>
     public static Option<T> Parsed<T>(string name, OptionTextParser<T> parse, params string[] aliases) => new(name, aliases)

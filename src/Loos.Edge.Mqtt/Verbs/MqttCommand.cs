@@ -1,3 +1,4 @@
+using Loos.Edge.Modules;
 namespace Loos.Edge.Verbs.Mqtt;
 
 /// <summary>
@@ -8,5 +9,5 @@ namespace Loos.Edge.Verbs.Mqtt;
 public static class MqttCommand
 {
     /// <summary>The <c>mqtt</c> command with its <c>tail</c> subcommand.</summary>
-    public static Command Create() => new("mqtt", "MQTT tools: watch a topic and see how the site file maps its messages.") { new MqttTailVerb().Command };
+    public static Command Create(IVerbContext context) => new("mqtt", "MQTT tools: watch a topic and see how the site file maps its messages.") { new MqttTailVerb(context).Command };
 }

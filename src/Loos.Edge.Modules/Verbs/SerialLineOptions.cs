@@ -3,7 +3,7 @@ using System.IO.Ports;
 namespace Loos.Edge.Verbs;
 
 /// <summary>The options of a serial line, shared by the Modbus RTU and M-Bus verbs: baud rate, parity, stop bits and response timeout.</summary>
-internal static class SerialLineOptions
+public static class SerialLineOptions
 {
     /// <summary>The baud rate, 300 to 1 000 000 (a protocol may accept fewer rates).</summary>
     public static Option<int> Baud(int defaultRate, params string[] aliases)

@@ -1,8 +1,8 @@
+using Loos.Edge.Modules;
 using System.Text;
 using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Heating;
-using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs.Heating;
 
@@ -35,9 +35,12 @@ internal sealed class HeatingReportVerb : Verb
     private readonly Option<bool> json = CommonOptions.Json();
     private readonly Option<bool> csv = new("--csv") { Description = "Print CSV." };
 
-    public HeatingReportVerb()
+    private readonly IVerbContext context;
+
+    public HeatingReportVerb(IVerbContext context)
         : base("report", "Each home's heating cost so far and projected over a normal year, against the target.")
     {
+        this.context = context;
         tariff.Description = "Energy price, €/kWh.";
         fixedPart.Description = "Fixed annual part of the bill, €.";
         djuNormal.Description = "Degree-days of a normal year at the site (base 18 °C).";
@@ -51,10 +54,10 @@ internal sealed class HeatingReportVerb : Verb
         var output = parse.InvocationConfiguration.Output;
         var error = parse.InvocationConfiguration.Error;
         var options = new HeatingOptions();
-        SiteConfiguration? site = null;
+        ISiteContext? site = null;
         if (parse.GetValue(config) is { } configPath)
         {
-            site = await CommonOptions.TryLoadSiteAsync(configPath, error).ConfigureAwait(false);
+            site = await context.LoadSiteAsync(configPath, error).ConfigureAwait(false);
             if (site is null)
             {
                 return ExitCodes.InvalidSiteFile;

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace Loos.Edge.Verbs;
 
 /// <summary>JSON written field by field for a verb's output, as one string.</summary>
-internal static class JsonText
+public static class JsonText
 {
     public static string Write(Action<Utf8JsonWriter> write, bool indented = false)
     {

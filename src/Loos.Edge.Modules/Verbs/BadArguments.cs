@@ -4,7 +4,7 @@ namespace Loos.Edge.Verbs;
 /// The one way a verb refuses its arguments, whether System.CommandLine or the verb finds the problem: each problem as
 /// "loos-edge modbus read: …" on standard error, then where the help is, and exit code 2.
 /// </summary>
-internal static class BadArguments
+public static class BadArguments
 {
     /// <summary>Reports <paramref name="problems"/> of the command that <paramref name="parse"/> chose.</summary>
     /// <returns><see cref="ExitCodes.BadArguments"/>.</returns>

@@ -1,3 +1,4 @@
+using Loos.Edge.Modules;
 using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
@@ -30,9 +31,12 @@ internal sealed class MqttTailVerb : Verb
     private readonly Option<int?> count = TypedOptions.OptionalNumber("--count", 1, int.MaxValue, "a count of at least 1", ["-n"]);
     private readonly Option<bool> json = CommonOptions.Json("Print one JSON object per message (JSON Lines) for scripts.");
 
-    public MqttTailVerb()
+    private readonly IVerbContext context;
+
+    public MqttTailVerb(IVerbContext context)
         : base("tail", "Subscribe to a topic filter and print each message with the readings the site file's mapping makes of it.")
     {
+        this.context = context;
         port.Description = "The broker's port (default: the site file's, else 1883, or 8883 with --tls).";
         count.Description = "Stop after this many messages.";
         Add(topic, config, host, port, tls, caFile, credentialsFile, count, json);
@@ -46,7 +50,7 @@ internal sealed class MqttTailVerb : Verb
         var catalog = new SeriesCatalog();
         if (parse.GetValue(config) is { } configPath)
         {
-            if (await CommonOptions.TryLoadSiteAsync(configPath, error).ConfigureAwait(false) is not { } site)
+            if (await context.LoadSiteAsync(configPath, error).ConfigureAwait(false) is not { } site)
             {
                 return ExitCodes.InvalidSiteFile;
             }

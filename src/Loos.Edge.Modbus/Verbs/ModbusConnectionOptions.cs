@@ -7,7 +7,7 @@ namespace Loos.Edge.Verbs.Modbus;
 /// Where a Modbus verb connects: exactly one of <c>--tcp</c>, <c>--rtu</c> (with the serial line's options) and, where
 /// offered, <c>--rtu-over-tcp</c>, and a response timeout.
 /// </summary>
-internal sealed class ModbusConnectionOptions
+public sealed class ModbusConnectionOptions
 {
     // MODBUS Messaging on TCP/IP Implementation Guide v1.0b §4.1.2: the registered port.
     private const int ModbusPort = 502;
@@ -84,7 +84,7 @@ internal sealed class ModbusConnectionOptions
 }
 
 /// <summary>A Modbus device's connection as the command line gives it: a TCP endpoint, or a serial line.</summary>
-internal sealed record ModbusConnection(TcpEndpoint? Endpoint, bool RtuOverTcp, ModbusSerialOptions? Serial, TimeSpan ResponseTimeout)
+public sealed record ModbusConnection(TcpEndpoint? Endpoint, bool RtuOverTcp, ModbusSerialOptions? Serial, TimeSpan ResponseTimeout)
 {
     /// <summary>The serial line at another baud rate and parity, for a scan.</summary>
     public ModbusSerialOptions SerialWith(int baudRate, Parity parity) => new()

@@ -1,9 +1,9 @@
-using Loos.Edge.SiteFiles;
+using Loos.Edge.Modules;
 
 namespace Loos.Edge.Verbs;
 
 /// <summary>The options that several verbs take: the site file, JSON output, the progress bar.</summary>
-internal static class CommonOptions
+public static class CommonOptions
 {
     public static Option<string> Config() => new("--config", "-c")
     {
@@ -19,32 +19,19 @@ internal static class CommonOptions
     public static Option<bool> Progress() => new("--progress") { Description = "Draw the progress bar even when standard error is not a terminal." };
 
     /// <summary>
-    /// A verb that works on a valid site file: <c>--config FILE</c> is loaded before <paramref name="run"/>, and an
-    /// invalid file ends the verb with every problem (with its line) and <see cref="ExitCodes.InvalidSiteFile"/>.
+    /// A verb that works on a valid site file: <c>--config FILE</c> is loaded with every module before
+    /// <paramref name="run"/>, and an invalid file ends the verb with every problem (with its line) and
+    /// <see cref="ExitCodes.InvalidSiteFile"/>.
     /// </summary>
-    public static Command SiteFileCommand(string name, string description, Func<SiteConfiguration, InvocationConfiguration, Task<int>> run)
+    public static Command SiteFileCommand(IVerbContext context, string name, string description, Func<ISiteContext, InvocationConfiguration, Task<int>> run)
     {
+        ArgumentNullException.ThrowIfNull(context);
         var config = Config();
         var command = new Command(name, description) { config };
         command.SetAction(async parse =>
-            await TryLoadSiteAsync(parse.GetRequiredValue(config), parse.InvocationConfiguration.Error).ConfigureAwait(false) is { } site
+            await context.LoadSiteAsync(parse.GetRequiredValue(config), parse.InvocationConfiguration.Error).ConfigureAwait(false) is { } site
                 ? await run(site, parse.InvocationConfiguration).ConfigureAwait(false)
                 : ExitCodes.InvalidSiteFile);
         return command;
-    }
-
-    /// <summary>Loads the site file at <paramref name="path"/>, or writes every problem of it (with its line) on <paramref name="error"/>.</summary>
-    /// <returns>The site, or null when the file is invalid (exit with <see cref="ExitCodes.InvalidSiteFile"/>).</returns>
-    public static async Task<SiteConfiguration?> TryLoadSiteAsync(string path, TextWriter error)
-    {
-        try
-        {
-            return SiteConfiguration.Load(path);
-        }
-        catch (SiteFileException exception)
-        {
-            await error.WriteLineAsync(exception.Message).ConfigureAwait(false);
-            return null;
-        }
     }
 }

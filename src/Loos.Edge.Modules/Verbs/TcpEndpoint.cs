@@ -1,7 +1,7 @@
 namespace Loos.Edge.Verbs;
 
 /// <summary>A device reached over TCP, written HOST:PORT, [IPv6]:PORT or HOST alone for the default port.</summary>
-internal readonly record struct TcpEndpoint(string Host, int Port)
+public readonly record struct TcpEndpoint(string Host, int Port)
 {
     /// <summary>An option naming a TCP device; <paramref name="defaultPort"/> when the text gives none.</summary>
     public static Option<TcpEndpoint?> Option(string name, int defaultPort, string description)

@@ -4,7 +4,7 @@ namespace Loos.Edge.Verbs;
 /// The one-line progress bar of the scan verbs, on standard error: drawn when standard error is a terminal (or when
 /// forced with <c>--progress</c>), so that piped output stays clean.
 /// </summary>
-internal sealed class ScanProgress(TextWriter error, bool shown)
+public sealed class ScanProgress(TextWriter error, bool shown)
 {
     private const int Width = 30;
 
