@@ -35,7 +35,7 @@ public class ModbusPollCycleBenchmarks
         }
 
         var bus = new ModbusBusOptions { Name = "bench", Kind = "tcp", Host = "127.0.0.1", Devices = { meter } };
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plan = ModbusPlanner.Plan(new ModbusOptions { Buses = { bus } }, problems).Single();
         if (problems.Count > 0 || plan.Devices[0].Groups.Sum(g => g.Blocks.Count) != 3)
         {

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Options;
-
 namespace Loos.Edge.Buffer;
 
 /// <summary>Settings of the durable buffer, bound from the configuration section <c>buffer</c>.</summary>
@@ -37,41 +35,4 @@ public sealed class BufferOptions
     /// throw <see cref="Core.BufferFullException"/> instead. Default true.
     /// </summary>
     public bool EvictWhenFull { get; set; } = true;
-
-    /// <summary>What is wrong with these options, each message naming its configuration key; empty when valid.</summary>
-    public IReadOnlyList<string> Validate()
-    {
-        var errors = new List<string>();
-        if (string.IsNullOrWhiteSpace(Directory))
-        {
-            errors.Add("buffer:directory is required: the folder for buffer segments and checkpoints (for example /var/lib/loos-edge/buffer).");
-        }
-
-        if (SegmentBytes < MinSegmentBytes || SegmentBytes > MaxSegmentBytes)
-        {
-            errors.Add($"buffer:segmentBytes must be between {MinSegmentBytes} and {MaxSegmentBytes} (got {SegmentBytes}).");
-        }
-
-        if (CapBytes < 2 * SegmentBytes)
-        {
-            errors.Add($"buffer:capBytes must be at least 2 segments (2 × buffer:segmentBytes = {2 * SegmentBytes}), got {CapBytes}.");
-        }
-
-        if (MaxCommitDelay < TimeSpan.Zero || MaxCommitDelay > MaxCommitDelayLimit)
-        {
-            errors.Add($"buffer:maxCommitDelay must be between 0 and {MaxCommitDelayLimit.TotalMilliseconds} ms (got {MaxCommitDelay.TotalMilliseconds} ms).");
-        }
-
-        return errors;
-    }
-}
-
-/// <summary>Runs <see cref="BufferOptions.Validate"/> when the host validates options at start.</summary>
-internal sealed class BufferOptionsValidator : IValidateOptions<BufferOptions>
-{
-    public ValidateOptionsResult Validate(string? name, BufferOptions options)
-    {
-        var errors = options.Validate();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
 }

@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
@@ -12,13 +13,12 @@ public static class BufferServiceCollectionExtensions
     /// <summary>
     /// Registers one durable buffer serving <see cref="IReadingSink"/>, <see cref="IReadingLog"/>,
     /// <see cref="IBufferMonitor"/> and <see cref="IDurableBuffer"/>. The host binds <see cref="BufferOptions"/>
-    /// (section <c>buffer</c>) and provides <see cref="ISeriesCatalog"/>; options are validated at start.
+    /// (section <c>buffer</c>, checked by <see cref="BufferOptionsValidator"/>) and provides <see cref="ISeriesCatalog"/>.
     /// </summary>
     public static IServiceCollection AddDurableBuffer(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<BufferOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BufferOptions>, BufferOptionsValidator>());
+        services.AddOptions<BufferOptions>().ValidateWith(BufferOptionsValidator.Check).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDurableBuffer>(static provider => DurableBuffer.Open(
             provider.GetRequiredService<IOptions<BufferOptions>>().Value,

@@ -29,7 +29,7 @@ public static class DurableBuffer
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
-        var errors = options.Validate();
+        var errors = BufferOptionsValidator.Check(options);
         if (errors.Count > 0)
         {
             throw new ArgumentException(string.Join(" ", errors), nameof(options));

@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +11,7 @@ namespace Loos.Edge.Forwarding;
 public static class ForwarderServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the forwarding loops (one per target in <see cref="ForwarderOptions"/>, validated at start) and
+    /// Adds the forwarding loops (one per target in <see cref="ForwarderOptions"/>, checked by <see cref="ForwarderOptionsValidator"/>) and
     /// <see cref="IForwarderMonitor"/>. Needs <see cref="IReadingLog"/>, <see cref="ISeriesCatalog"/>,
     /// <see cref="TimeProvider"/> and logging from the container; the host binds <see cref="ForwarderOptions"/>
     /// from the <c>forwarder</c> section and sets <see cref="ForwarderOptions.DeadLetterDirectory"/>.
@@ -18,8 +19,7 @@ public static class ForwarderServiceCollectionExtensions
     public static IServiceCollection AddForwarding(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<ForwarderOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ForwarderOptions>, ForwarderOptionsValidator>());
+        services.AddOptions<ForwarderOptions>().ValidateWith(ForwarderOptionsValidator.Check).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider =>
         {

@@ -58,65 +58,6 @@ public sealed class HeatingOptions
 
     /// <summary>Meters swapped in a home: when, the old meter's last value and the new meter's first, in kWh.</summary>
     public List<HeatingMeterReplacementOptions> MeterReplacements { get; init; } = [];
-
-    /// <summary>Problems, each starting with its key (e.g. <c>heating:yearStart: …</c>); empty when valid.</summary>
-    public IEnumerable<string> Validate()
-    {
-        if (!TryParseYearStart(YearStart, out _))
-        {
-            yield return $"heating:yearStart: '{YearStart}' is not a month and day MM-DD";
-        }
-
-        if (!TryFindZone(TimeZone, out _))
-        {
-            yield return $"heating:timeZone: '{TimeZone}' is not a known time zone (e.g. Europe/Paris)";
-        }
-
-        if (TariffEurPerKwh is < 0)
-        {
-            yield return "heating:tariffEurPerKwh: must not be negative";
-        }
-
-        if (DjuNormal is <= 0)
-        {
-            yield return "heating:djuNormal: must be positive";
-        }
-
-        if (TargetEur <= 0)
-        {
-            yield return "heating:targetEur: must be positive";
-        }
-
-        if (PublishInterval < TimeSpan.FromSeconds(1))
-        {
-            yield return "heating:publishInterval: must be at least 1 s";
-        }
-
-        if (PublishSeries && (TariffEurPerKwh is null || DjuNormal is null))
-        {
-            yield return "heating:publishSeries: needs heating:tariffEurPerKwh and heating:djuNormal";
-        }
-
-        if (CounterWrapsAtKwh is <= 0)
-        {
-            yield return "heating:counterWrapsAtKwh: must be positive";
-        }
-
-        for (var i = 0; i < MeterReplacements.Count; i++)
-        {
-            var replacement = MeterReplacements[i];
-            if (string.IsNullOrWhiteSpace(replacement.Home))
-            {
-                yield return $"heating:meterReplacements:{i}:home: required";
-            }
-
-            if (replacement.At is null)
-            {
-                yield return $"heating:meterReplacements:{i}:at: required (an instant with its offset, e.g. 2026-02-03T10:00:00+01:00)";
-            }
-        }
-    }
-
     /// <summary>The parameters of a report; the <c>override</c>s (from the command line) win over the section.</summary>
     /// <exception cref="ArgumentException">The tariff or the normal degree-days are missing, or a value is invalid.</exception>
     public HeatingParameters ToParameters(double? tariffEurPerKwh = null, double? fixedEurPerYear = null, double? djuNormal = null, double? targetEur = null, string? yearStart = null)
@@ -210,7 +151,7 @@ public sealed class HeatingOptions
         return true;
     }
 
-    private static bool TryFindZone(string id, out TimeZoneInfo zone)
+    internal static bool TryFindZone(string id, out TimeZoneInfo zone)
     {
         try
         {

@@ -1,5 +1,7 @@
 using Loos.Edge.Core;
+using System.Net;
 using Loos.Edge.Core.LineProtocol;
+using Loos.Edge.Modules;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -16,26 +18,45 @@ namespace Loos.Edge.Http;
 public static class GatewayHttpExtensions
 {
     /// <summary>
-    /// Registers <see cref="ListenerOptions"/> (section <c>listener</c>) and <see cref="HealthOptions"/> (section
-    /// <c>health</c>), validated at start, the line-protocol parser over the <see cref="ISeriesCatalog"/> in DI, and
-    /// <see cref="TimeProvider.System"/> unless a time provider is registered already. The write listener also needs an
-    /// <see cref="IReadingSink"/>; the health endpoint an <see cref="IBufferMonitor"/> and an <see cref="IForwarderMonitor"/>.
+    /// Binds <see cref="ListenerOptions"/> (section <c>listener</c>) and <see cref="HealthOptions"/> (section
+    /// <c>health</c>) from <paramref name="configuration"/>, validated at start by the same validators as the site file,
+    /// and adds the write listener's services (<see cref="AddWriteListener"/>): for a host of its own that serves the
+    /// listener and health. The write listener also needs an <see cref="IReadingSink"/>; the health endpoint an
+    /// <see cref="IBufferMonitor"/> and an <see cref="IForwarderMonitor"/>.
     /// </summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
     public static IServiceCollection AddGatewayHttp(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
-        services.AddOptions<ListenerOptions>().Bind(configuration.GetSection(ListenerOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ListenerOptions>, ListenerOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthOptions>, HealthOptionsValidator>());
+        services.AddOptions<ListenerOptions>().Bind(configuration.GetSection(ListenerOptions.SectionName)).ValidateWith(ListenerOptionsValidator.Check).ValidateOnStart();
+        services.AddOptions<HealthOptions>().Bind(configuration.GetSection(HealthOptions.SectionName))
+            .ValidateWith<HealthOptions, IOptions<ListenerOptions>>((health, listener) => HealthOptionsValidator.Check(health, listener.Value)).ValidateOnStart();
+        return services.AddWriteListener();
+    }
+
+    /// <summary>
+    /// Adds the write listener's services: the line-protocol parser over the <see cref="ISeriesCatalog"/> in DI, the
+    /// receive-time stamper, and <see cref="TimeProvider.System"/> unless a time provider is registered already.
+    /// Needs <see cref="IOptions{ListenerOptions}"/>.
+    /// </summary>
+    public static IServiceCollection AddWriteListener(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => new LineProtocolParser(provider.GetRequiredService<ISeriesCatalog>()));
         services.TryAddSingleton(provider => ReceiveTimeStamper.For(provider.GetRequiredService<ISeriesCatalog>()));
         services.TryAddSingleton<WriteHandler>();
         return services;
     }
+
+    /// <summary>Makes Kestrel listen on <paramref name="endpoint"/> too; each module serving HTTP names its own.</summary>
+    public static IWebHostBuilder ListenOn(this IWebHostBuilder builder, IPEndPoint endpoint) =>
+        builder.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(endpoint);
+        });
 
     /// <summary>
     /// Makes Kestrel listen on the health address and, when the listener is enabled, on the write address (and on
@@ -55,15 +76,8 @@ public static class GatewayHttpExtensions
             throw new FormatException($"health:address '{health.Address}' uses the port of listener:address '{listener.Address}'; give each its own port.");
         }
 
-        return builder.ConfigureKestrel(kestrel =>
-        {
-            kestrel.AddServerHeader = false;
-            kestrel.Listen(healthEndpoint);
-            if (writeEndpoint is not null)
-            {
-                kestrel.Listen(writeEndpoint);
-            }
-        });
+        builder.ListenOn(healthEndpoint);
+        return writeEndpoint is null ? builder : builder.ListenOn(writeEndpoint);
     }
 
     /// <summary>

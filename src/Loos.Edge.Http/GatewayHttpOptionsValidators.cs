@@ -1,22 +1,24 @@
+using Loos.Edge.Core;
 using System.Net;
-using Microsoft.Extensions.Options;
 
 namespace Loos.Edge.Http;
 
 /// <summary>Checks the <c>listener</c> section, naming each key at fault.</summary>
-public sealed class ListenerOptionsValidator : IValidateOptions<ListenerOptions>
+public static class ListenerOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, ListenerOptions options)
+    /// <summary>Every problem of <paramref name="options"/>; empty when valid.</summary>
+    public static ConfigurationProblems Check(ListenerOptions options)
     {
-        var failures = new List<string>();
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new ConfigurationProblems();
         IPEndPoint? endpoint = null;
         if (options.Enabled && !EndpointAddress.TryParse(options.Address, out endpoint, out var problem))
         {
-            failures.Add($"listener:address '{options.Address}' is not host:port ({problem}).");
+            failures.Add("listener:address", $"'{options.Address}' is not host:port ({problem}).");
         }
         else if (endpoint is not null && !IPAddress.IsLoopback(endpoint.Address) && string.IsNullOrWhiteSpace(options.TokenFile))
         {
-            failures.Add($"listener:address '{options.Address}' is beyond loopback: set listener:tokenFile to a file holding the token clients must send.");
+            failures.Add("listener:address", $"'{options.Address}' is beyond loopback: set listener:tokenFile to a file holding the token clients must send.");
         }
 
         if (options.Enabled && !string.IsNullOrWhiteSpace(options.TokenFile))
@@ -25,41 +27,46 @@ public sealed class ListenerOptionsValidator : IValidateOptions<ListenerOptions>
             {
                 if (ListenerToken.Read(options.TokenFile).IsEmpty)
                 {
-                    failures.Add($"listener:tokenFile '{options.TokenFile}' is empty.");
+                    failures.Add("listener:tokenFile", $"'{options.TokenFile}' is empty.");
                 }
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
-                failures.Add($"listener:tokenFile '{options.TokenFile}' cannot be read: {exception.Message}");
+                failures.Add("listener:tokenFile", $"'{options.TokenFile}' cannot be read: {exception.Message}");
             }
         }
 
         if (options.MaxBodyBytes <= 0)
         {
-            failures.Add($"listener:maxBodyBytes must be positive (was {options.MaxBodyBytes}).");
+            failures.Add("listener:maxBodyBytes", $"must be positive (was {options.MaxBodyBytes}).");
         }
 
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+        return failures;
     }
 }
 
 /// <summary>Checks the <c>health</c> section, naming each key at fault; the health port must differ from the listener's.</summary>
-public sealed class HealthOptionsValidator(IOptions<ListenerOptions> listener) : IValidateOptions<HealthOptions>
+public static class HealthOptionsValidator
 {
-    public ValidateOptionsResult Validate(string? name, HealthOptions options)
+    /// <summary>Every problem of <paramref name="options"/>, given the <paramref name="listener"/> it shares the host with; empty when valid.</summary>
+    public static ConfigurationProblems Check(HealthOptions options, ListenerOptions listener)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(listener);
+        var problems = new ConfigurationProblems();
         if (!EndpointAddress.TryParse(options.Address, out var health, out var problem))
         {
-            return ValidateOptionsResult.Fail($"health:address '{options.Address}' is not host:port ({problem}).");
+            problems.Add("health:address", $"'{options.Address}' is not host:port ({problem}).");
+            return problems;
         }
 
         // Routes are told apart by the local port, so the two endpoints cannot share one.
-        var write = listener.Value;
+        var write = listener;
         if (write.Enabled && EndpointAddress.TryParse(write.Address, out var writeEndpoint, out _) && writeEndpoint.Port == health.Port)
         {
-            return ValidateOptionsResult.Fail($"health:address '{options.Address}' uses the port of listener:address '{write.Address}'; give each its own port.");
+            problems.Add("health:address", $"'{options.Address}' uses the port of listener:address '{write.Address}'; give each its own port.");
         }
 
-        return ValidateOptionsResult.Success;
+        return problems;
     }
 }

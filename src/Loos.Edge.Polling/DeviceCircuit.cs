@@ -1,3 +1,4 @@
+using Loos.Edge.Core;
 namespace Loos.Edge.Polling;
 
 /// <summary>Whether a device is answering.</summary>
@@ -23,21 +24,21 @@ public sealed class DeviceCircuitOptions
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>Adds to <paramref name="problems"/> what is wrong with these settings, each key after <paramref name="path"/> (e.g. <c>mbus:lines:0</c>).</summary>
-    public void Check(string path, List<string> problems)
+    public void Check(string path, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(problems);
         if (OfflineAfterTimeouts < 1)
         {
-            problems.Add($"{path}:offlineAfterTimeouts must be at least 1");
+            problems.Add($"{path}:offlineAfterTimeouts", "must be at least 1");
         }
 
         if (InitialBackoff <= TimeSpan.Zero)
         {
-            problems.Add($"{path}:initialBackoff must be positive");
+            problems.Add($"{path}:initialBackoff", "must be positive");
         }
         else if (MaxBackoff < InitialBackoff)
         {
-            problems.Add($"{path}:maxBackoff must be at least initialBackoff");
+            problems.Add($"{path}:maxBackoff", "must be at least initialBackoff");
         }
     }
 }

@@ -48,31 +48,4 @@ public sealed class RollupOptions
     /// <summary>The window lengths in effect.</summary>
     public IReadOnlyList<RollupWindow> EffectiveWindows =>
         Windows.Count == 0 ? [RollupWindow.QuarterHour, RollupWindow.Hour, RollupWindow.Day] : [.. Windows.Select(w => DerivedSeries.TryParseWindow(w, out var window) ? window : RollupWindow.Day)];
-
-    /// <summary>Problems, each starting with its key (e.g. <c>rollups:windows:0: …</c>); empty when valid.</summary>
-    public IEnumerable<string> Validate()
-    {
-        for (var i = 0; i < Windows.Count; i++)
-        {
-            if (!DerivedSeries.TryParseWindow(Windows[i], out _))
-            {
-                yield return $"rollups:windows:{i}: '{Windows[i]}' is not 1m, 15m, 1h or 1d";
-            }
-        }
-
-        if (Horizon < TimeSpan.FromDays(1))
-        {
-            yield return $"rollups:horizon: {Horizon} is shorter than a day: a day's window could not be recomputed";
-        }
-
-        if (Grace < TimeSpan.Zero || Grace > TimeSpan.FromHours(1))
-        {
-            yield return $"rollups:grace: {Grace} is outside 0 to 1 hour";
-        }
-
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))
-        {
-            yield return $"rollups:timeZone: '{TimeZone}' is not a known time zone (e.g. Europe/Paris)";
-        }
-    }
 }

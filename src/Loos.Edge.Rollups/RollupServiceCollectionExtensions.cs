@@ -18,7 +18,7 @@ public static class RollupServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate().ToList();
+        var problems = RollupOptionsValidator.Check(options);
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join("; ", problems), nameof(options));

@@ -59,7 +59,7 @@ public sealed class InspectorAndOptionsTests
     {
         var options = new BufferOptions { Directory = "/tmp/x", SegmentBytes = 1 << 20, CapBytes = 1 << 20 };
 
-        var error = Assert.Single(options.Validate());
+        var error = Assert.Single(BufferOptionsValidator.Check(options));
         Assert.StartsWith("buffer:capBytes must be at least 2 segments", error);
     }
 

@@ -124,12 +124,11 @@ public sealed class ListenerSecurityTests : IDisposable
     [Fact]
     public void Validator_TokenFileMissingOrEmpty_IsAnErrorNamingTheKey()
     {
-        var validator = new ListenerOptionsValidator();
-        var missing = validator.Validate(null, new ListenerOptions { Address = "0.0.0.0:8186", TokenFile = tokenFile + ".missing" });
+        var missing = ListenerOptionsValidator.Check(new ListenerOptions { Address = "0.0.0.0:8186", TokenFile = tokenFile + ".missing" });
         File.WriteAllText(tokenFile, "  \n");
-        var empty = validator.Validate(null, new ListenerOptions { Address = "192.168.1.20:8186", TokenFile = tokenFile });
+        var empty = ListenerOptionsValidator.Check(new ListenerOptions { Address = "192.168.1.20:8186", TokenFile = tokenFile });
 
-        Assert.Contains(missing.Failures!, f => f.StartsWith("listener:tokenFile", StringComparison.Ordinal) && f.Contains("cannot be read", StringComparison.Ordinal));
-        Assert.Contains(empty.Failures!, f => f.StartsWith("listener:tokenFile", StringComparison.Ordinal) && f.Contains("is empty", StringComparison.Ordinal));
+        Assert.Contains(missing, f => f.StartsWith("listener:tokenFile", StringComparison.Ordinal) && f.Contains("cannot be read", StringComparison.Ordinal));
+        Assert.Contains(empty, f => f.StartsWith("listener:tokenFile", StringComparison.Ordinal) && f.Contains("is empty", StringComparison.Ordinal));
     }
 }

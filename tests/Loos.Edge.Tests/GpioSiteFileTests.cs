@@ -1,6 +1,7 @@
-using Loos.Edge.Testing;
 using Loos.Edge.Gpio.Pulses;
+using Loos.Edge.Gpio;
 using Loos.Edge.SiteFiles;
+using Loos.Edge.Testing;
 
 namespace Loos.Edge.Tests;
 
@@ -13,19 +14,19 @@ public sealed class GpioSiteFileTests : SiteFileTest
 
         var site = SiteConfiguration.Load(example);
 
-        Assert.Equal("board", site.Gpio.Driver);
-        Assert.Equal("/var/lib/loos-edge/pulse-counters", site.Gpio.StateDirectory);
-        Assert.Equal(2, site.Gpio.PulseCounters.Count);
-        var electricity = site.Gpio.PulseCounters[0];
+        Assert.Equal("board", site.Options<GpioOptions>().Driver);
+        Assert.Equal("/var/lib/loos-edge/pulse-counters", site.Options<GpioOptions>().StateDirectory);
+        Assert.Equal(2, site.Options<GpioOptions>().PulseCounters.Count);
+        var electricity = site.Options<GpioOptions>().PulseCounters[0];
         Assert.Equal(
             ("general-electricity", 17, PulseEdge.Falling, TimeSpan.FromMilliseconds(5), PulseQuantity.Energy, 1000.0, "Wh", 45_210_000.0),
             (electricity.Name, electricity.Pin, electricity.Edge, electricity.Debounce, electricity.Quantity, electricity.PulsesPerUnit, electricity.Unit, electricity.InitialValue));
         Assert.Equal((TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(10)), (electricity.Interval, electricity.PersistInterval));
         Assert.Equal("residence-les-tilleuls", electricity.Tags["building"]);
-        var water = site.Gpio.PulseCounters[1];
+        var water = site.Options<GpioOptions>().PulseCounters[1];
         Assert.Equal((27, PulseQuantity.Volume, 100.0, "m³", "12", 312.46), (water.Pin, water.Quantity, water.PulsesPerUnit, water.Unit, water.Home, water.InitialValue));
-        Assert.Equal(["ds18b20", "bme280"], site.Gpio.Sensors.Select(s => s.Type));
-        Assert.Equal(("0x76", "12"), (site.Gpio.Sensors[1].Address, site.Gpio.Sensors[1].Home));
+        Assert.Equal(["ds18b20", "bme280"], site.Options<GpioOptions>().Sensors.Select(s => s.Type));
+        Assert.Equal(("0x76", "12"), (site.Options<GpioOptions>().Sensors[1].Address, site.Options<GpioOptions>().Sensors[1].Home));
     }
 
     [Fact]
@@ -45,8 +46,8 @@ public sealed class GpioSiteFileTests : SiteFileTest
 
         var site = SiteConfiguration.Load(path);
 
-        Assert.Equal(Path.Combine(Folder, "gpio-edges"), site.Gpio.SimulatedEdges);
-        Assert.Equal(Path.Combine(Folder, "data", "pulse-counters"), site.Gpio.StateDirectory);
+        Assert.Equal(Path.Combine(Folder, "gpio-edges"), site.Options<GpioOptions>().SimulatedEdges);
+        Assert.Equal(Path.Combine(Folder, "data", "pulse-counters"), site.Options<GpioOptions>().StateDirectory);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Loos.Edge.Http;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Tests;
@@ -33,6 +34,6 @@ public sealed class ListenerSiteFileTests : SiteFileTest
               tokenFile: listener.token
             """);
 
-        Assert.Equal(Path.Combine(Folder, "listener.token"), SiteConfiguration.Load(path).Listener.TokenFile);
+        Assert.Equal(Path.Combine(Folder, "listener.token"), SiteConfiguration.Load(path).Options<ListenerOptions>().TokenFile);
     }
 }

@@ -1,5 +1,6 @@
-using Loos.Edge.Testing;
+using Loos.Edge.Mqtt;
 using Loos.Edge.SiteFiles;
+using Loos.Edge.Testing;
 
 namespace Loos.Edge.Tests;
 
@@ -12,7 +13,7 @@ public sealed class MqttSiteFileTests : SiteFileTest
 
         var site = SiteConfiguration.Load(Path.Combine(folder, "site.mqtt-example.yaml"));
 
-        var mqtt = site.Mqtt;
+        var mqtt = site.Options<MqttOptions>();
         Assert.True(mqtt.IsEnabled);
         Assert.Equal(("broker.loos-en-gohelle.local", 8883, true), (mqtt.Host, mqtt.EffectivePort, mqtt.Tls.Enabled));
         Assert.Equal(("loos-edge-ecole-basly", "loos-edge/ecole-basly/status"), (mqtt.EffectiveClientId, mqtt.EffectiveStatusTopic));
@@ -41,7 +42,7 @@ public sealed class MqttSiteFileTests : SiteFileTest
                   unit: W
             """);
 
-        var mqtt = SiteConfiguration.Load(path).Mqtt;
+        var mqtt = SiteConfiguration.Load(path).Options<MqttOptions>();
 
         Assert.Equal(Path.Combine(Folder, "mqtt.credentials"), mqtt.CredentialsFile);
         Assert.Equal(Path.Combine(Folder, "mqtt-presets"), mqtt.PresetDirectory);
@@ -65,7 +66,7 @@ public sealed class MqttSiteFileTests : SiteFileTest
                   measurement: pv
             """);
 
-        var mqtt = SiteConfiguration.Load(path).Mqtt;
+        var mqtt = SiteConfiguration.Load(path).Options<MqttOptions>();
 
         Assert.Equal("loos-edge-ecole-basly", mqtt.EffectiveClientId);
         Assert.Equal("loos-edge/loos-edge-ecole-basly/status", mqtt.EffectiveStatusTopic);

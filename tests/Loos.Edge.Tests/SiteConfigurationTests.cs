@@ -1,5 +1,10 @@
-using Loos.Edge.Testing;
+using Loos.Edge.Buffer;
+using Loos.Edge.Forwarding;
+using Loos.Edge.MBus.Polling;
+using Loos.Edge.Modbus.Polling;
+using Loos.Edge.Simulation;
 using Loos.Edge.SiteFiles;
+using Loos.Edge.Testing;
 
 namespace Loos.Edge.Tests;
 
@@ -12,10 +17,10 @@ public sealed class SiteConfigurationTests : SiteFileTest
 
         var site = SiteConfiguration.Load(demo);
 
-        Assert.Equal("loos-demo", site.SiteName);
-        Assert.True(site.Simulation.Enabled);
-        Assert.Equal(3, site.Simulation.Homes.Count);
-        Assert.Equal(Path.Combine(RepositoryPaths.Root, ".work", "demo", "buffer"), site.Buffer.Directory);
+        Assert.Equal("loos-demo", site.Name);
+        Assert.True(site.Options<SimulationOptions>().Enabled);
+        Assert.Equal(3, site.Options<SimulationOptions>().Homes.Count);
+        Assert.Equal(Path.Combine(RepositoryPaths.Root, ".work", "demo", "buffer"), site.Options<BufferOptions>().Directory);
     }
 
     [Fact]
@@ -25,7 +30,7 @@ public sealed class SiteConfigurationTests : SiteFileTest
 
         var site = SiteConfiguration.Load(example);
 
-        Assert.NotEmpty(site.Forwarder.Targets);
+        Assert.NotEmpty(site.Options<ForwarderOptions>().Targets);
     }
 
     [Fact]
@@ -129,8 +134,8 @@ public sealed class SiteConfigurationTests : SiteFileTest
 
         var site = SiteConfiguration.Load(path);
 
-        Assert.Equal(Path.Combine(Folder, "data", "buffer"), site.Buffer.Directory);
-        Assert.Equal(Path.Combine(Folder, "secrets", "token"), site.Forwarder.Targets[0].TokenFile);
+        Assert.Equal(Path.Combine(Folder, "data", "buffer"), site.Options<BufferOptions>().Directory);
+        Assert.Equal(Path.Combine(Folder, "secrets", "token"), site.Options<ForwarderOptions>().Targets[0].TokenFile);
     }
 
     [Fact]
@@ -140,12 +145,12 @@ public sealed class SiteConfigurationTests : SiteFileTest
 
         var site = SiteConfiguration.Load(example);
 
-        Assert.Equal(Path.Combine(RepositoryPaths.Root, "firmware-config", "profiles"), site.Modbus.ProfileDirectory);
-        Assert.Equal(3, site.Modbus.Buses.Count);
-        Assert.Equal(TimeSpan.FromMilliseconds(500), site.Modbus.Buses[0].ResponseTimeout);
-        Assert.Equal("ecole-basly", site.Modbus.Buses[0].Devices[0].Tags["building"]);
-        Assert.Equal(0.001, site.Modbus.Buses[1].Devices[0].Points[1].Scale);
-        Assert.Equal([101, 160], site.Modbus.Buses[2].Devices.Single(d => d.SunSpec).SunSpecModels);
+        Assert.Equal(Path.Combine(RepositoryPaths.Root, "firmware-config", "profiles"), site.Options<ModbusOptions>().ProfileDirectory);
+        Assert.Equal(3, site.Options<ModbusOptions>().Buses.Count);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), site.Options<ModbusOptions>().Buses[0].ResponseTimeout);
+        Assert.Equal("ecole-basly", site.Options<ModbusOptions>().Buses[0].Devices[0].Tags["building"]);
+        Assert.Equal(0.001, site.Options<ModbusOptions>().Buses[1].Devices[0].Points[1].Scale);
+        Assert.Equal([101, 160], site.Options<ModbusOptions>().Buses[2].Devices.Single(d => d.SunSpec).SunSpecModels);
     }
 
     [Fact]
@@ -229,14 +234,14 @@ public sealed class SiteConfigurationTests : SiteFileTest
 
         var site = SiteConfiguration.Load(example);
 
-        Assert.Equal("Europe/Paris", site.MBus.MeterTimeZone);
-        Assert.Equal(2, site.MBus.Lines.Count);
-        var cellar = site.MBus.Lines[0];
+        Assert.Equal("Europe/Paris", site.Options<MBusOptions>().MeterTimeZone);
+        Assert.Equal(2, site.Options<MBusOptions>().Lines.Count);
+        var cellar = site.Options<MBusOptions>().Lines[0];
         Assert.Equal(("/dev/ttyUSB0", "E", TimeSpan.FromMilliseconds(300)), (cellar.Device, cellar.Parity, cellar.ResponseTimeout));
         Assert.Equal((5, (string?)null, "12"), (cellar.Meters[0].Address, cellar.Meters[0].Secondary, cellar.Meters[0].Home));
         Assert.Equal(((int?)null, "06855817"), (cellar.Meters[1].Address, cellar.Meters[1].Secondary));
         Assert.Equal("residence-les-tilleuls", cellar.Meters[1].Tags["building"]);
-        Assert.Equal(("all-records", TimeSpan.FromHours(1)), (site.MBus.Lines[1].Meters[0].Profile, site.MBus.Lines[1].Meters[0].Interval));
+        Assert.Equal(("all-records", TimeSpan.FromHours(1)), (site.Options<MBusOptions>().Lines[1].Meters[0].Profile, site.Options<MBusOptions>().Lines[1].Meters[0].Interval));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Loos.Edge.Buffer;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Tests;
@@ -122,7 +123,7 @@ public sealed class SiteFileLimitsTests : SiteFileTest
 
         var site = SiteConfiguration.Load(path);
 
-        Assert.Equal("/tmp/x", site.Buffer.Directory);
+        Assert.Equal("/tmp/x", site.Options<BufferOptions>().Directory);
     }
 
     [Fact]

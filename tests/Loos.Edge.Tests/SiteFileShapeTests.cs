@@ -1,4 +1,6 @@
 using System.Text;
+using Loos.Edge.Buffer;
+using Loos.Edge.Forwarding;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Tests;
@@ -114,7 +116,7 @@ public sealed class SiteFileShapeTests : SiteFileTest
 
         var site = SiteConfiguration.Load(path);
 
-        Assert.Empty(site.Forwarder.Targets);
+        Assert.Empty(site.Options<ForwarderOptions>().Targets);
     }
 
     [Theory]
@@ -186,6 +188,6 @@ public sealed class SiteFileShapeTests : SiteFileTest
         var path = Path.Combine(Folder, "site.yaml");
         File.WriteAllText(path, "buffer:\n  directory: /tmp/x\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: true));
 
-        Assert.Equal("/tmp/x", SiteConfiguration.Load(path).Buffer.Directory);
+        Assert.Equal("/tmp/x", SiteConfiguration.Load(path).Options<BufferOptions>().Directory);
     }
 }

@@ -1,3 +1,4 @@
+using Loos.Edge.Core;
 using System.Device.Gpio;
 
 namespace Loos.Edge.Gpio.Drivers;
@@ -12,22 +13,22 @@ public static class GpioDrivers
     public const string Simulated = "simulated";
 
     /// <summary>Every problem of <c>gpio:driver</c> and <c>gpio:simulatedEdges</c>, each starting with its key path; empty when valid.</summary>
-    public static IReadOnlyList<string> Check(GpioOptions options)
+    public static ConfigurationProblems Check(GpioOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var section = GpioOptions.SectionName;
         if (options.Driver is not (Board or Simulated))
         {
-            problems.Add($"{section}:driver: '{options.Driver}' is not one of {Board}, {Simulated}");
+            problems.Add($"{section}:driver", $": '{options.Driver}' is not one of {Board}, {Simulated}");
         }
         else if (options.Driver == Simulated && string.IsNullOrWhiteSpace(options.SimulatedEdges))
         {
-            problems.Add($"{section}:simulatedEdges is required with driver {Simulated}: the named pipe or file the simulated pins read their edge commands from");
+            problems.Add($"{section}:simulatedEdges", $"is required with driver {Simulated}: the named pipe or file the simulated pins read their edge commands from");
         }
         else if (options.Driver == Board && !string.IsNullOrWhiteSpace(options.SimulatedEdges))
         {
-            problems.Add($"{section}:simulatedEdges is read by driver {Simulated} only; remove it, or set driver: {Simulated}");
+            problems.Add($"{section}:simulatedEdges", $"is read by driver {Simulated} only; remove it, or set driver: {Simulated}");
         }
 
         return problems;

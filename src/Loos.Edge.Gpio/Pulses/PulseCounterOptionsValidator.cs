@@ -1,3 +1,4 @@
+using Loos.Edge.Core;
 namespace Loos.Edge.Gpio.Pulses;
 
 /// <summary>Checks <c>gpio:pulseCounters</c>.</summary>
@@ -7,10 +8,10 @@ public static class PulseCounterOptionsValidator
     /// Every problem of the pulse counters, each starting with its key path, for example
     /// <c>gpio:pulseCounters:0:pin: 17 is also the pin of counter 'water'</c>; empty when valid.
     /// </summary>
-    public static IReadOnlyList<string> Check(GpioOptions options)
+    public static ConfigurationProblems Check(GpioOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         PulseCounterPlanner.Plan(options, problems);
         return problems;
     }

@@ -60,7 +60,7 @@ internal static class PulseCounterPlanner
     /// <summary>EN 62053-31: a pulse, and the pause after it, last at least 30 ms.</summary>
     private static readonly TimeSpan LongestDebounce = TimeSpan.FromMilliseconds(30);
 
-    public static IReadOnlyList<PulseCounterPlan> Plan(GpioOptions options, List<string> problems)
+    public static IReadOnlyList<PulseCounterPlan> Plan(GpioOptions options, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(problems);
@@ -72,7 +72,7 @@ internal static class PulseCounterPlanner
             var path = $"{GpioOptions.SectionName}:pulseCounters:{index}";
             if (options.PulseCounters[index] is not { } counter)
             {
-                problems.Add($"{path} is empty");
+                problems.Add(path, "is empty");
                 continue;
             }
 
@@ -85,29 +85,29 @@ internal static class PulseCounterPlanner
         return plans;
     }
 
-    private static PulseCounterPlan? PlanCounter(PulseCounterOptions counter, string path, Dictionary<string, int> names, Dictionary<int, string> pins, List<string> problems)
+    private static PulseCounterPlan? PlanCounter(PulseCounterOptions counter, string path, Dictionary<string, int> names, Dictionary<int, string> pins, ConfigurationProblems problems)
     {
         var problemsBefore = problems.Count;
         if (string.IsNullOrWhiteSpace(counter.Name))
         {
-            problems.Add($"{path}:name is required");
+            problems.Add($"{path}:name", "is required");
         }
         else if (!names.TryAdd(counter.Name, names.Count))
         {
-            problems.Add($"{path}:name '{counter.Name}' is used by another pulse counter");
+            problems.Add($"{path}:name", $"'{counter.Name}' is used by another pulse counter");
         }
 
         if (counter.Pin is not { } pin)
         {
-            problems.Add($"{path}:pin is required: the BCM GPIO number the S0 output is wired to (0-27)");
+            problems.Add($"{path}:pin", "is required: the BCM GPIO number the S0 output is wired to (0-27)");
         }
         else if (pin is < 0 or > 27)
         {
-            problems.Add($"{path}:pin: {pin} is not a BCM GPIO number of the 40-pin header (0-27)");
+            problems.Add($"{path}:pin", $": {pin} is not a BCM GPIO number of the 40-pin header (0-27)");
         }
         else if (pins.TryGetValue(pin, out var other))
         {
-            problems.Add($"{path}:pin: {pin} is also the pin of {other}");
+            problems.Add($"{path}:pin", $": {pin} is also the pin of {other}");
         }
         else
         {
@@ -116,64 +116,64 @@ internal static class PulseCounterPlanner
 
         if (counter.Edge is not (PulseEdge.Falling or PulseEdge.Rising))
         {
-            problems.Add($"{path}:edge: '{counter.Edge}' is not one of falling, rising");
+            problems.Add($"{path}:edge", $": '{counter.Edge}' is not one of falling, rising");
         }
 
         if (counter.Debounce < TimeSpan.Zero || counter.Debounce > LongestDebounce)
         {
-            problems.Add($"{path}:debounce: {counter.Debounce.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms is not between 0 and 30 ms (EN 62053-31: a pulse and its pause last at least 30 ms)");
+            problems.Add($"{path}:debounce", $": {counter.Debounce.TotalMilliseconds.ToString(CultureInfo.InvariantCulture)} ms is not between 0 and 30 ms (EN 62053-31: a pulse and its pause last at least 30 ms)");
         }
 
         if (!double.IsFinite(counter.PulsesPerUnit) || counter.PulsesPerUnit <= 0)
         {
             var per = counter.Quantity == PulseQuantity.Volume ? "m³" : "kWh";
-            problems.Add($"{path}:pulsesPerUnit must be positive: the meter constant in pulses per {per}, printed on the meter (e.g. 1000 imp/kWh)");
+            problems.Add($"{path}:pulsesPerUnit", $"must be positive: the meter constant in pulses per {per}, printed on the meter (e.g. 1000 imp/kWh)");
         }
 
         var unit = PulseUnits.Find(counter.Quantity, counter.Unit);
         if (!Enum.IsDefined(counter.Quantity))
         {
-            problems.Add($"{path}:quantity: '{counter.Quantity}' is not one of energy, volume");
+            problems.Add($"{path}:quantity", $": '{counter.Quantity}' is not one of energy, volume");
         }
         else if (unit is null)
         {
-            problems.Add($"{path}:unit: '{counter.Unit}' is not a unit of {PulseUnits.FieldOf(counter.Quantity)} ({PulseUnits.Known(counter.Quantity)})");
+            problems.Add($"{path}:unit", $": '{counter.Unit}' is not a unit of {PulseUnits.FieldOf(counter.Quantity)} ({PulseUnits.Known(counter.Quantity)})");
         }
 
         if (counter.Interval <= TimeSpan.Zero)
         {
-            problems.Add($"{path}:interval must be positive");
+            problems.Add($"{path}:interval", "must be positive");
         }
 
         if (counter.PersistInterval <= TimeSpan.Zero)
         {
-            problems.Add($"{path}:persistInterval must be positive");
+            problems.Add($"{path}:persistInterval", "must be positive");
         }
 
         if (!double.IsFinite(counter.InitialValue) || counter.InitialValue < 0)
         {
-            problems.Add($"{path}:initialValue must be a number at least 0: the meter's display at commissioning");
+            problems.Add($"{path}:initialValue", "must be a number at least 0: the meter's display at commissioning");
         }
 
         if (counter.Measurement is { } measurement && string.IsNullOrWhiteSpace(measurement))
         {
-            problems.Add($"{path}:measurement must not be empty");
+            problems.Add($"{path}:measurement", "must not be empty");
         }
 
         if (counter.Home is { } home && string.IsNullOrWhiteSpace(home))
         {
-            problems.Add($"{path}:home must not be empty");
+            problems.Add($"{path}:home", "must not be empty");
         }
 
         foreach (var (key, value) in counter.Tags)
         {
             if (string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(value))
             {
-                problems.Add($"{path}:tags:{key} must have a non-empty name and value");
+                problems.Add($"{path}:tags:{key}", "must have a non-empty name and value");
             }
             else if (key is "home" or "device" or "unit")
             {
-                problems.Add($"{path}:tags:{key}: the {key} tag comes from the counter's {(key == "device" ? "name" : key)} key");
+                problems.Add($"{path}:tags:{key}", $": the {key} tag comes from the counter's {(key == "device" ? "name" : key)} key");
             }
         }
 

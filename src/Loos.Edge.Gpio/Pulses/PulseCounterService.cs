@@ -21,7 +21,7 @@ internal sealed class PulseCounterService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plans = PulseCounterPlanner.Plan(options, problems);
         if (problems.Count > 0)
         {

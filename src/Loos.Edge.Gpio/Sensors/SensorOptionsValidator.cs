@@ -1,3 +1,4 @@
+using Loos.Edge.Core;
 namespace Loos.Edge.Gpio.Sensors;
 
 /// <summary>Checks <c>gpio:sensors</c>.</summary>
@@ -7,10 +8,10 @@ public static class SensorOptionsValidator
     /// Every problem of the sensors, each starting with its key path, for example
     /// <c>gpio:sensors:1:address: 0x76 on I²C bus 1 is also the address of sensor 'flat-12'</c>; empty when valid.
     /// </summary>
-    public static IReadOnlyList<string> Check(GpioOptions options)
+    public static ConfigurationProblems Check(GpioOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         SensorPlanner.Plan(options, problems);
         return problems;
     }

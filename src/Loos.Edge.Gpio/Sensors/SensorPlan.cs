@@ -93,7 +93,7 @@ internal static class SensorPlanner
     // DS18S20 (10), DS1822 (22), DS18B20 and MAX31820 (28), DS1825 and MAX31850 (3b), DS28EA00 (42).
     private static readonly string[] ThermometerFamilies = ["10", "22", "28", "3b", "42"];
 
-    public static IReadOnlyList<SensorPlan> Plan(GpioOptions options, List<string> problems)
+    public static IReadOnlyList<SensorPlan> Plan(GpioOptions options, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(problems);
@@ -105,7 +105,7 @@ internal static class SensorPlanner
             var path = $"{GpioOptions.SectionName}:sensors:{index}";
             if (options.Sensors[index] is not { } sensor)
             {
-                problems.Add($"{path} is empty");
+                problems.Add(path, "is empty");
                 continue;
             }
 
@@ -146,16 +146,16 @@ internal static class SensorPlanner
 
     public static string FormatAddress(int address) => "0x" + address.ToString("x2", CultureInfo.InvariantCulture);
 
-    private static SensorPlan? PlanSensor(SensorOptions sensor, int index, string path, Dictionary<string, int> names, Dictionary<string, string> places, List<string> problems)
+    private static SensorPlan? PlanSensor(SensorOptions sensor, int index, string path, Dictionary<string, int> names, Dictionary<string, string> places, ConfigurationProblems problems)
     {
         var problemsBefore = problems.Count;
         if (string.IsNullOrWhiteSpace(sensor.Name))
         {
-            problems.Add($"{path}:name is required");
+            problems.Add($"{path}:name", "is required");
         }
         else if (names.TryGetValue(sensor.Name, out var other))
         {
-            problems.Add($"{path}:name '{sensor.Name}' is also the name of gpio:sensors:{other}");
+            problems.Add($"{path}:name", $"'{sensor.Name}' is also the name of gpio:sensors:{other}");
         }
         else
         {
@@ -172,9 +172,9 @@ internal static class SensorPlanner
         };
         if (type is null)
         {
-            problems.Add(string.IsNullOrWhiteSpace(sensor.Type)
-                ? $"{path}:type is required: one of {string.Join(", ", TypeNames)}"
-                : $"{path}:type: '{sensor.Type}' is not one of {string.Join(", ", TypeNames)}");
+            problems.Add(
+                $"{path}:type",
+                string.IsNullOrWhiteSpace(sensor.Type) ? $"is required: one of {string.Join(", ", TypeNames)}" : $": '{sensor.Type}' is not one of {string.Join(", ", TypeNames)}");
         }
 
         string bus = string.Empty, address = string.Empty;
@@ -185,36 +185,36 @@ internal static class SensorPlanner
         {
             if (sensor.Bus is not null)
             {
-                problems.Add($"{path}:bus applies to I²C sensors; a 1-Wire sensor is found by busId and deviceId");
+                problems.Add($"{path}:bus", "applies to I²C sensors; a 1-Wire sensor is found by busId and deviceId");
             }
 
             if (sensor.Address is not null)
             {
-                problems.Add($"{path}:address applies to I²C sensors; a 1-Wire sensor is found by its deviceId (e.g. 28-0316a2795aff)");
+                problems.Add($"{path}:address", "applies to I²C sensors; a 1-Wire sensor is found by its deviceId (e.g. 28-0316a2795aff)");
             }
 
             busId = string.IsNullOrWhiteSpace(sensor.BusId) ? DefaultOneWireBusId : sensor.BusId.Trim();
             if (!IsBusMasterName(busId))
             {
-                problems.Add($"{path}:busId: '{busId}' is not a 1-Wire bus master name (w1_bus_master1, w1_bus_master2, …)");
+                problems.Add($"{path}:busId", $": '{busId}' is not a 1-Wire bus master name (w1_bus_master1, w1_bus_master2, …)");
             }
 
             deviceId = sensor.DeviceId?.Trim().ToLowerInvariant();
             if (string.IsNullOrEmpty(deviceId))
             {
-                problems.Add($"{path}:deviceId is required: the directory name under /sys/bus/w1/devices, e.g. 28-0316a2795aff");
+                problems.Add($"{path}:deviceId", "is required: the directory name under /sys/bus/w1/devices, e.g. 28-0316a2795aff");
             }
             else if (!IsDeviceId(deviceId))
             {
-                problems.Add($"{path}:deviceId: '{sensor.DeviceId}' is not a 1-Wire device id (two hex digits of family, '-', twelve hex digits of serial number, e.g. 28-0316a2795aff)");
+                problems.Add($"{path}:deviceId", $": '{sensor.DeviceId}' is not a 1-Wire device id (two hex digits of family, '-', twelve hex digits of serial number, e.g. 28-0316a2795aff)");
             }
             else if (!ThermometerFamilies.Contains(deviceId[..2], StringComparer.Ordinal))
             {
-                problems.Add($"{path}:deviceId: family {deviceId[..2]} is not a thermometer (a DS18B20 is family 28)");
+                problems.Add($"{path}:deviceId", $": family {deviceId[..2]} is not a thermometer (a DS18B20 is family 28)");
             }
             else if (places.TryGetValue(deviceId, out var owner))
             {
-                problems.Add($"{path}:deviceId: {deviceId} is also {owner}");
+                problems.Add($"{path}:deviceId", $": {deviceId} is also {owner}");
             }
             else
             {
@@ -228,14 +228,14 @@ internal static class SensorPlanner
         {
             if (sensor.BusId is not null || sensor.DeviceId is not null)
             {
-                problems.Add($"{path}:{(sensor.DeviceId is not null ? "deviceId" : "busId")} applies to 1-Wire sensors; an I²C sensor is found by bus and address");
+                problems.Add($"{path}:{(sensor.DeviceId is not null ? "deviceId" : "busId")}", "applies to 1-Wire sensors; an I²C sensor is found by bus and address");
             }
 
             i2cBus = sensor.Bus ?? DefaultI2cBus;
             var placeKnown = i2cBus >= 0;
             if (!placeKnown)
             {
-                problems.Add($"{path}:bus: {i2cBus} is not an I²C bus number (/dev/i2c-1 is bus 1)");
+                problems.Add($"{path}:bus", $": {i2cBus} is not an I²C bus number (/dev/i2c-1 is bus 1)");
             }
 
             var allowed = AddressesOf(i2cType);
@@ -247,12 +247,12 @@ internal static class SensorPlanner
             else if (!TryParseAddress(sensor.Address, out i2cAddress))
             {
                 placeKnown = false;
-                problems.Add($"{path}:address: '{sensor.Address}' is not an I²C address (hexadecimal such as 0x76, or decimal such as 118)");
+                problems.Add($"{path}:address", $": '{sensor.Address}' is not an I²C address (hexadecimal such as 0x76, or decimal such as 118)");
             }
             else if (!allowed.Contains(i2cAddress))
             {
                 placeKnown = false;
-                problems.Add($"{path}:address: {FormatAddress(i2cAddress)} is not an address of a {TypeNames[(int)i2cType]} ({allowedText})");
+                problems.Add($"{path}:address", $": {FormatAddress(i2cAddress)} is not an address of a {TypeNames[(int)i2cType]} ({allowedText})");
             }
 
             bus = $"i2c-{i2cBus}";
@@ -262,7 +262,7 @@ internal static class SensorPlanner
                 var place = $"{address} on I²C bus {i2cBus}";
                 if (places.TryGetValue(place, out var owner))
                 {
-                    problems.Add($"{path}:address: {place} is also the address of {owner}");
+                    problems.Add($"{path}:address", $": {place} is also the address of {owner}");
                 }
                 else
                 {
@@ -273,23 +273,23 @@ internal static class SensorPlanner
 
         if (sensor.Interval <= TimeSpan.Zero)
         {
-            problems.Add($"{path}:interval must be positive");
+            problems.Add($"{path}:interval", "must be positive");
         }
 
         if (string.IsNullOrWhiteSpace(sensor.Measurement))
         {
-            problems.Add($"{path}:measurement must not be empty (default {SensorPlan.DefaultMeasurement})");
+            problems.Add($"{path}:measurement", $"must not be empty (default {SensorPlan.DefaultMeasurement})");
         }
 
         foreach (var (key, value) in sensor.Tags)
         {
             if (string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(value))
             {
-                problems.Add($"{path}:tags:{key} must have a non-empty name and value");
+                problems.Add($"{path}:tags:{key}", "must have a non-empty name and value");
             }
             else if (key is "home" or "device")
             {
-                problems.Add($"{path}:tags:{key}: the {key} tag comes from the sensor's {(key == "home" ? "home" : "name")} key");
+                problems.Add($"{path}:tags:{key}", $": the {key} tag comes from the sensor's {(key == "home" ? "home" : "name")} key");
             }
         }
 
@@ -304,11 +304,11 @@ internal static class SensorPlanner
                 var name = ((SensorQuantity)quantity).ToString().ToLowerInvariant();
                 if (!double.IsFinite(offsets[quantity]))
                 {
-                    problems.Add($"{path}:offset:{name} must be a finite number");
+                    problems.Add($"{path}:offset:{name}", "must be a finite number");
                 }
                 else if (offsets[quantity] != 0 && type is { } known && !SensorPlan.QuantitiesOf(known).Contains((SensorQuantity)quantity))
                 {
-                    problems.Add($"{path}:offset:{name}: a {TypeNames[(int)known]} measures no {name}");
+                    problems.Add($"{path}:offset:{name}", $": a {TypeNames[(int)known]} measures no {name}");
                 }
             }
         }

@@ -20,7 +20,7 @@ internal sealed class SensorPollingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plans = SensorPlanner.Plan(options, problems);
         if (problems.Count > 0)
         {

@@ -54,38 +54,4 @@ public sealed class MBusLineOptions
     public TimeSpan WireTime(int bytes) => BitTimes(bytes * 11);
 
     private TimeSpan BitTimes(int bits) => TimeSpan.FromSeconds((double)bits / BaudRate);
-
-    /// <summary>Problems with these options, each naming the key; empty when valid.</summary>
-    public IEnumerable<string> Validate()
-    {
-        if (string.IsNullOrWhiteSpace(DevicePath))
-        {
-            yield return "port: the serial device of the M-Bus level converter is required (e.g. /dev/ttyUSB0)";
-        }
-
-        if (BaudRate is not (300 or 600 or 1200 or 2400 or 4800 or 9600 or 19200 or 38400))
-        {
-            yield return $"baud: {BaudRate} is not an M-Bus rate (300, 600, 1200, 2400, 4800, 9600, 19200, 38400)";
-        }
-
-        if (Retries is < 0 or > 10)
-        {
-            yield return $"retries: {Retries} is outside 0..10";
-        }
-
-        if (MaxTelegrams is < 1 or > 255)
-        {
-            yield return $"maxTelegrams: {MaxTelegrams} is outside 1..255";
-        }
-
-        if (ResponseTimeout is { } timeout && (timeout <= TimeSpan.Zero || timeout > TimeSpan.FromSeconds(30)))
-        {
-            yield return $"responseTimeout: {timeout} is outside (0, 30 s]";
-        }
-
-        if (InterCharacterTimeout is { } gap && (gap <= TimeSpan.Zero || gap > TimeSpan.FromSeconds(5)))
-        {
-            yield return $"interCharacterTimeout: {gap} is outside (0, 5 s]";
-        }
-    }
 }

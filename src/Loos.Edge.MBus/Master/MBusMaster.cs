@@ -55,7 +55,7 @@ public sealed partial class MBusMaster : IDisposable
     public static MBusMaster ForSerialPort(MBusLineOptions options, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var problems = options.Validate().ToList();
+        var problems = MBusLineOptionsValidator.Check(options);
         if (problems.Count > 0)
         {
             throw new ArgumentException(string.Join("; ", problems), nameof(options));

@@ -20,14 +20,14 @@ internal static class MBusPlanner
 {
     private static readonly string[] Profiles = [HeatMeterProfile.Name, AllRecordsProfile.Name];
 
-    public static IReadOnlyList<MBusLinePlan> Plan(MBusOptions options, List<string> problems)
+    public static IReadOnlyList<MBusLinePlan> Plan(MBusOptions options, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(problems);
         var zone = FindTimeZone(options.MeterTimeZone);
         if (zone is null)
         {
-            problems.Add($"{MBusOptions.SectionName}:meterTimeZone: '{options.MeterTimeZone}' is not a known time zone (an IANA name such as Europe/Paris)");
+            problems.Add($"{MBusOptions.SectionName}:meterTimeZone", $": '{options.MeterTimeZone}' is not a known time zone (an IANA name such as Europe/Paris)");
         }
 
         var lines = new List<MBusLinePlan>();
@@ -37,7 +37,7 @@ internal static class MBusPlanner
             var path = $"{MBusOptions.SectionName}:lines:{lineIndex}";
             if (options.Lines[lineIndex] is not { } line)
             {
-                problems.Add($"{path} is empty");
+                problems.Add(path, "is empty");
                 continue;
             }
 
@@ -50,7 +50,7 @@ internal static class MBusPlanner
                 var meterPath = $"{path}:meters:{meterIndex}";
                 if (line.Meters[meterIndex] is not { } meter)
                 {
-                    problems.Add($"{meterPath} is empty");
+                    problems.Add(meterPath, "is empty");
                     continue;
                 }
 
@@ -73,16 +73,16 @@ internal static class MBusPlanner
         !string.IsNullOrWhiteSpace(id) && TimeZoneInfo.TryFindSystemTimeZoneById(id, out var zone) ? zone : null;
 
     /// <summary>Checks a line; returns the master's options when they are valid.</summary>
-    private static MBusLineOptions? CheckLine(MBusPolledLineOptions line, string path, HashSet<string> names, List<string> problems)
+    private static MBusLineOptions? CheckLine(MBusPolledLineOptions line, string path, HashSet<string> names, ConfigurationProblems problems)
     {
         var problemsBefore = problems.Count;
         if (string.IsNullOrWhiteSpace(line.Name))
         {
-            problems.Add($"{path}:name is required");
+            problems.Add($"{path}:name", "is required");
         }
         else if (!names.Add(line.Name))
         {
-            problems.Add($"{path}:name '{line.Name}' is used by another line");
+            problems.Add($"{path}:name", $"'{line.Name}' is used by another line");
         }
 
         Parity? parity = line.Parity switch
@@ -94,12 +94,12 @@ internal static class MBusPlanner
         };
         if (parity is null)
         {
-            problems.Add($"{path}:parity '{line.Parity}' is not one of N, E, O");
+            problems.Add($"{path}:parity", $"'{line.Parity}' is not one of N, E, O");
         }
 
         if (line.StopBits is not (1 or 2))
         {
-            problems.Add($"{path}:stopBits {line.StopBits} is not 1 or 2");
+            problems.Add($"{path}:stopBits", $"{line.StopBits} is not 1 or 2");
         }
 
         new DeviceCircuitOptions { OfflineAfterTimeouts = line.OfflineAfterTimeouts, InitialBackoff = line.InitialBackoff, MaxBackoff = line.MaxBackoff }.Check(path, problems);
@@ -115,13 +115,10 @@ internal static class MBusPlanner
             Retries = line.Retries,
             MaxTelegrams = line.MaxTelegrams,
         };
-        foreach (var problem in master.Validate())
+        foreach (var problem in MBusLineOptionsValidator.Check(master).Entries)
         {
-            // The master names its keys ("baud: …"); its serial device is this section's `device`.
-            var separator = problem.IndexOf(": ", StringComparison.Ordinal);
-            var key = separator < 0 ? string.Empty : problem[..separator];
-            var text = separator < 0 ? problem : problem[(separator + 2)..];
-            problems.Add($"{path}:{(key == "port" ? "device" : key)}: {text}");
+            // The master's keys are its own ("baud"); its serial device is this section's `device`.
+            problems.Add($"{path}:{(problem.Key == "port" ? "device" : problem.Key)}", problem.Text[problem.Key.Length..]);
         }
 
         return problems.Count > problemsBefore ? null : master;
@@ -133,38 +130,38 @@ internal static class MBusPlanner
         string path,
         HashSet<string> names,
         Dictionary<string, string> addresses,
-        List<string> problems)
+        ConfigurationProblems problems)
     {
         var problemsBefore = problems.Count;
         if (string.IsNullOrWhiteSpace(meter.Name))
         {
-            problems.Add($"{path}:name is required");
+            problems.Add($"{path}:name", "is required");
         }
         else if (!names.Add(meter.Name))
         {
-            problems.Add($"{path}:name '{meter.Name}' is used by another meter on this line");
+            problems.Add($"{path}:name", $"'{meter.Name}' is used by another meter on this line");
         }
 
         MBusMeterAddress? address = null;
         var hasSecondary = !string.IsNullOrWhiteSpace(meter.Secondary);
         if (meter.Address is not null && hasSecondary)
         {
-            problems.Add($"{path}:address: give either address (primary) or secondary, not both");
+            problems.Add($"{path}:address", ": give either address (primary) or secondary, not both");
         }
         else if (meter.Address is null && !hasSecondary)
         {
-            problems.Add($"{path}:address: a meter needs its primary address (address: 0-250) or its secondary address (secondary: \"12345678\")");
+            problems.Add($"{path}:address", ": a meter needs its primary address (address: 0-250) or its secondary address (secondary: \"12345678\")");
         }
         else if (meter.Address is { } primary)
         {
             // EN 13757-2: 0–250 are meter addresses, 251–252 reserved, 253 selects by secondary address, 254 and 255 broadcast.
             if (primary is < 0 or > MBusMaster.LastPrimaryAddress && primary != MBusMaster.TestAddress)
             {
-                problems.Add($"{path}:address: {primary} is not a primary address (0-250, 254)");
+                problems.Add($"{path}:address", $": {primary} is not a primary address (0-250, 254)");
             }
             else if (primary == MBusMaster.TestAddress && line.Meters.Count > 1)
             {
-                problems.Add($"{path}:address: 254 reaches every meter on the line, so it only addresses a line with one meter; this line has {line.Meters.Count}");
+                problems.Add($"{path}:address", $": 254 reaches every meter on the line, so it only addresses a line with one meter; this line has {line.Meters.Count}");
             }
             else
             {
@@ -173,11 +170,11 @@ internal static class MBusPlanner
         }
         else if (!MBusSecondaryAddress.TryParse(meter.Secondary!, out var secondary, out var error))
         {
-            problems.Add($"{path}:secondary: {error}");
+            problems.Add($"{path}:secondary", $": {error}");
         }
         else if (secondary.HasWildcards)
         {
-            problems.Add($"{path}:secondary: '{meter.Secondary}' has wildcard digits; polling needs the meter's whole identification number");
+            problems.Add($"{path}:secondary", $": '{meter.Secondary}' has wildcard digits; polling needs the meter's whole identification number");
         }
         else
         {
@@ -189,7 +186,7 @@ internal static class MBusPlanner
             var key = known.PrimaryAddress is { } p ? p.ToString(CultureInfo.InvariantCulture) : known.SecondaryAddress!.Value.ToString();
             if (addresses.TryGetValue(key, out var other))
             {
-                problems.Add($"{path}:{(known.PrimaryAddress is null ? "secondary" : "address")}: {key} is also the address of {other} on this line");
+                problems.Add($"{path}:{(known.PrimaryAddress is null ? "secondary" : "address")}", $": {key} is also the address of {other} on this line");
             }
             else
             {
@@ -199,27 +196,27 @@ internal static class MBusPlanner
 
         if (!Profiles.Contains(meter.Profile, StringComparer.Ordinal))
         {
-            problems.Add($"{path}:profile: '{meter.Profile}' is not one of {string.Join(", ", Profiles)}");
+            problems.Add($"{path}:profile", $": '{meter.Profile}' is not one of {string.Join(", ", Profiles)}");
         }
         else if (meter.Profile == HeatMeterProfile.Name && string.IsNullOrWhiteSpace(meter.Home))
         {
-            problems.Add($"{path}:home is required for profile {HeatMeterProfile.Name}: the heating analysis groups heat meters by home");
+            problems.Add($"{path}:home", $"is required for profile {HeatMeterProfile.Name}: the heating analysis groups heat meters by home");
         }
 
         if (meter.Interval <= TimeSpan.Zero)
         {
-            problems.Add($"{path}:interval must be positive");
+            problems.Add($"{path}:interval", "must be positive");
         }
 
         foreach (var (key, value) in meter.Tags)
         {
             if (string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(value))
             {
-                problems.Add($"{path}:tags:{key} must have a non-empty name and value");
+                problems.Add($"{path}:tags:{key}", "must have a non-empty name and value");
             }
             else if (key is "home" or "device")
             {
-                problems.Add($"{path}:tags:{key}: the {key} tag comes from the meter's {(key == "home" ? "home" : "name")} key");
+                problems.Add($"{path}:tags:{key}", $": the {key} tag comes from the meter's {(key == "home" ? "home" : "name")} key");
             }
         }
 

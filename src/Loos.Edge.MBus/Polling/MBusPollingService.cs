@@ -20,7 +20,7 @@ internal sealed class MBusPollingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plans = MBusPlanner.Plan(options, problems);
         if (problems.Count > 0)
         {

@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -26,8 +27,7 @@ public static class MBusPollingServiceCollectionExtensions
             target.MeterTimeZone = options.MeterTimeZone;
             target.Lines.Clear();
             target.Lines.AddRange(options.Lines);
-        }).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MBusOptions>, MBusOptionsValidator>());
+        }).ValidateWith(MBusOptionsValidator.Check).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IMBusMeterReaderFactory>(provider => new MBusMeterReaderFactory(provider.GetRequiredService<ILoggerFactory>()));
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<MBusPollingService>(

@@ -36,7 +36,7 @@ internal static class ModbusPlanner
 {
     public const string DefaultMeasurement = "modbus";
 
-    public static IReadOnlyList<BusPlan> Plan(ModbusOptions options, List<string> problems)
+    public static IReadOnlyList<BusPlan> Plan(ModbusOptions options, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(options);
         var buses = new List<BusPlan>();
@@ -48,7 +48,7 @@ internal static class ModbusPlanner
             var path = $"{ModbusOptions.SectionName}:buses:{busIndex}";
             if (bus is null)
             {
-                problems.Add($"{path} is empty");
+                problems.Add(path, "is empty");
                 continue;
             }
 
@@ -60,7 +60,7 @@ internal static class ModbusPlanner
                 var devicePath = $"{path}:devices:{deviceIndex}";
                 if (bus.Devices[deviceIndex] is not { } device)
                 {
-                    problems.Add($"{devicePath} is empty");
+                    problems.Add(devicePath, "is empty");
                     continue;
                 }
 
@@ -76,15 +76,15 @@ internal static class ModbusPlanner
         return buses;
     }
 
-    private static void CheckBus(ModbusBusOptions bus, string path, HashSet<string> names, List<string> problems)
+    private static void CheckBus(ModbusBusOptions bus, string path, HashSet<string> names, ConfigurationProblems problems)
     {
         if (string.IsNullOrWhiteSpace(bus.Name))
         {
-            problems.Add($"{path}:name is required");
+            problems.Add($"{path}:name", "is required");
         }
         else if (!names.Add(bus.Name))
         {
-            problems.Add($"{path}:name '{bus.Name}' is used by another bus");
+            problems.Add($"{path}:name", $"'{bus.Name}' is used by another bus");
         }
 
         switch (bus.Kind)
@@ -92,29 +92,29 @@ internal static class ModbusPlanner
             case "tcp" or "rtu-over-tcp":
                 if (string.IsNullOrWhiteSpace(bus.Host))
                 {
-                    problems.Add($"{path}:host is required for kind {bus.Kind}");
+                    problems.Add($"{path}:host", $"is required for kind {bus.Kind}");
                 }
 
                 if (bus.Port is < 1 or > 65535)
                 {
-                    problems.Add($"{path}:port {bus.Port} is not between 1 and 65535");
+                    problems.Add($"{path}:port", $"{bus.Port} is not between 1 and 65535");
                 }
 
                 break;
             case "rtu":
                 if (string.IsNullOrWhiteSpace(bus.Device))
                 {
-                    problems.Add($"{path}:device is required for kind rtu, e.g. /dev/ttyUSB0");
+                    problems.Add($"{path}:device", "is required for kind rtu, e.g. /dev/ttyUSB0");
                 }
 
                 if (bus.Concurrency != 1)
                 {
-                    problems.Add($"{path}:concurrency must be 1 on a serial line");
+                    problems.Add($"{path}:concurrency", "must be 1 on a serial line");
                 }
 
                 break;
             default:
-                problems.Add($"{path}:kind '{bus.Kind}' is not one of tcp, rtu, rtu-over-tcp");
+                problems.Add($"{path}:kind", $"'{bus.Kind}' is not one of tcp, rtu, rtu-over-tcp");
                 break;
         }
 
@@ -122,33 +122,33 @@ internal static class ModbusPlanner
         {
             if (bus.Baud is < 300 or > 1_000_000)
             {
-                problems.Add($"{path}:baud {bus.Baud} is not between 300 and 1000000");
+                problems.Add($"{path}:baud", $"{bus.Baud} is not between 300 and 1000000");
             }
 
             if (bus.Parity is not ("N" or "E" or "O"))
             {
-                problems.Add($"{path}:parity '{bus.Parity}' is not one of N, E, O");
+                problems.Add($"{path}:parity", $"'{bus.Parity}' is not one of N, E, O");
             }
 
             if (bus.StopBits is not (1 or 2))
             {
-                problems.Add($"{path}:stopBits {bus.StopBits} is not 1 or 2");
+                problems.Add($"{path}:stopBits", $"{bus.StopBits} is not 1 or 2");
             }
         }
 
         if (bus.ResponseTimeout <= TimeSpan.Zero)
         {
-            problems.Add($"{path}:responseTimeout must be positive");
+            problems.Add($"{path}:responseTimeout", "must be positive");
         }
 
         if (bus.QuietTime < TimeSpan.Zero)
         {
-            problems.Add($"{path}:quietTime must not be negative");
+            problems.Add($"{path}:quietTime", "must not be negative");
         }
 
         if (bus.Concurrency is < 1 or > 16)
         {
-            problems.Add($"{path}:concurrency {bus.Concurrency} is not between 1 and 16");
+            problems.Add($"{path}:concurrency", $"{bus.Concurrency} is not between 1 and 16");
         }
 
         new DeviceCircuitOptions { OfflineAfterTimeouts = bus.OfflineAfterTimeouts, InitialBackoff = bus.InitialBackoff, MaxBackoff = bus.MaxBackoff }.Check(path, problems);
@@ -161,35 +161,35 @@ internal static class ModbusPlanner
         string path,
         HashSet<string> names,
         Dictionary<string, DeviceProfile?> profiles,
-        List<string> problems)
+        ConfigurationProblems problems)
     {
         var problemsBefore = problems.Count;
         if (string.IsNullOrWhiteSpace(device.Name))
         {
-            problems.Add($"{path}:name is required");
+            problems.Add($"{path}:name", "is required");
         }
         else if (!names.Add(device.Name))
         {
-            problems.Add($"{path}:name '{device.Name}' is used by another device on this bus");
+            problems.Add($"{path}:name", $"'{device.Name}' is used by another device on this bus");
         }
 
         // Serial line unit ids: 1–247, 0 is broadcast (Modbus over Serial Line v1.02 §2.2); TCP carries any byte.
         var (lowestUnit, highestUnit) = bus.Kind == "tcp" ? (0, 255) : (1, 247);
         if (device.UnitId < lowestUnit || device.UnitId > highestUnit)
         {
-            problems.Add($"{path}:unitId {device.UnitId} is not between {lowestUnit} and {highestUnit}");
+            problems.Add($"{path}:unitId", $"{device.UnitId} is not between {lowestUnit} and {highestUnit}");
         }
 
         if (device.Interval <= TimeSpan.Zero)
         {
-            problems.Add($"{path}:interval must be positive");
+            problems.Add($"{path}:interval", "must be positive");
         }
 
         foreach (var (key, value) in device.Tags)
         {
             if (string.IsNullOrWhiteSpace(key) || string.IsNullOrWhiteSpace(value))
             {
-                problems.Add($"{path}:tags:{key} must have a non-empty name and value");
+                problems.Add($"{path}:tags:{key}", "must have a non-empty name and value");
             }
         }
 
@@ -202,7 +202,7 @@ internal static class ModbusPlanner
         var maxRegisters = device.MaxRegistersPerRequest ?? profile?.MaxRegistersPerRequest ?? RequestCoalescer.MaxRegistersPerRequest;
         if (maxRegisters is < 1 or > RequestCoalescer.MaxRegistersPerRequest)
         {
-            problems.Add($"{path}:maxRegistersPerRequest {maxRegisters} is not between 1 and 125");
+            problems.Add($"{path}:maxRegistersPerRequest", $"{maxRegisters} is not between 1 and 125");
         }
 
         // A SunSpec map is contiguous and readable throughout (the discovery reads every register of it), so reading
@@ -210,7 +210,7 @@ internal static class ModbusPlanner
         var maxGap = device.MaxGapRegisters ?? profile?.MaxGapRegisters ?? (device.SunSpec ? RequestCoalescer.MaxRegistersPerRequest : 10);
         if (maxGap is < 0 or > RequestCoalescer.MaxRegistersPerRequest)
         {
-            problems.Add($"{path}:maxGapRegisters {maxGap} is not between 0 and 125");
+            problems.Add($"{path}:maxGapRegisters", $"{maxGap} is not between 0 and 125");
         }
 
         if (device.SunSpec)
@@ -218,21 +218,21 @@ internal static class ModbusPlanner
             // The map is the device's own: a second source of points for the same series would be ambiguous.
             if (!string.IsNullOrWhiteSpace(device.Profile))
             {
-                problems.Add($"{path}:sunspec cannot be combined with profile '{device.Profile}': the points come from the device's SunSpec map");
+                problems.Add($"{path}:sunspec", $"cannot be combined with profile '{device.Profile}': the points come from the device's SunSpec map");
             }
 
             if (device.Points.Count > 0)
             {
-                problems.Add($"{path}:sunspec cannot be combined with points: the points come from the device's SunSpec map (use another device entry with the same unitId for extra registers)");
+                problems.Add($"{path}:sunspec", "cannot be combined with points: the points come from the device's SunSpec map (use another device entry with the same unitId for extra registers)");
             }
         }
         else if (device.SunSpecModels.Count > 0)
         {
-            problems.Add($"{path}:sunspecModels needs sunspec: true");
+            problems.Add($"{path}:sunspecModels", "needs sunspec: true");
         }
         else if (profile is null && device.Points.Count == 0 && string.IsNullOrWhiteSpace(device.Profile))
         {
-            problems.Add($"{path} has neither a profile, points nor sunspec: true");
+            problems.Add(path, "has neither a profile, points nor sunspec: true");
         }
 
         for (var i = 0; i < device.SunSpecModels.Count; i++)
@@ -240,7 +240,7 @@ internal static class ModbusPlanner
             // SunSpec Information Model Specification §4.2: model ids are 1–65534, 0xFFFF ends the chain.
             if (device.SunSpecModels[i] is < 1 or > 65534)
             {
-                problems.Add($"{path}:sunspecModels:{i} {device.SunSpecModels[i]} is not a SunSpec model id (1 to 65534)");
+                problems.Add($"{path}:sunspecModels:{i}", $"{device.SunSpecModels[i]} is not a SunSpec model id (1 to 65534)");
             }
         }
 
@@ -304,17 +304,17 @@ internal static class ModbusPlanner
                 return new PointGroup(g.Key, groupPoints, RequestCoalescer.Coalesce(groupPoints, maxRegisters, maxGap)) { EmittedCount = emitted };
             })];
 
-    private static DeviceProfile? LoadProfile(ModbusOptions options, string name, string path, Dictionary<string, DeviceProfile?> profiles, List<string> problems)
+    private static DeviceProfile? LoadProfile(ModbusOptions options, string name, string path, Dictionary<string, DeviceProfile?> profiles, ConfigurationProblems problems)
     {
         if (string.IsNullOrWhiteSpace(options.ProfileDirectory))
         {
-            problems.Add($"{path} '{name}' needs {ModbusOptions.SectionName}:profileDirectory");
+            problems.Add(path, $"'{name}' needs {ModbusOptions.SectionName}:profileDirectory");
             return null;
         }
 
         if (name.IndexOfAny(['/', '\\']) >= 0 || name.StartsWith('.'))
         {
-            problems.Add($"{path} '{name}' must be a profile name, not a path");
+            problems.Add(path, $"'{name}' must be a profile name, not a path");
             return null;
         }
 
@@ -322,7 +322,7 @@ internal static class ModbusPlanner
         {
             if (cached is null)
             {
-                problems.Add($"{path} '{name}' could not be loaded (see above)");
+                problems.Add(path, $"'{name}' could not be loaded (see above)");
             }
 
             return cached;
@@ -335,7 +335,7 @@ internal static class ModbusPlanner
             var known = Directory.Exists(options.ProfileDirectory)
                 ? string.Join(", ", Directory.EnumerateFiles(options.ProfileDirectory, "*.yaml").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal))
                 : "none: the folder does not exist";
-            problems.Add($"{path} '{name}' is not in {options.ProfileDirectory} (known: {known})");
+            problems.Add(path, $"'{name}' is not in {options.ProfileDirectory} (known: {known})");
         }
         else
         {
@@ -345,7 +345,7 @@ internal static class ModbusPlanner
             }
             catch (DeviceProfileException exception)
             {
-                problems.Add($"{path} '{name}': {exception.Message}");
+                problems.Add(path, $"'{name}': {exception.Message}");
             }
         }
 
@@ -362,27 +362,27 @@ internal static class ModbusPlanner
         int maxRegisters,
         HashSet<string> fields,
         List<ModbusPoint> points,
-        List<string> problems)
+        ConfigurationProblems problems)
     {
         if (point is null)
         {
-            problems.Add($"{path} is empty");
+            problems.Add(path, "is empty");
             return;
         }
 
         var problemsBefore = problems.Count;
         if (string.IsNullOrWhiteSpace(point.Name))
         {
-            problems.Add($"{path}:name is required");
+            problems.Add($"{path}:name", "is required");
         }
         else if (!fields.Add((point.Measurement ?? deviceMeasurement) + "\n" + point.Name))
         {
-            problems.Add($"{path}:name '{point.Name}' is used by another point of this device");
+            problems.Add($"{path}:name", $"'{point.Name}' is used by another point of this device");
         }
 
         if (!PointTypeNames.TryParseTable(point.Table, out var table))
         {
-            problems.Add($"{path}:table '{point.Table}' is not one of {PointTypeNames.TableList}");
+            problems.Add($"{path}:table", $"'{point.Table}' is not one of {PointTypeNames.TableList}");
         }
 
         var isBitTable = table is PointTable.Coils or PointTable.DiscreteInputs;
@@ -393,54 +393,54 @@ internal static class ModbusPlanner
         {
             // Strings cannot feed a numeric series; the read verbs decode them.
             var accepted = "u16, i16, u32, i32, u64, i64, f32, f64, bit";
-            problems.Add(type == PointType.String
-                ? $"{path}:type '{typeText}' cannot be polled into a series; use one of {accepted}"
-                : $"{path}:type '{typeText}' is not one of {accepted}");
+            problems.Add(
+                $"{path}:type",
+                type == PointType.String ? $"'{typeText}' cannot be polled into a series; use one of {accepted}" : $"'{typeText}' is not one of {accepted}");
         }
         else if (isBitTable != (type == PointType.Bit) && problems.Count == problemsBefore)
         {
-            problems.Add($"{path}:type '{typeText}' does not fit table '{point.Table}': bits come from coil and discrete-input, other types from holding and input");
+            problems.Add($"{path}:type", $"'{typeText}' does not fit table '{point.Table}': bits come from coil and discrete-input, other types from holding and input");
         }
 
         if (!PointTypeNames.TryParseOrder(point.Order, out var order))
         {
-            problems.Add($"{path}:order '{point.Order}' is not one of {PointTypeNames.OrderList}");
+            problems.Add($"{path}:order", $"'{point.Order}' is not one of {PointTypeNames.OrderList}");
         }
 
         if (point.Address is not { } address)
         {
-            problems.Add($"{path}:address is required (0-based: datasheet register 40001 is holding address 0)");
+            problems.Add($"{path}:address", "is required (0-based: datasheet register 40001 is holding address 0)");
             address = 0;
         }
         else if (address < 0 || address + Math.Max(1, RegisterDecoder.RegisterCount(type, stringLength)) > 65536)
         {
-            problems.Add($"{path}:address {address} is not between 0 and 65535 (0-based protocol address)");
+            problems.Add($"{path}:address", $"{address} is not between 0 and 65535 (0-based protocol address)");
         }
 
         if (!isBitTable && RegisterDecoder.RegisterCount(type, stringLength) > maxRegisters)
         {
-            problems.Add($"{path}:type '{typeText}' takes more registers than maxRegistersPerRequest {maxRegisters}");
+            problems.Add($"{path}:type", $"'{typeText}' takes more registers than maxRegistersPerRequest {maxRegisters}");
         }
 
         if (!double.IsFinite(point.Scale) || point.Scale == 0)
         {
-            problems.Add($"{path}:scale must be a non-zero number");
+            problems.Add($"{path}:scale", "must be a non-zero number");
         }
 
         if (!double.IsFinite(point.Offset))
         {
-            problems.Add($"{path}:offset must be a number");
+            problems.Add($"{path}:offset", "must be a number");
         }
 
         var interval = point.Interval ?? device.Interval;
         if (interval <= TimeSpan.Zero)
         {
-            problems.Add($"{path}:interval must be positive");
+            problems.Add($"{path}:interval", "must be positive");
         }
 
         if (point.Measurement is { Length: 0 })
         {
-            problems.Add($"{path}:measurement must not be empty");
+            problems.Add($"{path}:measurement", "must not be empty");
         }
 
         if (problems.Count > problemsBefore || string.IsNullOrWhiteSpace(device.Name))

@@ -21,7 +21,7 @@ internal sealed class ModbusPollingService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plans = ModbusPlanner.Plan(options, problems);
         if (problems.Count > 0)
         {

@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -25,8 +26,7 @@ public static class ModbusPollingServiceCollectionExtensions
             target.Buses.Clear();
             target.Buses.AddRange(options.Buses);
             target.ProfileDirectory = options.ProfileDirectory;
-        }).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ModbusOptions>, ModbusOptionsValidator>());
+        }).ValidateWith(ModbusOptionsValidator.Check).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IModbusClientFactory>(provider =>
             new ModbusClientFactory(provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));

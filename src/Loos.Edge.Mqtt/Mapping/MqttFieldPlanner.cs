@@ -7,44 +7,44 @@ namespace Loos.Edge.Mqtt.Mapping;
 /// <summary>Checks and parses a subscription's JSON fields and timestamp, each problem with its key path.</summary>
 internal static class MqttFieldPlanner
 {
-    public static FieldPlan? PlanField(MqttFieldOptions field, string where, List<string> problems)
+    public static FieldPlan? PlanField(MqttFieldOptions field, string where, ConfigurationProblems problems)
     {
         var before = problems.Count;
         if (field is null)
         {
-            problems.Add($"{where}: the field is empty");
+            problems.Add(where, ": the field is empty");
             return null;
         }
 
         if (string.IsNullOrWhiteSpace(field.Name))
         {
-            problems.Add($"{where}:name: a field name is required");
+            problems.Add($"{where}:name", ": a field name is required");
         }
 
         var pathText = field.Path ?? field.Name;
         var path = TryParsePath(pathText, out var pathProblem);
         if (path is null && !string.IsNullOrWhiteSpace(field.Name))
         {
-            problems.Add($"{where}:path: {pathProblem}");
+            problems.Add($"{where}:path", $": {pathProblem}");
         }
 
         if (!TryParseKind(field.Kind, out var kind))
         {
-            problems.Add($"{where}:kind: '{field.Kind}' is not float, integer or boolean");
+            problems.Add($"{where}:kind", $": '{field.Kind}' is not float, integer or boolean");
         }
         else if (kind == ValueKind.Boolean && (field.Scale != 1 || field.Offset != 0))
         {
-            problems.Add($"{where}:scale: a boolean field takes no scale or offset");
+            problems.Add($"{where}:scale", ": a boolean field takes no scale or offset");
         }
 
         if (!double.IsFinite(field.Scale) || field.Scale == 0)
         {
-            problems.Add($"{where}:scale: {field.Scale} is not a finite, non-zero factor");
+            problems.Add($"{where}:scale", $": {field.Scale} is not a finite, non-zero factor");
         }
 
         if (!double.IsFinite(field.Offset))
         {
-            problems.Add($"{where}:offset: {field.Offset} is not finite");
+            problems.Add($"{where}:offset", $": {field.Offset} is not finite");
         }
 
         return problems.Count > before || path is null
@@ -52,13 +52,13 @@ internal static class MqttFieldPlanner
             : new FieldPlan(field.Name, path, field.Unit ?? string.Empty, field.Scale, field.Offset, kind, field.Required);
     }
 
-    public static TimestampPlan? PlanTimestamp(MqttTimestampOptions timestamp, string where, List<string> problems)
+    public static TimestampPlan? PlanTimestamp(MqttTimestampOptions timestamp, string where, ConfigurationProblems problems)
     {
         var before = problems.Count;
         var path = TryParsePath(timestamp.Path, out var pathProblem);
         if (path is null)
         {
-            problems.Add($"{where}:path: {pathProblem}");
+            problems.Add($"{where}:path", $": {pathProblem}");
         }
 
         var acceptsIso = false;
@@ -77,7 +77,7 @@ internal static class MqttFieldPlanner
                     ticksPerUnit = TimeSpan.TicksPerMillisecond;
                     break;
                 default:
-                    problems.Add($"{where}:format: '{timestamp.Format}' is not iso8601, unix-s or unix-ms, or one ISO and one Unix format joined by '|'");
+                    problems.Add($"{where}:format", $": '{timestamp.Format}' is not iso8601, unix-s or unix-ms, or one ISO and one Unix format joined by '|'");
                     break;
             }
         }
@@ -85,7 +85,7 @@ internal static class MqttFieldPlanner
         TimeZoneInfo? zone = null;
         if (string.IsNullOrWhiteSpace(timestamp.TimeZone) || !TimeZoneInfo.TryFindSystemTimeZoneById(timestamp.TimeZone, out zone))
         {
-            problems.Add($"{where}:timeZone: '{timestamp.TimeZone}' is not a known IANA time zone");
+            problems.Add($"{where}:timeZone", $": '{timestamp.TimeZone}' is not a known IANA time zone");
         }
 
         return problems.Count > before || path is null || zone is null

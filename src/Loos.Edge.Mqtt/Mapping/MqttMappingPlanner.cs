@@ -8,7 +8,7 @@ internal static class MqttMappingPlanner
 {
     public const string SectionPath = "mqtt:subscriptions";
 
-    public static List<MappingPlan> Plan(IReadOnlyList<MqttMappingOptions> subscriptions, string? presetDirectory, List<string> problems)
+    public static List<MappingPlan> Plan(IReadOnlyList<MqttMappingOptions> subscriptions, string? presetDirectory, ConfigurationProblems problems)
     {
         var plans = new List<MappingPlan>(subscriptions.Count);
         for (var index = 0; index < subscriptions.Count; index++)
@@ -18,7 +18,7 @@ internal static class MqttMappingPlanner
                 // A message goes to the first subscription that matches: a second one with the same filter gets nothing.
                 if (plans.Find(p => p.Filter.Filter == plan.Filter.Filter) is { } earlier)
                 {
-                    problems.Add($"{SectionPath}:{index}:topic: '{plan.Filter.Pattern}' subscribes to the same topics as subscription {earlier.Index}, which takes all their messages");
+                    problems.Add($"{SectionPath}:{index}:topic", $": '{plan.Filter.Pattern}' subscribes to the same topics as subscription {earlier.Index}, which takes all their messages");
                 }
 
                 plans.Add(plan);
@@ -28,13 +28,13 @@ internal static class MqttMappingPlanner
         return plans;
     }
 
-    private static MappingPlan? PlanOne(int index, MqttMappingOptions subscription, string? presetDirectory, List<string> problems)
+    private static MappingPlan? PlanOne(int index, MqttMappingOptions subscription, string? presetDirectory, ConfigurationProblems problems)
     {
         var prefix = $"{SectionPath}:{index}";
         var before = problems.Count;
         if (subscription is null)
         {
-            problems.Add($"{prefix}: the subscription is empty");
+            problems.Add(prefix, ": the subscription is empty");
             return null;
         }
 
@@ -46,7 +46,7 @@ internal static class MqttMappingPlanner
             preset = MqttPresets.TryLoad(presetDirectory, subscription.Preset, presetProblems);
             foreach (var problem in presetProblems)
             {
-                problems.Add($"{prefix}:preset: {problem}");
+                problems.Add($"{prefix}:preset", $": {problem}");
             }
 
             if (preset is null)
@@ -64,7 +64,7 @@ internal static class MqttMappingPlanner
         var filter = MqttTopicFilter.TryParse(topic, out var filterProblem);
         if (filter is null)
         {
-            problems.Add($"{Where("topic", subscription.Topic)}: {filterProblem}");
+            problems.Add(Where("topic", subscription.Topic), $": {filterProblem}");
         }
 
         var payloadText = subscription.Payload ?? preset?.Payload ?? "json";
@@ -81,7 +81,7 @@ internal static class MqttMappingPlanner
                 format = PayloadFormat.LineProtocol;
                 break;
             default:
-                problems.Add($"{Where("payload", subscription.Payload)}: '{payloadText}' is not number, json or line-protocol");
+                problems.Add(Where("payload", subscription.Payload), $": '{payloadText}' is not number, json or line-protocol");
                 return null;
         }
 
@@ -107,7 +107,7 @@ internal static class MqttMappingPlanner
         {
             if (string.IsNullOrEmpty(key) || string.IsNullOrEmpty(value))
             {
-                problems.Add($"{tagWhere[key]}: tag keys and values must not be empty");
+                problems.Add($"{tagWhere[key]}", ": tag keys and values must not be empty");
                 continue;
             }
 
@@ -117,7 +117,7 @@ internal static class MqttMappingPlanner
                 {
                     if (topicTag.Tag == key)
                     {
-                        problems.Add($"{tagWhere[key]}: tag '{key}' is also taken from topic level {topicTag.Level}");
+                        problems.Add($"{tagWhere[key]}", $": tag '{key}' is also taken from topic level {topicTag.Level}");
                     }
                 }
             }
@@ -145,13 +145,13 @@ internal static class MqttMappingPlanner
                 (timestampWhere, timestamp));
             if (fieldsOptions.Count > 0)
             {
-                problems.Add($"{fieldsOptions[0].Where}: fields are not used with payload line-protocol (each line names its own)");
+                problems.Add($"{fieldsOptions[0].Where}", ": fields are not used with payload line-protocol (each line names its own)");
             }
 
             var precisionText = subscription.Precision ?? preset?.Precision;
             if (precisionText is not null && (precisionText is not ("ns" or "us" or "ms" or "s") || !LineProtocolParser.TryParsePrecision(precisionText, out precision)))
             {
-                problems.Add($"{Where("precision", subscription.Precision)}: '{precisionText}' is not ns, us, ms or s");
+                problems.Add(Where("precision", subscription.Precision), $": '{precisionText}' is not ns, us, ms or s");
             }
         }
         else
@@ -159,7 +159,7 @@ internal static class MqttMappingPlanner
             ReportUnused(problems, payloadText, (Where("precision", subscription.Precision), subscription.Precision ?? preset?.Precision));
             if (string.IsNullOrWhiteSpace(measurement))
             {
-                problems.Add($"{Where("measurement", subscription.Measurement)}: a measurement is required for payload {payloadText}");
+                problems.Add(Where("measurement", subscription.Measurement), $": a measurement is required for payload {payloadText}");
             }
 
             if (format == PayloadFormat.Number)
@@ -167,14 +167,14 @@ internal static class MqttMappingPlanner
                 ReportUnused(problems, "number", (timestampWhere, timestamp));
                 if (fieldsOptions.Count > 0)
                 {
-                    problems.Add($"{fieldsOptions[0].Where}: fields are not used with payload number (use field, unit and kind)");
+                    problems.Add($"{fieldsOptions[0].Where}", ": fields are not used with payload number (use field, unit and kind)");
                 }
 
                 var kindText = subscription.Kind ?? preset?.Kind ?? "float";
                 var name = subscription.Field ?? preset?.Field ?? "value";
                 if (string.IsNullOrEmpty(name))
                 {
-                    problems.Add($"{Where("field", subscription.Field)}: the field name must not be empty");
+                    problems.Add(Where("field", subscription.Field), $": the field name must not be empty");
                 }
 
                 if (MqttFieldPlanner.TryParseKind(kindText, out var kind))
@@ -183,7 +183,7 @@ internal static class MqttMappingPlanner
                 }
                 else
                 {
-                    problems.Add($"{Where("kind", subscription.Kind)}: '{kindText}' is not float, integer or boolean");
+                    problems.Add(Where("kind", subscription.Kind), $": '{kindText}' is not float, integer or boolean");
                 }
             }
             else
@@ -196,7 +196,7 @@ internal static class MqttMappingPlanner
                     (Where("kind", subscription.Kind), subscription.Kind ?? preset?.Kind));
                 if (fieldsOptions.Count == 0)
                 {
-                    problems.Add($"{prefix}:fields: payload json needs at least one field");
+                    problems.Add($"{prefix}:fields", ": payload json needs at least one field");
                 }
 
                 var names = new HashSet<string>(StringComparer.Ordinal);
@@ -204,7 +204,7 @@ internal static class MqttMappingPlanner
                 {
                     if (field is not null && !string.IsNullOrWhiteSpace(field.Name) && !names.Add(field.Name))
                     {
-                        problems.Add($"{where}:name: field '{field.Name}' is given twice");
+                        problems.Add($"{where}:name", $": field '{field.Name}' is given twice");
                     }
 
                     if (MqttFieldPlanner.PlanField(field!, where, problems) is { } plan)
@@ -257,13 +257,13 @@ internal static class MqttMappingPlanner
         return merged;
     }
 
-    private static void ReportUnused(List<string> problems, string payload, params (string Where, object? Value)[] keys)
+    private static void ReportUnused(ConfigurationProblems problems, string payload, params (string Where, object? Value)[] keys)
     {
         foreach (var (where, value) in keys)
         {
             if (value is not null)
             {
-                problems.Add($"{where}: not used with payload {payload}");
+                problems.Add(where, $": not used with payload {payload}");
             }
         }
     }

@@ -1,3 +1,4 @@
+using Loos.Edge.Core;
 
 namespace Loos.Edge.Mqtt.Mapping;
 
@@ -12,10 +13,10 @@ public static class MqttMappingValidator
     /// </summary>
     /// <param name="subscriptions">The subscriptions, as bound from the site file.</param>
     /// <param name="presetDirectory">The absolute directory of the preset files; null when there is none.</param>
-    public static IReadOnlyList<string> Check(IReadOnlyList<MqttMappingOptions> subscriptions, string? presetDirectory)
+    public static ConfigurationProblems Check(IReadOnlyList<MqttMappingOptions> subscriptions, string? presetDirectory)
     {
         ArgumentNullException.ThrowIfNull(subscriptions);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         MqttMappingPlanner.Plan(subscriptions, presetDirectory, problems);
         return problems;
     }

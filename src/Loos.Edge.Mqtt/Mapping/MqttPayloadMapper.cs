@@ -36,7 +36,7 @@ public sealed class MqttPayloadMapper
     {
         ArgumentNullException.ThrowIfNull(mappings);
         ArgumentNullException.ThrowIfNull(catalog);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plans = MqttMappingPlanner.Plan(mappings, presetDirectory, problems);
         if (problems.Count > 0)
         {

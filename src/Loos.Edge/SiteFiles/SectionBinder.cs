@@ -1,7 +1,6 @@
 using System.Collections;
 using System.ComponentModel;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.SiteFiles;
@@ -10,21 +9,21 @@ namespace Loos.Edge.SiteFiles;
 /// Binds one site-file section to its options class, turning every problem (a key the class does not have, a
 /// value of the wrong type) into a message with the file, the line and the key.
 /// </summary>
-internal static partial class SectionBinder
+internal static class SectionBinder
 {
-    public static T Bind<T>(SiteFile file, string section, List<string> problems)
-        where T : new()
+    /// <summary>Binds <paramref name="section"/> into <paramref name="options"/>, reporting every problem to <paramref name="problems"/>.</summary>
+    public static void Bind(SiteFile file, string section, object options, List<string> problems)
     {
         var configuration = file.Configuration.GetSection(section);
-        var options = new T();
         if (!HasShape(file, section, SiteNodeShape.Mapping, problems))
         {
-            return options;
+            return;
         }
 
+        var problemsBefore = problems.Count;
         foreach (var child in configuration.GetChildren())
         {
-            ReportUnknownKeys(file, child, typeof(T), problems);
+            ReportUnknownKeys(file, child, options.GetType(), problems);
         }
 
         try
@@ -33,16 +32,12 @@ internal static partial class SectionBinder
         }
         catch (InvalidOperationException exception)
         {
-            // The binder names the key it could not convert: "... value at 'buffer:capBytes' to type ...".
-            // Values and shapes were checked above; what is left is a problem not reported yet at that key or above.
-            var key = ConvertedKeyPattern().Match(exception.Message) is { Success: true } match ? match.Groups[1].Value : section;
-            if (!IsReported(file, key, problems))
+            // Values and shapes were checked above, key by key; whatever the binder still refuses is told at the section.
+            if (problems.Count == problemsBefore)
             {
-                problems.Add($"{file.Locate(key)}: {file.Spell(key)}: {exception.Message}");
+                problems.Add($"{file.Locate(section)}: {file.Spell(section)}: {exception.Message}");
             }
         }
-
-        return options;
     }
 
     /// <summary>
@@ -67,20 +62,6 @@ internal static partial class SectionBinder
         SiteNodeShape.List => "a list",
         _ => mapping,
     };
-
-    private static bool IsReported(SiteFile file, string key, List<string> problems)
-    {
-        for (var probe = key; probe.Length > 0; probe = probe.LastIndexOf(':') is var separator and >= 0 ? probe[..separator] : string.Empty)
-        {
-            var prefix = $"{file.Locate(probe)}: {file.Spell(probe)}:";
-            if (problems.Any(p => p.StartsWith(prefix, StringComparison.Ordinal)))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 
     private static void ReportUnknownKeys(SiteFile file, IConfigurationSection node, Type owner, List<string> problems)
     {
@@ -205,7 +186,4 @@ internal static partial class SectionBinder
             : null;
 
     private static string CamelCase(string name) => char.ToLowerInvariant(name[0]) + name[1..];
-
-    [GeneratedRegex("at '([^']+)'")]
-    private static partial Regex ConvertedKeyPattern();
 }

@@ -1,3 +1,4 @@
+using Loos.Edge.Forwarding;
 using System.CommandLine;
 using Loos.Edge.SiteFiles;
 
@@ -15,7 +16,7 @@ internal static class ConfigVerb
             try
             {
                 var site = SiteConfiguration.Load(parse.GetRequiredValue(config));
-                Console.WriteLine($"{site.File.Path}: valid (site '{site.SiteName}', {site.Forwarder.Targets.Count} target(s)).");
+                Console.WriteLine($"{site.File.Path}: valid (site '{site.Name}', {site.Options<ForwarderOptions>().Targets.Count} target(s)).");
                 return ExitCodes.Success;
             }
             catch (SiteFileException exception)

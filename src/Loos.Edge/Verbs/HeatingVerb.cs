@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Loos.Edge.Aggregation.Heating;
+using Loos.Edge.Forwarding;
 using Loos.Edge.Heating;
 using Loos.Edge.SiteFiles;
 
@@ -46,7 +47,7 @@ internal static class HeatingVerb
                 try
                 {
                     site = SiteConfiguration.Load(configPath);
-                    options = site.Heating;
+                    options = site.Options<HeatingOptions>();
                 }
                 catch (SiteFileException exception)
                 {
@@ -81,7 +82,7 @@ internal static class HeatingVerb
 
             var year = HeatingYear.Before(date, parameters);
             var path = parse.GetValue(readings);
-            var influxTarget = site?.Forwarder.Targets.FirstOrDefault(t => parse.GetValue(targetName) is not { } wanted || t.Name == wanted);
+            var influxTarget = site?.Options<ForwarderOptions>().Targets.FirstOrDefault(t => parse.GetValue(targetName) is not { } wanted || t.Name == wanted);
             if (path is null && influxTarget is null)
             {
                 await error.WriteLineAsync(site is null

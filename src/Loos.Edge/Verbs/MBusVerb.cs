@@ -339,7 +339,13 @@ public static class MBusVerb
                 problems.Add($"parity: '{parse.GetValue(parity)}' is not N, E or O");
             }
 
-            problems.AddRange(options.Validate().Select(p => p.Replace("responseTimeout", "timeout", StringComparison.Ordinal).Replace("maxTelegrams", "max-telegrams", StringComparison.Ordinal)));
+            // The master's keys are its options; the command line spells two of them differently.
+            problems.AddRange(MBusLineOptionsValidator.Check(options).Entries.Select(p => p.Key switch
+            {
+                "responseTimeout" => "timeout" + p.Text[p.Key.Length..],
+                "maxTelegrams" => "max-telegrams" + p.Text[p.Key.Length..],
+                _ => p.Text,
+            }));
             foreach (var problem in problems)
             {
                 error.WriteLine($"{verb}: --{problem}");

@@ -70,8 +70,8 @@ internal static class MqttVerb
                     return ExitCodes.InvalidSiteFile;
                 }
 
-                options = site.Mqtt;
-                mapper = MqttPayloadMapper.Create(site.Mqtt.Subscriptions, site.Mqtt.PresetDirectory, catalog);
+                options = site.Options<MqttOptions>();
+                mapper = MqttPayloadMapper.Create(site.Options<MqttOptions>().Subscriptions, site.Options<MqttOptions>().PresetDirectory, catalog);
             }
 
             options.Host = parse.GetValue(host) ?? options.Host;

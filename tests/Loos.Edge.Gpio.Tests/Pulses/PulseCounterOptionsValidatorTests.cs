@@ -1,3 +1,4 @@
+using Loos.Edge.Core;
 using Loos.Edge.Gpio.Pulses;
 
 namespace Loos.Edge.Gpio.Tests.Pulses;
@@ -6,7 +7,7 @@ public sealed class PulseCounterOptionsValidatorTests
 {
     private static PulseCounterOptions Valid(string name = "general", int pin = 17) => new() { Name = name, Pin = pin, PulsesPerUnit = 1000 };
 
-    private static IReadOnlyList<string> Check(params PulseCounterOptions[] counters)
+    private static ConfigurationProblems Check(params PulseCounterOptions[] counters)
     {
         var options = new GpioOptions { StateDirectory = "/var/lib/loos-edge/pulse-counters" };
         options.PulseCounters.AddRange(counters);

@@ -57,7 +57,7 @@ public sealed class PulseCounterSetTests : IDisposable
     {
         var options = new GpioOptions { StateDirectory = directory };
         options.PulseCounters.AddRange(counters);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plans = PulseCounterPlanner.Plan(options, problems);
         Assert.Empty(problems);
 

@@ -192,7 +192,7 @@ public sealed class SensorBusPollerTests : IDisposable
     {
         var options = new GpioOptions();
         options.Sensors.AddRange(sensors);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plans = SensorPlanner.Plan(options, problems);
         Assert.Empty(problems);
         var bus = Assert.Single(plans.Select(p => p.Bus).Distinct());

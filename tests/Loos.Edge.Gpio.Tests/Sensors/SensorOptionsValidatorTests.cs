@@ -1,3 +1,4 @@
+using Loos.Edge.Core;
 using Loos.Edge.Gpio.Sensors;
 
 namespace Loos.Edge.Gpio.Tests.Sensors;
@@ -19,7 +20,7 @@ public sealed class SensorOptionsValidatorTests
     [Fact]
     public void Plan_Defaults_BusAddressMeasurementAndTags()
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plans = SensorPlanner.Plan(Gpio(
             new SensorOptions { Name = "heating-flow", Type = "DS18B20", DeviceId = "28-0316A2795AFF" },
             new SensorOptions { Name = "flat-12", Type = "bme280", Home = "12", Tags = { ["room"] = "living" } },

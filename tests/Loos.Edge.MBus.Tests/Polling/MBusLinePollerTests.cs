@@ -227,7 +227,7 @@ public sealed class MBusLinePollerTests
 
     private MBusLinePoller CreatePoller(MBusPolledLineOptions line)
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plan = Assert.Single(MBusPlanner.Plan(new MBusOptions { Lines = { line } }, problems));
         Assert.Empty(problems);
         return new MBusLinePoller(plan, reader, sink, catalog, clock, logger);

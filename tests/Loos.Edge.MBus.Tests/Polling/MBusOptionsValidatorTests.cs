@@ -165,10 +165,10 @@ public sealed class MBusOptionsValidatorTests
     {
         var options = Options(Line(MBusLinePollerTests.Meter("home-12", null, address: 251)));
 
-        var result = new MBusOptionsValidator().Validate(null, options);
+        var result = MBusOptionsValidator.Check(options);
 
-        Assert.True(result.Failed);
-        Assert.Equal(2, result.Failures!.Count());
+        Assert.NotEmpty(result);
+        Assert.Equal(2, result.Count);
     }
 
     private static MBusOptions Options(params MBusPolledLineOptions[] lines)

@@ -313,7 +313,7 @@ public sealed class ModbusBusPollerTests
 
     private ModbusBusPoller CreatePoller(ModbusBusOptions bus)
     {
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plan = Assert.Single(ModbusPlanner.Plan(new ModbusOptions { Buses = { bus } }, problems));
         Assert.Empty(problems);
         return new ModbusBusPoller(plan, [client], sink, catalog, clock, NullLogger.Instance);

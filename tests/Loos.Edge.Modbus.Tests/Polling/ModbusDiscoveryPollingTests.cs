@@ -103,7 +103,7 @@ public sealed class ModbusDiscoveryPollingTests
         var inverter = new ModbusDeviceOptions { Name = "inverter", UnitId = 2, SunSpec = true };
         var bus = ModbusBusPollerTests.Bus(meter, inverter);
         bus.Devices.ForEach(d => d.Interval = Interval);
-        var problems = new List<string>();
+        var problems = new ConfigurationProblems();
         var plan = Assert.Single(ModbusPlanner.Plan(new ModbusOptions { Buses = { bus } }, problems));
         Assert.Empty(problems);
         var discovery = new ServiceCollection().AddSunSpecDiscovery().BuildServiceProvider().GetRequiredService<IModbusDeviceDiscovery>();

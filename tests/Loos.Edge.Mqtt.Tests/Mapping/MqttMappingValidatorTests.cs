@@ -12,7 +12,7 @@ public sealed class MqttMappingValidatorTests
         Fields = { new MqttFieldOptions { Name = "temperature", Unit = "°C" } },
     };
 
-    private static IReadOnlyList<string> Check(MqttMappingOptions subscription, string? presetDirectory = null) =>
+    private static ConfigurationProblems Check(MqttMappingOptions subscription, string? presetDirectory = null) =>
         MqttMappingValidator.Check([Valid(), subscription], presetDirectory ?? MappingHarness.PresetDirectory);
 
     [Fact]

@@ -1,0 +1,31 @@
+using Loos.Edge.Core;
+using Loos.Edge.Modules;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loos.Edge.Http;
+
+/// <summary>The health endpoint (section <c>health</c>): the buffer, the targets and every module's devices as JSON.</summary>
+public sealed class HealthModule : GatewayModule<HealthOptions>
+{
+    public override string Section => HealthOptions.SectionName;
+
+    protected override void Validate(HealthOptions options, ISiteContext site, ConfigurationProblems problems)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        problems.AddRange(HealthOptionsValidator.Check(options, site.Options<ListenerOptions>()));
+    }
+
+    protected override void AddServices(IServiceCollection services, HealthOptions options, ISiteContext site)
+    {
+    }
+
+    public override void ConfigureWebHost(IWebHostBuilder webHost, ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        webHost.ListenOn(EndpointAddress.Parse(site.Options<HealthOptions>().Address, "health:address"));
+    }
+
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints, ISiteContext site) => endpoints.MapHealth();
+}

@@ -1,0 +1,34 @@
+using Loos.Edge.Core;
+using Loos.Edge.Modules;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loos.Edge.Http;
+
+/// <summary>The line-protocol write listener (section <c>listener</c>): InfluxDB clients write into the buffer.</summary>
+public sealed class ListenerModule : GatewayModule<ListenerOptions>
+{
+    public override string Section => ListenerOptions.SectionName;
+
+    protected override void Prepare(ListenerOptions options, ISiteContext site) =>
+        options.TokenFile = site.ResolvePath(options.TokenFile);
+
+    protected override void Validate(ListenerOptions options, ISiteContext site, ConfigurationProblems problems) =>
+        problems.AddRange(ListenerOptionsValidator.Check(options));
+
+    protected override void AddServices(IServiceCollection services, ListenerOptions options, ISiteContext site) =>
+        services.AddWriteListener();
+
+    public override void ConfigureWebHost(IWebHostBuilder webHost, ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var options = site.Options<ListenerOptions>();
+        if (options.Enabled)
+        {
+            webHost.ListenOn(EndpointAddress.Parse(options.Address, "listener:address"));
+        }
+    }
+
+    public override void MapEndpoints(IEndpointRouteBuilder endpoints, ISiteContext site) => endpoints.MapWriteListener();
+}

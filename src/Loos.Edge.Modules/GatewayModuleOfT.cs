@@ -1,0 +1,58 @@
+using Loos.Edge.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace Loos.Edge.Modules;
+
+/// <summary>
+/// A module that owns a site-file section bound to <typeparamref name="TOptions"/>. Its options reach its services
+/// as <see cref="IOptions{TOptions}"/> (and the monitor and snapshot): the instance bound once from the file, prepared
+/// and validated once by the loader.
+/// </summary>
+public abstract class GatewayModule<TOptions> : GatewayModule
+    where TOptions : class, new()
+{
+    public abstract override string Section { get; }
+
+    public sealed override object CreateOptions() => new TOptions();
+
+    public sealed override void Prepare(ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        Prepare(site.Options<TOptions>(), site);
+    }
+
+    public sealed override void Validate(ISiteContext site, ConfigurationProblems problems)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        Validate(site.Options<TOptions>(), site, problems);
+    }
+
+    public sealed override void AddServices(IServiceCollection services, ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var options = site.Options<TOptions>();
+        var siteOptions = new SiteOptions<TOptions>(options);
+        services.AddSingleton<IOptions<TOptions>>(siteOptions);
+        services.AddSingleton<IOptionsMonitor<TOptions>>(siteOptions);
+        services.AddSingleton<IOptionsSnapshot<TOptions>>(siteOptions);
+        if (IsEnabled(options, site))
+        {
+            AddServices(services, options, site);
+        }
+    }
+
+    /// <summary>Resolves the paths of <paramref name="options"/> and fills defaults that depend on the site.</summary>
+    protected virtual void Prepare(TOptions options, ISiteContext site)
+    {
+    }
+
+    /// <summary>Adds every problem of <paramref name="options"/>, each with its key.</summary>
+    protected abstract void Validate(TOptions options, ISiteContext site, ConfigurationProblems problems);
+
+    /// <summary>Whether the section asks for the module's services at all (a source with no device runs nothing).</summary>
+    protected virtual bool IsEnabled(TOptions options, ISiteContext site) => true;
+
+    /// <summary>Registers the services of an enabled module; its options are registered already.</summary>
+    protected abstract void AddServices(IServiceCollection services, TOptions options, ISiteContext site);
+}

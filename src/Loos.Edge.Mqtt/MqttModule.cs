@@ -1,0 +1,32 @@
+using Loos.Edge.Core;
+using Loos.Edge.Modules;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loos.Edge.Mqtt;
+
+/// <summary>The MQTT source (section <c>mqtt</c>): subscriptions to a broker, mapped into readings.</summary>
+public sealed class MqttModule : GatewayModule<MqttOptions>
+{
+    public override string Section => MqttOptions.SectionName;
+
+    protected override void Prepare(MqttOptions options, ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(site);
+        options.ResolvePaths(site.ResolvePath);
+
+        // Each gateway keeps its own MQTT session: the client id defaults to the site's name.
+        if (string.IsNullOrWhiteSpace(options.ClientId))
+        {
+            options.ClientId = "loos-edge-" + string.Concat(site.Name.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
+        }
+    }
+
+    protected override void Validate(MqttOptions options, ISiteContext site, ConfigurationProblems problems) =>
+        problems.AddRange(MqttOptionsValidator.Check(options));
+
+    protected override bool IsEnabled(MqttOptions options, ISiteContext site) => options.IsEnabled;
+
+    protected override void AddServices(IServiceCollection services, MqttOptions options, ISiteContext site) =>
+        services.AddMqttSource(options);
+}

@@ -1,0 +1,29 @@
+using Loos.Edge.Buffer;
+using Loos.Edge.Core;
+using Loos.Edge.Heating;
+using Loos.Edge.Modules;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loos.Edge.Rollups;
+
+/// <summary>Rollups for Grafana (section <c>rollups</c>): window aggregates of the readings, written back through the buffer.</summary>
+public sealed class RollupsModule : GatewayModule<RollupOptions>
+{
+    public override string Section => RollupOptions.SectionName;
+
+    protected override void Prepare(RollupOptions options, ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(site);
+        options.ResolvePaths(site.ResolvePath, site.Options<BufferOptions>().Directory);
+    }
+
+    protected override void Validate(RollupOptions options, ISiteContext site, ConfigurationProblems problems) =>
+        problems.AddRange(RollupOptionsValidator.Check(options));
+
+    protected override bool IsEnabled(RollupOptions options, ISiteContext site) => options.Enabled;
+
+    // Heat-meter counters follow the heating section's rules (wrap value, meter replacements).
+    protected override void AddServices(IServiceCollection services, RollupOptions options, ISiteContext site) =>
+        services.AddRollups(options, site.Options<HeatingOptions>().CounterRulesFor);
+}
