@@ -15,6 +15,15 @@ public sealed class ConfigurationProblems : IReadOnlyList<string>
 {
     private readonly List<ConfigurationProblem> entries = [];
 
+    /// <summary>The problems <paramref name="collect"/> adds, for a validator that plans as it checks.</summary>
+    public static ConfigurationProblems Of(Action<ConfigurationProblems> collect)
+    {
+        ArgumentNullException.ThrowIfNull(collect);
+        var problems = new ConfigurationProblems();
+        collect(problems);
+        return problems;
+    }
+
     /// <summary>The problems with their keys.</summary>
     public IReadOnlyList<ConfigurationProblem> Entries => entries;
 

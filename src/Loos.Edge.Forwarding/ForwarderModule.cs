@@ -1,15 +1,12 @@
 using Loos.Edge.Buffer;
-using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Forwarding;
 
 /// <summary>The forwarder (section <c>forwarder</c>): batches from the buffer to each InfluxDB target.</summary>
-public sealed class ForwarderModule : GatewayModule<ForwarderOptions>
+public sealed class ForwarderModule() : GatewayModule<ForwarderOptions>(ForwarderOptions.SectionName, ForwarderOptionsValidator.Check)
 {
-    public override string Section => ForwarderOptions.SectionName;
-
     protected override void Prepare(ForwarderOptions options, ISiteContext site)
     {
         // Dead letters stay beside the buffer unless a target names its own file.
@@ -22,9 +19,6 @@ public sealed class ForwarderModule : GatewayModule<ForwarderOptions>
             target.CaFile = site.ResolvePath(target.CaFile);
         }
     }
-
-    protected override void Validate(ForwarderOptions options, ISiteContext site, ConfigurationProblems problems) =>
-        problems.AddRange(ForwarderOptionsValidator.Check(options));
 
     protected override void AddServices(IServiceCollection services, ForwarderOptions options, ISiteContext site) =>
         services.AddForwarding();

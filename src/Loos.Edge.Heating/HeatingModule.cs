@@ -11,15 +11,13 @@ namespace Loos.Edge.Heating;
 /// The heating report (section <c>heating</c>): each home's consumption and cost against its target, read back from
 /// a forwarder target, and published as series when the section asks for it.
 /// </summary>
-public sealed class HeatingModule : GatewayModule<HeatingOptions>
+public sealed class HeatingModule() : GatewayModule<HeatingOptions>(HeatingOptions.SectionName, HeatingOptionsValidator.Check)
 {
-    public override string Section => HeatingOptions.SectionName;
-
     protected override void Validate(HeatingOptions options, ISiteContext site, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(site);
-        problems.AddRange(HeatingOptionsValidator.Check(options));
+        base.Validate(options, site, problems);
         if (options.PublishSeries && ReadBackTarget(options, site) is null)
         {
             if (options.Target is null)

@@ -7,18 +7,12 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Loos.Edge.Http;
 
 /// <summary>The health endpoint (section <c>health</c>): the buffer, the targets and every module's devices as JSON.</summary>
-public sealed class HealthModule : GatewayModule<HealthOptions>
+public sealed class HealthModule() : GatewayModule<HealthOptions>(HealthOptions.SectionName)
 {
-    public override string Section => HealthOptions.SectionName;
-
     protected override void Validate(HealthOptions options, ISiteContext site, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(site);
         problems.AddRange(HealthOptionsValidator.Check(options, site.Options<ListenerOptions>()));
-    }
-
-    protected override void AddServices(IServiceCollection services, HealthOptions options, ISiteContext site)
-    {
     }
 
     public override void ConfigureWebHost(IWebHostBuilder webHost, ISiteContext site)

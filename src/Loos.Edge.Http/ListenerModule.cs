@@ -1,4 +1,3 @@
-using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
@@ -7,15 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Loos.Edge.Http;
 
 /// <summary>The line-protocol write listener (section <c>listener</c>): InfluxDB clients write into the buffer.</summary>
-public sealed class ListenerModule : GatewayModule<ListenerOptions>
+public sealed class ListenerModule() : GatewayModule<ListenerOptions>(ListenerOptions.SectionName, ListenerOptionsValidator.Check)
 {
-    public override string Section => ListenerOptions.SectionName;
-
     protected override void Prepare(ListenerOptions options, ISiteContext site) =>
         options.TokenFile = site.ResolvePath(options.TokenFile);
-
-    protected override void Validate(ListenerOptions options, ISiteContext site, ConfigurationProblems problems) =>
-        problems.AddRange(ListenerOptionsValidator.Check(options));
 
     protected override void AddServices(IServiceCollection services, ListenerOptions options, ISiteContext site) =>
         services.AddWriteListener();

@@ -12,7 +12,16 @@ namespace Loos.Edge.Modules;
 public abstract class GatewayModule<TOptions> : GatewayModule
     where TOptions : class, new()
 {
-    public abstract override string Section { get; }
+    private readonly Func<TOptions, ConfigurationProblems>? check;
+
+    /// <summary>A module of section <paramref name="section"/>, whose options <paramref name="check"/> validates.</summary>
+    protected GatewayModule(string section, Func<TOptions, ConfigurationProblems>? check = null)
+    {
+        Section = section;
+        this.check = check;
+    }
+
+    public sealed override string Section { get; }
 
     public sealed override object CreateOptions() => new TOptions();
 
@@ -47,12 +56,24 @@ public abstract class GatewayModule<TOptions> : GatewayModule
     {
     }
 
-    /// <summary>Adds every problem of <paramref name="options"/>, each with its key.</summary>
-    protected abstract void Validate(TOptions options, ISiteContext site, ConfigurationProblems problems);
+    /// <summary>
+    /// Adds every problem of <paramref name="options"/>, each with its key: by default those of the module's check; a
+    /// module whose rules involve other sections adds them here.
+    /// </summary>
+    protected virtual void Validate(TOptions options, ISiteContext site, ConfigurationProblems problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        if (check is not null)
+        {
+            problems.AddRange(check(options));
+        }
+    }
 
     /// <summary>Whether the section asks for the module's services at all (a source with no device runs nothing).</summary>
     protected virtual bool IsEnabled(TOptions options, ISiteContext site) => true;
 
     /// <summary>Registers the services of an enabled module; its options are registered already.</summary>
-    protected abstract void AddServices(IServiceCollection services, TOptions options, ISiteContext site);
+    protected virtual void AddServices(IServiceCollection services, TOptions options, ISiteContext site)
+    {
+    }
 }

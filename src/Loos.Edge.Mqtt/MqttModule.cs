@@ -1,4 +1,3 @@
-using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Loos.Edge.Verbs.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,10 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Loos.Edge.Mqtt;
 
 /// <summary>The MQTT source (section <c>mqtt</c>): subscriptions to a broker, mapped into readings.</summary>
-public sealed class MqttModule : GatewayModule<MqttOptions>
+public sealed class MqttModule() : GatewayModule<MqttOptions>(MqttOptions.SectionName, MqttOptionsValidator.Check)
 {
-    public override string Section => MqttOptions.SectionName;
-
     protected override void Prepare(MqttOptions options, ISiteContext site)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -22,9 +19,6 @@ public sealed class MqttModule : GatewayModule<MqttOptions>
             options.ClientId = "loos-edge-" + string.Concat(site.Name.Trim().ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-'));
         }
     }
-
-    protected override void Validate(MqttOptions options, ISiteContext site, ConfigurationProblems problems) =>
-        problems.AddRange(MqttOptionsValidator.Check(options));
 
     protected override bool IsEnabled(MqttOptions options, ISiteContext site) => options.IsEnabled;
 

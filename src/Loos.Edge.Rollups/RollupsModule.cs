@@ -1,5 +1,4 @@
 using Loos.Edge.Buffer;
-using Loos.Edge.Core;
 using Loos.Edge.Heating;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
@@ -7,19 +6,14 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Loos.Edge.Rollups;
 
 /// <summary>Rollups for Grafana (section <c>rollups</c>): window aggregates of the readings, written back through the buffer.</summary>
-public sealed class RollupsModule : GatewayModule<RollupOptions>
+public sealed class RollupsModule() : GatewayModule<RollupOptions>(RollupOptions.SectionName, RollupOptionsValidator.Check)
 {
-    public override string Section => RollupOptions.SectionName;
-
     protected override void Prepare(RollupOptions options, ISiteContext site)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(site);
         options.ResolvePaths(site.ResolvePath, site.Options<BufferOptions>().Directory);
     }
-
-    protected override void Validate(RollupOptions options, ISiteContext site, ConfigurationProblems problems) =>
-        problems.AddRange(RollupOptionsValidator.Check(options));
 
     protected override bool IsEnabled(RollupOptions options, ISiteContext site) => options.Enabled;
 

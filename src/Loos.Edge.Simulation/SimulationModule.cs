@@ -5,10 +5,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Loos.Edge.Simulation;
 
 /// <summary>Simulated field devices (section <c>simulation</c>), for the demo and for a gateway without devices yet.</summary>
-public sealed class SimulationModule : GatewayModule<SimulationOptions>
+public sealed class SimulationModule() : GatewayModule<SimulationOptions>("simulation")
 {
-    public override string Section => "simulation";
-
     protected override void Validate(SimulationOptions options, ISiteContext site, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -109,19 +109,17 @@ public sealed class ModuleContractTests : SiteFileTest
         public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
     }
 
-    private sealed class ProbeModule : GatewayModule<ProbeOptions>
+    private sealed class ProbeModule() : GatewayModule<ProbeOptions>("probe", Check)
     {
         public ProbeService? Service { get; private set; }
 
-        public override string Section => "probe";
-
-        protected override void Validate(ProbeOptions options, ISiteContext site, ConfigurationProblems problems)
+        private static ConfigurationProblems Check(ProbeOptions options) => ConfigurationProblems.Of(problems =>
         {
             if (options.Interval <= TimeSpan.Zero)
             {
                 problems.Add("probe:interval", $"must be positive (got {options.Interval})");
             }
-        }
+        });
 
         protected override void AddServices(IServiceCollection services, ProbeOptions options, ISiteContext site)
         {

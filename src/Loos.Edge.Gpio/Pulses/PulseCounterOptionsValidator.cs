@@ -8,11 +8,5 @@ public static class PulseCounterOptionsValidator
     /// Every problem of the pulse counters, each starting with its key path, for example
     /// <c>gpio:pulseCounters:0:pin: 17 is also the pin of counter 'water'</c>; empty when valid.
     /// </summary>
-    public static ConfigurationProblems Check(GpioOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new ConfigurationProblems();
-        PulseCounterPlanner.Plan(options, problems);
-        return problems;
-    }
+    public static ConfigurationProblems Check(GpioOptions options) => ConfigurationProblems.Of(problems => PulseCounterPlanner.Plan(options, problems));
 }

@@ -1,7 +1,8 @@
 using Loos.Edge.Core;
 using Loos.Edge.Gpio.Drivers;
-using Microsoft.Extensions.DependencyInjection;
+using Loos.Edge.Polling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -28,16 +29,13 @@ public static class PulseCounterServiceCollectionExtensions
         }
 
         ArgumentException.ThrowIfNullOrEmpty(options.StateDirectory, nameof(options));
-        services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(provider => new PulseCounterService(
+        services.AddPolledSource(provider => new PulseCounterService(
             options,
             () => GpioDrivers.Open(options.Driver, options.SimulatedEdges),
             provider.GetRequiredService<IReadingSink>(),
             provider.GetRequiredService<ISeriesCatalog>(),
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILoggerFactory>()));
-        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<PulseCounterService>());
-        services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<PulseCounterService>());
         return services;
     }
 }

@@ -8,11 +8,5 @@ public static class SensorOptionsValidator
     /// Every problem of the sensors, each starting with its key path, for example
     /// <c>gpio:sensors:1:address: 0x76 on I²C bus 1 is also the address of sensor 'flat-12'</c>; empty when valid.
     /// </summary>
-    public static ConfigurationProblems Check(GpioOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new ConfigurationProblems();
-        SensorPlanner.Plan(options, problems);
-        return problems;
-    }
+    public static ConfigurationProblems Check(GpioOptions options) => ConfigurationProblems.Of(problems => SensorPlanner.Plan(options, problems));
 }

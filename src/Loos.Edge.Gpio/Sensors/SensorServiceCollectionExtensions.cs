@@ -1,6 +1,7 @@
 using Loos.Edge.Core;
-using Microsoft.Extensions.DependencyInjection;
+using Loos.Edge.Polling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Loos.Edge.Gpio.Sensors;
@@ -24,11 +25,8 @@ public static class SensorServiceCollectionExtensions
             return services;
         }
 
-        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ISensorReaderFactory>(_ => SensorReaderFactory.Hardware());
-        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<SensorPollingService>(provider, options));
-        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<SensorPollingService>());
-        services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<SensorPollingService>());
+        services.AddPolledSource(provider => ActivatorUtilities.CreateInstance<SensorPollingService>(provider, options));
         return services;
     }
 }

@@ -10,11 +10,5 @@ public static class MBusOptionsValidator
     /// Every problem in <paramref name="options"/>, each starting with its key path, for example
     /// <c>mbus:lines:0:meters:1:address: 251 is not a primary address (0-250, 254)</c>; empty when valid.
     /// </summary>
-    public static ConfigurationProblems Check(MBusOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new ConfigurationProblems();
-        MBusPlanner.Plan(options, problems);
-        return problems;
-    }
+    public static ConfigurationProblems Check(MBusOptions options) => ConfigurationProblems.Of(problems => MBusPlanner.Plan(options, problems));
 }

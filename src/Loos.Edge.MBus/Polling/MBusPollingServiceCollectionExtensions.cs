@@ -1,7 +1,8 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
-using Microsoft.Extensions.DependencyInjection;
+using Loos.Edge.Polling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -28,12 +29,8 @@ public static class MBusPollingServiceCollectionExtensions
             target.Lines.Clear();
             target.Lines.AddRange(options.Lines);
         }).ValidateWith(MBusOptionsValidator.Check).ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddPolledSource(provider => ActivatorUtilities.CreateInstance<MBusPollingService>(provider, options));
         services.TryAddSingleton<IMBusMeterReaderFactory>(provider => new MBusMeterReaderFactory(provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<MBusPollingService>(
-            provider, provider.GetRequiredService<IOptions<MBusOptions>>().Value));
-        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MBusPollingService>());
-        services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<MBusPollingService>());
         return services;
     }
 }

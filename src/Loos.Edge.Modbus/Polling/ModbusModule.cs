@@ -1,4 +1,3 @@
-using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Loos.Edge.Verbs.Modbus;
 using Microsoft.Extensions.DependencyInjection;
@@ -6,16 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Loos.Edge.Modbus.Polling;
 
 /// <summary>Modbus TCP and RTU polling (section <c>modbus</c>): buses, devices, points and device profiles.</summary>
-public sealed class ModbusModule : GatewayModule<ModbusOptions>
+public sealed class ModbusModule() : GatewayModule<ModbusOptions>(ModbusOptions.SectionName, ModbusOptionsValidator.Check)
 {
-    public override string Section => ModbusOptions.SectionName;
-
     // Device profiles sit in profiles/ beside the site file unless the file says otherwise.
     protected override void Prepare(ModbusOptions options, ISiteContext site) =>
         options.ProfileDirectory = site.ResolvePath(string.IsNullOrEmpty(options.ProfileDirectory) ? "profiles" : options.ProfileDirectory);
-
-    protected override void Validate(ModbusOptions options, ISiteContext site, ConfigurationProblems problems) =>
-        problems.AddRange(ModbusOptionsValidator.Check(options));
 
     protected override bool IsEnabled(ModbusOptions options, ISiteContext site) => options.Buses.Count > 0;
 

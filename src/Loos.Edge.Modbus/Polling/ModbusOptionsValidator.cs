@@ -10,11 +10,5 @@ public static class ModbusOptionsValidator
     /// Every problem in <paramref name="options"/>, each starting with its key path, for example
     /// <c>modbus:buses:0:devices:1:points:3:type 'f16' is not one of u16, i16, …</c>; empty when valid.
     /// </summary>
-    public static ConfigurationProblems Check(ModbusOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var problems = new ConfigurationProblems();
-        ModbusPlanner.Plan(options, problems);
-        return problems;
-    }
+    public static ConfigurationProblems Check(ModbusOptions options) => ConfigurationProblems.Of(problems => ModbusPlanner.Plan(options, problems));
 }

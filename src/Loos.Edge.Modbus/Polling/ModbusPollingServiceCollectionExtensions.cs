@@ -1,7 +1,8 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
-using Microsoft.Extensions.DependencyInjection;
+using Loos.Edge.Polling;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -27,13 +28,9 @@ public static class ModbusPollingServiceCollectionExtensions
             target.Buses.AddRange(options.Buses);
             target.ProfileDirectory = options.ProfileDirectory;
         }).ValidateWith(ModbusOptionsValidator.Check).ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
+        services.AddPolledSource(provider => ActivatorUtilities.CreateInstance<ModbusPollingService>(provider, options));
         services.TryAddSingleton<IModbusClientFactory>(provider =>
             new ModbusClientFactory(provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<ModbusPollingService>(
-            provider, provider.GetRequiredService<IOptions<ModbusOptions>>().Value));
-        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ModbusPollingService>());
-        services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<ModbusPollingService>());
         return services;
     }
 }
