@@ -16,6 +16,7 @@ internal sealed class InfluxWriter : IDisposable
 
     // A probe only asks whether the server answers: a network that swallows it must not hold back the next one long.
     private static readonly TimeSpan MaxProbeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan RetryAfterDateMargin = TimeSpan.FromMilliseconds(10);
 
     private readonly TargetOptions options;
     private readonly TimeProvider timeProvider;
@@ -285,8 +286,10 @@ internal sealed class InfluxWriter : IDisposable
 
         if (retryAfter?.Date is { } date)
         {
+            // Timers count on a coarse clock (4 ms steps on Linux) and may end a little early: a few milliseconds more
+            // keep the retry from reaching the server before the date it gave.
             var wait = date - timeProvider.GetUtcNow();
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+            return wait > TimeSpan.Zero ? wait + RetryAfterDateMargin : TimeSpan.Zero;
         }
 
         return null;

@@ -29,6 +29,32 @@ public static class OptionsBuilderExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Registers <paramref name="value"/> as the options of <typeparamref name="TOptions"/> through the standard options
+    /// factory, which still runs the configurations and validations registered for them: for a host that builds a
+    /// component's options itself rather than from configuration.
+    /// </summary>
+    public static OptionsBuilder<TOptions> AddOptionsInstance<TOptions>(this IServiceCollection services, TOptions value)
+        where TOptions : class
+    {
+        services.AddSingleton<IOptionsFactory<TOptions>>(provider => new InstanceOptionsFactory<TOptions>(
+            value,
+            provider.GetServices<IConfigureOptions<TOptions>>(),
+            provider.GetServices<IPostConfigureOptions<TOptions>>(),
+            provider.GetServices<IValidateOptions<TOptions>>()));
+        return services.AddOptions<TOptions>();
+    }
+
+    private sealed class InstanceOptionsFactory<TOptions>(
+        TOptions value,
+        IEnumerable<IConfigureOptions<TOptions>> setups,
+        IEnumerable<IPostConfigureOptions<TOptions>> postConfigures,
+        IEnumerable<IValidateOptions<TOptions>> validations) : OptionsFactory<TOptions>(setups, postConfigures, validations)
+        where TOptions : class
+    {
+        protected override TOptions CreateInstance(string name) => value;
+    }
+
     private sealed class CheckValidator<TOptions>(string name, Func<TOptions, ConfigurationProblems> check) : IValidateOptions<TOptions>
         where TOptions : class
     {

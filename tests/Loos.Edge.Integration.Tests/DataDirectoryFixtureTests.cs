@@ -71,6 +71,7 @@ public sealed class DataDirectoryFixtureTests
     /// and a clean stop that keeps the pulse count and the open rollup windows.
     /// </summary>
     [FixtureWriterFact]
+    [Trait("Category", "FixtureWriter")]
     public async Task WriteFixture()
     {
         await using var broker = await MosquittoBroker.StartNewAsync();

@@ -23,12 +23,7 @@ public static class MBusPollingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        services.AddOptions<MBusOptions>().Configure(target =>
-        {
-            target.MeterTimeZone = options.MeterTimeZone;
-            target.Lines.Clear();
-            target.Lines.AddRange(options.Lines);
-        }).ValidateWith(MBusOptionsValidator.Check).ValidateOnStart();
+        services.AddOptionsInstance(options).ValidateWith(MBusOptionsValidator.Check).ValidateOnStart();
         services.AddPolledSource(provider => ActivatorUtilities.CreateInstance<MBusPollingService>(provider, options));
         services.TryAddSingleton<IMBusMeterReaderFactory>(provider => new MBusMeterReaderFactory(provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
         return services;

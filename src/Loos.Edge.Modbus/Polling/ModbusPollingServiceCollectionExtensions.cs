@@ -22,12 +22,7 @@ public static class ModbusPollingServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(options);
-        services.AddOptions<ModbusOptions>().Configure(target =>
-        {
-            target.Buses.Clear();
-            target.Buses.AddRange(options.Buses);
-            target.ProfileDirectory = options.ProfileDirectory;
-        }).ValidateWith(ModbusOptionsValidator.Check).ValidateOnStart();
+        services.AddOptionsInstance(options).ValidateWith(ModbusOptionsValidator.Check).ValidateOnStart();
         services.AddPolledSource(provider => ActivatorUtilities.CreateInstance<ModbusPollingService>(provider, options));
         services.TryAddSingleton<IModbusClientFactory>(provider =>
             new ModbusClientFactory(provider.GetRequiredService<ILoggerFactory>(), provider.GetRequiredService<TimeProvider>()));
