@@ -1,6 +1,6 @@
-using Loos.Edge.Core;
 using System.Globalization;
 using System.Text;
+using Loos.Edge.Core;
 using Microsoft.Extensions.Logging;
 
 namespace Loos.Edge.Buffer;

@@ -1,5 +1,5 @@
-using Loos.Edge.Rollups;
 using Loos.Edge.Core;
+using Loos.Edge.Rollups;
 using Loos.Edge.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 

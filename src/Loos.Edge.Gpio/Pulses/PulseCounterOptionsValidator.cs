@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+
 namespace Loos.Edge.Gpio.Pulses;
 
 /// <summary>Checks <c>gpio:pulseCounters</c>.</summary>

@@ -1,8 +1,8 @@
 using Loos.Edge.Core;
 using Loos.Edge.Gpio.Drivers;
 using Loos.Edge.Polling;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+
 namespace Loos.Edge.Gpio.Sensors;
 
 /// <summary>Checks <c>gpio:sensors</c>.</summary>

@@ -1,7 +1,7 @@
 using Loos.Edge.Core;
 using Loos.Edge.Polling;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Loos.Edge.Gpio.Sensors;

@@ -1,8 +1,8 @@
-using Loos.Edge.Modules;
 using System.Text;
 using Loos.Edge.Aggregation.Heating;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Heating;
+using Loos.Edge.Modules;
 
 namespace Loos.Edge.Verbs.Heating;
 

@@ -1,5 +1,5 @@
-using Loos.Edge.Core;
 using System.Globalization;
+using Loos.Edge.Core;
 using Loos.Edge.Modbus.Points;
 using Loos.Edge.Polling;
 

@@ -1,4 +1,5 @@
 using Loos.Edge.Modules;
+
 namespace Loos.Edge.Verbs.Mqtt;
 
 /// <summary>

@@ -1,8 +1,8 @@
-using Loos.Edge.Modules;
 using System.Buffers;
 using System.Text;
 using System.Threading.Channels;
 using Loos.Edge.Core;
+using Loos.Edge.Modules;
 using Loos.Edge.Mqtt;
 using Loos.Edge.Mqtt.Mapping;
 using MQTTnet;
