@@ -6,6 +6,12 @@ public interface ISiteContext
     /// <summary>The site's name (key <c>site:name</c>), shown in logs and health; default the host name.</summary>
     string Name { get; }
 
+    /// <summary>Where the site is on Earth (keys <c>site:latitude</c>, <c>site:longitude</c>), for its sun times; null when the file does not say.</summary>
+    SiteLocation? Location { get; }
+
+    /// <summary>The site's civil time zone (key <c>site:timeZone</c>), in which its clocks and calendars are read; default Europe/Paris.</summary>
+    TimeZoneInfo TimeZone { get; }
+
     /// <summary>The folder of the site file, which relative paths in it are resolved against.</summary>
     string Directory { get; }
 
@@ -23,3 +29,6 @@ public interface ISiteContext
     /// </summary>
     string? ResolvePath(string? path);
 }
+
+/// <summary>A place on Earth in decimal degrees (WGS 84): latitude north positive, longitude east positive.</summary>
+public sealed record SiteLocation(double Latitude, double Longitude);

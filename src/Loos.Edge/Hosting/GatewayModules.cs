@@ -3,6 +3,7 @@ using Loos.Edge.Forwarding;
 using Loos.Edge.Gpio;
 using Loos.Edge.Heating;
 using Loos.Edge.Http;
+using Loos.Edge.Lighting;
 using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Modules;
@@ -19,7 +20,8 @@ internal static class GatewayModules
     /// <summary>
     /// Every module. The buffer comes first (the forwarder, GPIO and rollups keep their files beside it), the
     /// listener before health (health checks it does not share the listener's port), Modbus before SunSpec discovery,
-    /// the heating report before rollups (which count heat meters by its rules).
+    /// the heating report before rollups (which count heat meters by its rules), lighting after MQTT and GPIO (whose
+    /// connections and lines its circuits use).
     /// </summary>
     public static IReadOnlyList<GatewayModule> All { get; } =
     [
@@ -35,5 +37,6 @@ internal static class GatewayModules
         new GpioModule(),
         new HeatingModule(),
         new RollupsModule(),
+        new LightingModule(),
     ];
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Loos.Edge.Core;
 using Loos.Edge.Hosting;
 using Loos.Edge.Modules;
@@ -16,10 +17,17 @@ internal sealed class SiteConfiguration : ISiteContext
 
     private readonly Dictionary<Type, object> options;
 
-    private SiteConfiguration(SiteFile file, string name, IReadOnlyList<GatewayModule> modules, Dictionary<Type, object> options)
+    /// <summary>The zone of a site file that names none.</summary>
+    private const string DefaultTimeZone = "Europe/Paris";
+
+    private static readonly string[] SiteKeys = ["name", "latitude", "longitude", "timeZone"];
+
+    private SiteConfiguration(SiteFile file, string name, SiteLocation? location, TimeZoneInfo timeZone, IReadOnlyList<GatewayModule> modules, Dictionary<Type, object> options)
     {
         File = file;
         Name = name;
+        Location = location;
+        TimeZone = timeZone;
         Modules = modules;
         this.options = options;
     }
@@ -28,6 +36,10 @@ internal sealed class SiteConfiguration : ISiteContext
 
     /// <summary>The site's name (key <c>site:name</c>), shown in logs and health; default the host name.</summary>
     public string Name { get; }
+
+    public SiteLocation? Location { get; }
+
+    public TimeZoneInfo TimeZone { get; }
 
     public string Directory => File.Directory;
 
@@ -64,7 +76,8 @@ internal sealed class SiteConfiguration : ISiteContext
             }
         }
 
-        var site = new SiteConfiguration(file, ReadName(file, problems), modules, options);
+        var (name, location, timeZone) = ReadSite(file, problems);
+        var site = new SiteConfiguration(file, name, location, timeZone, modules, options);
         foreach (var module in modules)
         {
             module.Prepare(site);
@@ -88,20 +101,66 @@ internal sealed class SiteConfiguration : ISiteContext
 
     public string? ResolvePath(string? path) => File.ResolvePath(path);
 
-    /// <summary>The <c>site</c> section: only <c>name</c>, default the host name.</summary>
-    private static string ReadName(SiteFile file, List<string> problems)
+    /// <summary>The <c>site</c> section: its name (default the host name), where it is, and its time zone.</summary>
+    private static (string Name, SiteLocation? Location, TimeZoneInfo TimeZone) ReadSite(SiteFile file, List<string> problems)
     {
         var site = file.Configuration.GetSection(SiteSection);
         if (SectionBinder.HasShape(file, SiteSection, SiteNodeShape.Mapping, problems))
         {
-            foreach (var key in site.GetChildren().Where(c => !c.Key.Equals("name", StringComparison.OrdinalIgnoreCase)))
+            foreach (var key in site.GetChildren().Where(c => !SiteKeys.Contains(c.Key, StringComparer.OrdinalIgnoreCase)))
             {
-                problems.Add($"{file.Locate(key.Path)}: {key.Path}: unknown key '{key.Key}' (known here: name).");
+                problems.Add($"{file.Locate(key.Path)}: {key.Path}: unknown key '{key.Key}' (known here: {string.Join(", ", SiteKeys)}).");
             }
 
-            SectionBinder.HasShape(file, "site:name", SiteNodeShape.Value, problems);
+            foreach (var key in SiteKeys)
+            {
+                SectionBinder.HasShape(file, $"{SiteSection}:{key}", SiteNodeShape.Value, problems);
+            }
         }
 
-        return site["name"] is { Length: > 0 } name ? name : Environment.MachineName;
+        var latitude = ReadDegrees(file, "latitude", 90, problems);
+        var longitude = ReadDegrees(file, "longitude", 180, problems);
+        SiteLocation? location = null;
+        if (latitude is { } lat && longitude is { } lon)
+        {
+            location = new SiteLocation(lat, lon);
+        }
+        else if (site["latitude"] is not null ^ site["longitude"] is not null)
+        {
+            var given = site["latitude"] is null ? "longitude" : "latitude";
+            problems.Add($"{file.Locate($"{SiteSection}:{given}")}: {SiteSection}:{given}: needs site:{(given == "latitude" ? "longitude" : "latitude")} beside it");
+        }
+
+        var zoneName = site["timeZone"] is { Length: > 0 } zone ? zone : DefaultTimeZone;
+        TimeZoneInfo timeZone;
+        try
+        {
+            timeZone = TimeZoneInfo.FindSystemTimeZoneById(zoneName);
+        }
+        catch (Exception exception) when (exception is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            problems.Add($"{file.Locate($"{SiteSection}:timeZone")}: {SiteSection}:timeZone: '{zoneName}' is not a known time zone (e.g. Europe/Paris)");
+            timeZone = TimeZoneInfo.Utc;
+        }
+
+        return (site["name"] is { Length: > 0 } name ? name : Environment.MachineName, location, timeZone);
+    }
+
+    /// <summary>A coordinate in decimal degrees within ±<paramref name="limit"/>, or null when absent or wrong (reported).</summary>
+    private static double? ReadDegrees(SiteFile file, string key, double limit, List<string> problems)
+    {
+        var path = $"{SiteSection}:{key}";
+        if (file.Configuration[path] is not { Length: > 0 } text)
+        {
+            return null;
+        }
+
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var degrees) && Math.Abs(degrees) <= limit)
+        {
+            return degrees;
+        }
+
+        problems.Add($"{file.Locate(path)}: {path}: '{text}' is not a number of degrees between -{limit} and {limit}");
+        return null;
     }
 }

@@ -1,0 +1,25 @@
+using Loos.Edge.Core;
+using Loos.Edge.Modules;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Loos.Edge.Lighting;
+
+/// <summary>
+/// Public lighting (section <c>lighting</c>): the astronomical clock, the crew's programmes and calendar, overrides,
+/// and the dispatcher that sends each circuit its level and confirms it from the controllers' status.
+/// </summary>
+public sealed class LightingModule() : GatewayModule<LightingOptions>(LightingOptions.SectionName, LightingOptionsValidator.Check)
+{
+    protected override void Validate(LightingOptions options, ISiteContext site, ConfigurationProblems problems)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(site);
+        base.Validate(options, site, problems);
+    }
+
+    protected override bool IsEnabled(LightingOptions options, ISiteContext site) => options.IsEnabled;
+
+    protected override void AddServices(IServiceCollection services, LightingOptions options, ISiteContext site)
+    {
+    }
+}
