@@ -1,5 +1,6 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
+using Loos.Edge.Verbs.Lighting;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Lighting;
@@ -22,4 +23,6 @@ public sealed class LightingModule() : GatewayModule<LightingOptions>(LightingOp
     protected override void AddServices(IServiceCollection services, LightingOptions options, ISiteContext site)
     {
     }
+
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [LightingCommand.Create(context)];
 }
