@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Lighting.Schedule;
 using Loos.Edge.Modules;
 using Loos.Edge.Verbs.Lighting;
 using Microsoft.Extensions.DependencyInjection;
@@ -16,6 +17,7 @@ public sealed class LightingModule() : GatewayModule<LightingOptions>(LightingOp
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(site);
         base.Validate(options, site, problems);
+        ProgrammeCheck.Check(options, site.Location, site.TimeZone, TimeProvider.System.GetLocalNow().Year, problems);
     }
 
     protected override bool IsEnabled(LightingOptions options, ISiteContext site) => options.IsEnabled;
