@@ -119,6 +119,21 @@ public static class GatewayHttpExtensions
             .AddEndpointFilter(new LocalPortFilter(port));
     }
 
+    /// <summary>
+    /// A group for the gateway's management endpoints (overrides, commands a technician gives the running gateway),
+    /// served only on the port of <see cref="HealthOptions.Address"/>, a loopback address by default; a module maps its
+    /// own endpoints into it.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is null.</exception>
+    public static RouteGroupBuilder MapManagement(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<HealthOptions>>().Value;
+        var group = endpoints.MapGroup(string.Empty);
+        group.AddEndpointFilter(new LocalPortFilter(EndpointAddress.Parse(options.Address, "health:address").Port));
+        return group;
+    }
+
     /// <summary>Answers 404 on any port but its own, so neither API is reachable through the other's address.</summary>
     private sealed class LocalPortFilter(int port) : IEndpointFilter
     {

@@ -1,0 +1,23 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+
+namespace Loos.Edge.Lighting.Overriding;
+
+/// <summary>Registers the overrides: the store of the section's file and the handler HTTP and MQTT requests share.</summary>
+public static class OverrideServiceCollectionExtensions
+{
+    /// <summary>Adds the <see cref="OverrideStore"/> of <see cref="LightingOptions.OverridesFile"/> and the request handler.</summary>
+    /// <exception cref="ArgumentException">The options have no overrides file (the module's Prepare sets one).</exception>
+    public static IServiceCollection AddLightingOverrides(this IServiceCollection services, LightingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(options);
+        var path = options.OverridesFile is { Length: > 0 } file ? file : throw new ArgumentException("lighting:overridesFile is not set.", nameof(options));
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => new OverrideStore(
+            path, options.Circuits.Select(c => c.Name), provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<OverrideStore>>()));
+        services.TryAddSingleton<OverrideCommands>();
+        return services;
+    }
+}
