@@ -23,6 +23,7 @@ public sealed class SectionValidationTests : IDisposable
         { "sensors", "gpio:\n  sensors:\n    - name: cellar\n      type: ds99\n", 6, "gpio:sensors:0:type" },
         { "rollups", "rollups:\n  horizon: 01:00:00\n", 4, "rollups:horizon" },
         { "heating", "heating:\n  yearStart: 13-45\n", 4, "heating:yearStart" },
+        { "lighting", "lighting:\n  programmes:\n    - name: semaine\n      steps:\n        - at: \"25:00\"\n          level: 100\n", 7, "lighting:programmes:0:steps:0:at" },
     };
 
     [Theory]

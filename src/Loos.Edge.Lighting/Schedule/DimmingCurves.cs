@@ -29,7 +29,9 @@ public static class DimmingCurves
 
     /// <summary>
     /// The level, % of light, that a controller's reported <paramref name="value"/> stands for, rounded to the nearest
-    /// whole % but never to 0 for a lamp that is on (DALI arc levels 1–26 are under 0.5 %).
+    /// whole % but never to 0 for a lamp that is on (DALI arc levels 1–26 are under 0.5 %). Near full light several
+    /// levels share one arc level (50 and 51 % are both sent as 229, which is 50.5 %): a command is confirmed by
+    /// comparing the value reported with <see cref="CommandValue"/>, not the levels.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is outside 0–100 (linear) or 0–254 (DALI).</exception>
     public static int Level(DimmingCurve curve, int value)
