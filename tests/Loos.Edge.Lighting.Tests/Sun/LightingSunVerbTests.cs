@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Loos.Edge.Testing;
 using Loos.Edge.Verbs;
 
 namespace Loos.Edge.Lighting.Tests.Sun;
@@ -46,6 +47,20 @@ public sealed class LightingSunVerbTests : IDisposable
         var localSunset = local.GetProperty("sunset").GetString()!;
         Assert.Matches(@"^2026-06-21T22:0\d:\d\d\+02:00$", localSunset);
         Assert.Equal(DateTimeOffset.Parse(events.GetProperty("sunset").GetString()!, CultureInfo.InvariantCulture), DateTimeOffset.Parse(localSunset, CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public async Task Sun_Json_IsWhatTheReadmeShows()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryPaths.Root, "README.md"));
+        var section = readme[readme.IndexOf("### Sun times", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```json", StringComparison.Ordinal) + "```json".Length;
+        var documented = section[start..section.IndexOf("```", start, StringComparison.Ordinal)].Trim();
+
+        var (exitCode, output, error) = await RunAsync("lighting", "sun", "--latitude", "50.457", "--longitude", "2.793", "--date", "2026-06-21", "--json");
+
+        Assert.True(exitCode == ExitCodes.Success, error);
+        Assert.Equal(documented, output.Trim());
     }
 
     [Fact]
