@@ -28,6 +28,12 @@ internal static class DispatchServiceCollectionExtensions
         var gpio = site.Options<GpioOptions>();
         var presets = options.Circuits.Where(c => c.Kind == CircuitKind.Mqtt).Select(c => c.Preset).Distinct()
             .ToDictionary(name => name, name => MqttCommandPreset.TryLoad(mqtt.PresetDirectory, name, []) ?? throw new InvalidOperationException($"The lighting preset '{name}' cannot be read; the site file check reports why."));
+        if (mqtt.IsEnabled)
+        {
+            // MQTT circuits' commands, and overrides on the gateway's own topic.
+            services.AddMqttChannel(mqtt);
+        }
+
         services.AddSingleton<IClockTrust>(options.RequireClockSync ? new KernelClockTrust() : new AlwaysTrustedClock());
         services.AddSingleton(new LightingPlanner(options, site.Location, site.TimeZone));
         services.AddSingleton(provider => new ControllerStatus(provider.GetRequiredService<ISeriesCatalog>(), presets.Values.Select(p => (p.Measurement, p.Command.Field))));
