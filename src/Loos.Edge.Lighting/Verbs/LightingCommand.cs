@@ -12,6 +12,9 @@ public static class LightingCommand
     public static Command Create(IVerbContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return new Command("lighting", "Public lighting: sun times, the plan of the nights, overrides.");
+        return new Command("lighting", "Public lighting: sun times, the plan of the nights, overrides.")
+        {
+            LightingOverrideVerbs.Create(context),
+        };
     }
 }
