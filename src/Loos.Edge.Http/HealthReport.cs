@@ -51,16 +51,19 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
             now.UtcDateTime,
             BufferHealth.Create(buffer),
             [.. targets.Select(TargetHealth.Create)],
-            [.. devices.Select(d => new DeviceHealth(d.Bus, d.Device, d.Answering ? "online" : "offline", d.DroppedReadings))]);
+            [.. devices.Select(d => new DeviceHealth(d.Bus, d.Device, d.State ?? (d.Answering ? "online" : "offline"), d.DroppedReadings, d.Detail))]);
     }
 }
 
 /// <summary>One polled field device in <see cref="HealthReport"/>.</summary>
 /// <param name="Bus">The bus from the site file.</param>
 /// <param name="Device">The device from the site file.</param>
-/// <param name="State"><c>online</c>, or <c>offline</c> once it is backed off after unanswered polls (its series then get stale readings).</param>
+/// <param name="State"><c>online</c>, or <c>offline</c> once it is backed off after unanswered polls (its series then get stale readings);
+/// a lighting circuit is <c>following</c>, <c>pending</c> (a command awaits its confirmation) or <c>not-following</c>, and the
+/// lighting clock <c>trusted</c> or <c>untrusted</c>.</param>
 /// <param name="DroppedReadings">Readings of the device the buffer refused since the gateway started; the source polls on.</param>
-public sealed record DeviceHealth(string Bus, string Device, string State, long DroppedReadings);
+/// <param name="Detail">What a person should know about a state other than online (a lighting circuit's last reported level); absent otherwise.</param>
+public sealed record DeviceHealth(string Bus, string Device, string State, long DroppedReadings, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null);
 
 /// <summary>The buffer part of <see cref="HealthReport"/>, also printed by <c>loos-edge buffer status --json</c>.</summary>
 /// <param name="UnsentReadings">Readings not yet acknowledged by the consumer furthest behind.</param>

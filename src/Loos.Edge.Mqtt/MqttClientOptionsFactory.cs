@@ -35,6 +35,17 @@ internal static class MqttClientOptionsFactory
             .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
 
+    /// <summary>
+    /// The options of the gateway's output session (<paramref name="clientId"/>, beside the source's): persistent, so
+    /// that requests published to its topics while the gateway is away wait for it; no will.
+    /// </summary>
+    public static MqttClientOptions ForOutput(MqttOptions options, string clientId) =>
+        CreateBuilder(options)
+            .WithClientId(clientId)
+            .WithCleanStart(false)
+            .WithSessionExpiryInterval((uint)options.SessionExpiry.TotalSeconds)
+            .Build();
+
     /// <summary>The options of a throw-away connection (a technician's tail): clean start, no session left behind.</summary>
     public static MqttClientOptions ForTail(MqttOptions options, string clientId) =>
         CreateBuilder(options)

@@ -11,8 +11,10 @@ namespace Loos.Edge.Mqtt;
 /// reconnects after every loss with an exponential back-off with jitter (a Polly retry pipeline built from
 /// <see cref="MqttOptions.Reconnect"/>), and on a clean stop says goodbye. Each connection has a generation number:
 /// a message received on a lost connection can no longer be acknowledged, so whoever holds it checks the generation.
+/// The source's session announces the gateway on the status topic; another session of the gateway (the output
+/// channel) passes its own <paramref name="clientOptions"/> and announces nothing.
 /// </summary>
-internal sealed partial class MqttConnection(MqttOptions options, IMqttClient client, TimeProvider timeProvider, ILogger logger)
+internal sealed partial class MqttConnection(MqttOptions options, IMqttClient client, TimeProvider timeProvider, ILogger logger, Func<MqttClientOptions>? clientOptions = null)
 {
     /// <summary>How long a clean stop may spend telling the broker it goes offline.</summary>
     private static readonly TimeSpan GoodbyeTimeout = TimeSpan.FromSeconds(5);
@@ -23,12 +25,18 @@ internal sealed partial class MqttConnection(MqttOptions options, IMqttClient cl
     private volatile bool connected;
     private bool everConnected;
     private int failedAttempts;
+    private string connectedAs = options.EffectiveClientId;
 
     /// <summary>Whether the gateway is connected to the broker now.</summary>
     public bool IsConnected => connected;
 
+    /// <summary>Raised after each connection and reconnection, subscriptions made.</summary>
+    public event Action? Connected;
+
     /// <summary>The number of the current connection; it changes when a connection is lost.</summary>
     public int Generation => Volatile.Read(ref generation);
+
+    private bool AnnouncesStatus => clientOptions is null;
 
     private string Broker => $"{options.Host}:{options.EffectivePort}";
 
@@ -54,11 +62,12 @@ internal sealed partial class MqttConnection(MqttOptions options, IMqttClient cl
             }
             else
             {
-                LogConnected(logger, Broker, options.EffectiveClientId, filters.Count);
+                LogConnected(logger, Broker, connectedAs, filters.Count);
             }
 
             everConnected = true;
             failedAttempts = 0;
+            Connected?.Invoke();
             MqttClientDisconnectedEventArgs lost;
             try
             {
@@ -86,7 +95,11 @@ internal sealed partial class MqttConnection(MqttOptions options, IMqttClient cl
         using var timeout = new CancellationTokenSource(GoodbyeTimeout);
         try
         {
-            await client.PublishAsync(StatusMessage(MqttClientOptionsFactory.OfflinePayload), timeout.Token).ConfigureAwait(false);
+            if (AnnouncesStatus)
+            {
+                await client.PublishAsync(StatusMessage(MqttClientOptionsFactory.OfflinePayload), timeout.Token).ConfigureAwait(false);
+            }
+
             await client.DisconnectAsync(new MqttClientDisconnectOptions(), timeout.Token).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -153,8 +166,9 @@ internal sealed partial class MqttConnection(MqttOptions options, IMqttClient cl
         }
 
         // Built at every attempt: the credentials file is read again, so a rotated password needs no restart.
-        var clientOptions = MqttClientOptionsFactory.ForSource(options, MqttSourceService.ReceiveMaximum);
-        var result = await client.ConnectAsync(clientOptions, cancellationToken).ConfigureAwait(false);
+        var connectOptions = clientOptions?.Invoke() ?? MqttClientOptionsFactory.ForSource(options, MqttSourceService.ReceiveMaximum);
+        connectedAs = connectOptions.ClientId;
+        var result = await client.ConnectAsync(connectOptions, cancellationToken).ConfigureAwait(false);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new InvalidOperationException($"the broker refused the connection: {result.ResultCode} {result.ReasonString}");
@@ -163,7 +177,11 @@ internal sealed partial class MqttConnection(MqttOptions options, IMqttClient cl
         try
         {
             await MqttSubscriptions.SubscribeAsync(client, filters, logger, cancellationToken).ConfigureAwait(false);
-            await client.PublishAsync(StatusMessage(MqttClientOptionsFactory.OnlinePayload), cancellationToken).ConfigureAwait(false);
+            if (AnnouncesStatus)
+            {
+                await client.PublishAsync(StatusMessage(MqttClientOptionsFactory.OnlinePayload), cancellationToken).ConfigureAwait(false);
+            }
+
             connected = true;
         }
         catch

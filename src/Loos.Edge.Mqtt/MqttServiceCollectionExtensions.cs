@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Mqtt.Output;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
@@ -12,7 +13,8 @@ public static class MqttServiceCollectionExtensions
     /// Adds the MQTT source of <paramref name="options"/> (checked with the site file by <see cref="MqttOptionsValidator"/>): its
     /// subscriptions' readings go to the <see cref="IReadingSink"/>, and the broker connection shows in health as an
     /// <see cref="IDeviceMonitor"/>. Needs <see cref="IReadingSink"/>, <see cref="ISeriesCatalog"/> and logging from the
-    /// container; adds <see cref="TimeProvider.System"/> unless already registered.
+    /// container; adds <see cref="TimeProvider.System"/> unless already registered. Adds the output session too
+    /// (<see cref="IMqttChannel"/>), which commands and requests share.
     /// </summary>
     public static IServiceCollection AddMqttSource(this IServiceCollection services, MqttOptions options)
     {
@@ -22,6 +24,9 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<MqttSourceService>(provider, options));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MqttSourceService>());
         services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<MqttSourceService>());
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<MqttChannel>(provider, options));
+        services.AddSingleton<IMqttChannel>(provider => provider.GetRequiredService<MqttChannel>());
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MqttChannel>());
         return services;
     }
 }

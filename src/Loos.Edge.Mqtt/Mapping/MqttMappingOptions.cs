@@ -68,6 +68,41 @@ public sealed class MqttMappingOptions
     /// time the message was received.
     /// </summary>
     public MqttTimestampOptions? Timestamp { get; set; }
+
+    /// <summary>
+    /// In a preset only: where the devices of the preset take commands (the lighting controllers' level); none by
+    /// default.
+    /// </summary>
+    public MqttCommandOptions? Command { get; set; }
+}
+
+/// <summary>A preset's command topic and payload, for the gateway's outputs.</summary>
+public sealed class MqttCommandOptions
+{
+    /// <summary>The topic, with the tags of the status topic in braces: <c>lighting/{controller}/{luminaire}/set</c>.</summary>
+    public string Topic { get; set; } = string.Empty;
+
+    /// <summary>The payload, with <c>{value}</c> for the commanded value: <c>{"level":{value}}</c>.</summary>
+    public string Payload { get; set; } = string.Empty;
+
+    /// <summary>The status field that reports the commanded value back (<c>level</c>).</summary>
+    public string Field { get; set; } = string.Empty;
+
+    /// <summary>The topic for one device: each <c>{tag}</c> replaced by its value.</summary>
+    public string TopicFor(IReadOnlyDictionary<string, string> tags)
+    {
+        ArgumentNullException.ThrowIfNull(tags);
+        var topic = Topic;
+        foreach (var (tag, value) in tags)
+        {
+            topic = topic.Replace("{" + tag + "}", value, StringComparison.Ordinal);
+        }
+
+        return topic;
+    }
+
+    /// <summary>The payload commanding <paramref name="value"/>.</summary>
+    public string PayloadFor(int value) => Payload.Replace("{value}", value.ToString(System.Globalization.CultureInfo.InvariantCulture), StringComparison.Ordinal);
 }
 
 /// <summary>One field of a JSON payload (<c>mqtt:subscriptions[]:fields[]</c>).</summary>

@@ -108,7 +108,8 @@ internal static class MqttPresets
         {
             var known = message.Contains(nameof(MqttFieldOptions), StringComparison.Ordinal) ? "name, path, unit, scale, offset, kind, required"
                 : message.Contains(nameof(MqttTimestampOptions), StringComparison.Ordinal) ? "path, format, timeZone"
-                : "description, topic, payload, measurement, field, unit, kind, precision, tags, fields, timestamp";
+                : message.Contains(nameof(MqttCommandOptions), StringComparison.Ordinal) ? "topic, payload, field"
+                : "description, topic, payload, measurement, field, unit, kind, precision, tags, fields, timestamp, command";
             return $"unknown key '{message[Prefix.Length..end]}' (known here: {known})";
         }
 
