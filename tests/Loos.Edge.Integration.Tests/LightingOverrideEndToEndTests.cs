@@ -62,6 +62,27 @@ public sealed class LightingOverrideEndToEndTests
         Assert.Equal(2, noLevel.ExitCode);
         Assert.Contains("--level is required", noLevel.Error, StringComparison.Ordinal);
 
+        // The HTTP answers the verbs read: 201 applied, 400 with the reason, 404 for an unknown id.
+        var management = new Uri($"http://{address}/lighting/overrides");
+        using (var created = await Http.PostAsync(management, new StringContent("""{"circuits":["place-verte"],"level":30,"until":"2099-01-01T00:00:00Z"}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+            var createdId = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("override").GetProperty("id").GetString();
+            using var deleted = await Http.DeleteAsync(new Uri(management + "/" + createdId));
+            Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+        }
+
+        using (var bad = await Http.PostAsync(management, new StringContent("""{"all":true,"level":100,"until":"soon"}""", Encoding.UTF8, "application/json")))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+            Assert.Contains("until 'soon' is not an ISO 8601 time", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        using (var missing = await Http.DeleteAsync(new Uri(management + "/deadbeef")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        }
+
         // The management endpoints answer on the health address only, never on the write listener's.
         using (var throughListener = await Http.GetAsync(new Uri(gateway.ListenerUrl, "/lighting/overrides")))
         {

@@ -35,7 +35,7 @@ internal sealed class OverrideTopic(IMqttChannel channel, OverrideCommands comma
     private async Task HandleAsync(MqttRequest request, CancellationToken cancellationToken)
     {
         var result = commands.Handle(request.Payload.Span);
-        var reply = JsonSerializer.SerializeToUtf8Bytes(result.Reply, OverrideJsonContext.Default.OverrideReply);
+        var reply = JsonSerializer.SerializeToUtf8Bytes(result.Reply, OverrideJsonContext.Readable.OverrideReply);
         if (!await channel.ReplyAsync(request, ReplyTopic, reply, cancellationToken).ConfigureAwait(false))
         {
             OverrideLog.ReplyNotSent(logger, topic);

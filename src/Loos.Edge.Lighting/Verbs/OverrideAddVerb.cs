@@ -79,7 +79,7 @@ internal sealed class OverrideAddVerb : OverrideVerb
         var (exitCode, reply, _) = await SendAsync(parse, gateway, HttpMethod.Post, "/lighting/overrides", request, cancellationToken).ConfigureAwait(false);
         if (exitCode == ExitCodes.Success && reply?.Override is { } added)
         {
-            await parse.InvocationConfiguration.Output.WriteLineAsync($"applied: {Describe(added, gateway.Zone)}  ({gateway.Zone.Id})").ConfigureAwait(false);
+            await parse.InvocationConfiguration.Output.WriteLineAsync($"applied: {Describe(added, gateway.Zone)}").ConfigureAwait(false);
         }
 
         return exitCode;

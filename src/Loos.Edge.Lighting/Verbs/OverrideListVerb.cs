@@ -33,7 +33,7 @@ internal sealed class OverrideListVerb : OverrideVerb
 
         var overrides = reply!.Overrides ?? [];
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{overrides.Count} override{(overrides.Count == 1 ? string.Empty : "s")} in force or to come, newest first; times in {gateway.Zone.Id}").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"{overrides.Count} override{(overrides.Count == 1 ? string.Empty : "s")} in force or to come, newest first").AppendLine();
         foreach (var item in overrides)
         {
             text.Append(CultureInfo.InvariantCulture, $"{Describe(item, gateway.Zone)}  given {Local(item.Created, gateway.Zone)}").AppendLine();

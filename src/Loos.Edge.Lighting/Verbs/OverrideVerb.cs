@@ -71,7 +71,7 @@ internal abstract class OverrideVerb : Verb
         using var message = new HttpRequestMessage(method, new Uri($"http://{host}:{gateway.Endpoint.Port}{path}"));
         if (request is not null)
         {
-            message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, OverrideJsonContext.Default.OverrideRequest));
+            message.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(request, OverrideJsonContext.Readable.OverrideRequest));
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
 
@@ -95,7 +95,7 @@ internal abstract class OverrideVerb : Verb
         OverrideReply? reply = null;
         try
         {
-            reply = body.Length == 0 ? null : JsonSerializer.Deserialize(body, OverrideJsonContext.Default.OverrideReply);
+            reply = body.Length == 0 ? null : JsonSerializer.Deserialize(body, OverrideJsonContext.Readable.OverrideReply);
         }
         catch (JsonException)
         {
@@ -119,9 +119,9 @@ internal abstract class OverrideVerb : Verb
         return (ExitCodes.Success, reply, body);
     }
 
-    /// <summary>One override as a line: <c>3f2a9c1b  level 100 %  2026-07-14 22:30 → 2026-07-15 00:30  rue-basly  (feu d'artifice)</c>.</summary>
+    /// <summary>One override as a line: <c>3f2a9c1b  level 100 %  2026-07-14 22:30 → 2026-07-15 00:30 Europe/Paris  rue-basly  (feu d'artifice)</c>.</summary>
     protected static string Describe(OverrideView item, TimeZoneInfo zone) =>
-        string.Create(CultureInfo.InvariantCulture, $"{item.Id}  level {item.Level,3} %  {Local(item.From, zone)} → {Local(item.Until, zone)}  {(item.All ? "all circuits" : string.Join(", ", item.Circuits))}{(item.Reason.Length > 0 ? $"  ({item.Reason})" : string.Empty)}");
+        string.Create(CultureInfo.InvariantCulture, $"{item.Id}  level {item.Level,3} %  {Local(item.From, zone)} → {Local(item.Until, zone)} {zone.Id}  {(item.All ? "all circuits" : string.Join(", ", item.Circuits))}{(item.Reason.Length > 0 ? $"  ({item.Reason})" : string.Empty)}");
 
     /// <summary>An instant of a reply as a local <c>yyyy-MM-dd HH:mm</c> in <paramref name="zone"/>.</summary>
     protected static string Local(string instant, TimeZoneInfo zone) =>

@@ -110,5 +110,5 @@ public sealed class OverrideCommandsTests : IDisposable
     private OverrideResult Handle(string json) => commands.Handle(Encoding.UTF8.GetBytes(json));
 
     private static JsonElement ReplyJson(OverrideResult result) =>
-        JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(result.Reply, OverrideJsonContext.Default.OverrideReply)).RootElement.Clone();
+        JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(result.Reply, OverrideJsonContext.Readable.OverrideReply)).RootElement.Clone();
 }
