@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the tests start as real peers (influxd, VictoriaMetrics, pymodbus devices on TCP and on
-# socat pseudo-terminals), on loopback with temporary directories.
-TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial socat mosquitto mosquitto-clients)
+# socat pseudo-terminals), on loopback with temporary directories; python3-holidays is the second computation the
+# French public holidays are checked against.
+TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial python3-holidays socat mosquitto mosquitto-clients)
 # Peers the side-by-side benchmarks compare against.
 BENCH_PACKAGES=(mbpoll)
 

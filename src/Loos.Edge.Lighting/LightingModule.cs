@@ -1,6 +1,7 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Lighting.Overriding;
+using Loos.Edge.Lighting.Schedule;
 using Loos.Edge.Modules;
 using Loos.Edge.Mqtt;
 using Loos.Edge.Verbs.Lighting;
@@ -32,6 +33,7 @@ public sealed class LightingModule() : GatewayModule<LightingOptions>(LightingOp
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(site);
         base.Validate(options, site, problems);
+        ProgrammeCheck.Check(options, site.Location, site.TimeZone, TimeProvider.System.GetLocalNow().Year, problems);
     }
 
     protected override bool IsEnabled(LightingOptions options, ISiteContext site) => options.IsEnabled;

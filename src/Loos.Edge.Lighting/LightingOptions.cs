@@ -71,7 +71,7 @@ public enum DimmingCurve
     /// <summary>The level is sent as it is, 0–100.</summary>
     Linear,
 
-    /// <summary>DALI's logarithmic arc level (IEC 62386-102), 0–254: 100 % is 254, 50 % is 229, 1 % is 1, 0 is off.</summary>
+    /// <summary>DALI's logarithmic arc level (IEC 62386-102), 0–254: 100 % is 254, 50 % is 229, 1 % is 85, 0 is off.</summary>
     Dali,
 }
 

@@ -1,4 +1,6 @@
 using Loos.Edge.Core;
+using Loos.Edge.Lighting.Calendar;
+using Loos.Edge.Lighting.Schedule;
 
 namespace Loos.Edge.Lighting;
 
@@ -7,12 +9,20 @@ public static class LightingOptionsValidator
 {
     private const string Section = LightingOptions.SectionName;
 
-    /// <summary>Every problem of <paramref name="options"/>, each with its key.</summary>
-    public static ConfigurationProblems Check(LightingOptions options)
+    /// <summary>
+    /// Every problem of <paramref name="options"/>, each with its key; the calendar's rules are checked over the 28
+    /// years of nights from this year on.
+    /// </summary>
+    public static ConfigurationProblems Check(LightingOptions options) => Check(options, TimeProvider.System.GetLocalNow().Year);
+
+    /// <summary>Every problem of <paramref name="options"/>, the calendar checked over 28 years of nights from <paramref name="firstYear"/>.</summary>
+    internal static ConfigurationProblems Check(LightingOptions options, int firstYear)
     {
         ArgumentNullException.ThrowIfNull(options);
         var problems = new ConfigurationProblems();
         CheckCircuits(options, problems);
+        CheckProgrammes(options, problems);
+        CheckCalendar(options, firstYear, problems);
         if (options.MinimumBurnTime < TimeSpan.Zero)
         {
             problems.Add($"{Section}:minimumBurnTime", "must not be negative");
@@ -34,6 +44,62 @@ public static class LightingOptionsValidator
         }
 
         return problems;
+    }
+
+    private static void CheckProgrammes(LightingOptions options, ConfigurationProblems problems)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Programmes.Count; i++)
+        {
+            var programme = options.Programmes[i];
+            if (string.IsNullOrWhiteSpace(programme.Name))
+            {
+                problems.Add($"{Section}:programmes:{i}:name", "is required: calendar rules name the programme they run");
+            }
+            else if (!names.Add(programme.Name))
+            {
+                problems.Add($"{Section}:programmes:{i}:name", $": '{programme.Name}' names two programmes");
+            }
+        }
+
+        // Each step's time, clamps and level; the order of the steps needs the site's sun times (LightingModule).
+        ProgrammeStep.ReadAll(options, problems);
+    }
+
+    private static void CheckCalendar(LightingOptions options, int firstYear, ConfigurationProblems problems)
+    {
+        if (options.Calendar.Count == 0)
+        {
+            if (options.Circuits.Count > 0)
+            {
+                problems.Add($"{Section}:calendar", "is empty: each night needs a rule that names its programme");
+            }
+
+            return;
+        }
+
+        var programmes = options.Programmes.Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Calendar.Count; i++)
+        {
+            var rule = options.Calendar[i];
+            if (!string.IsNullOrWhiteSpace(rule.Name) && !names.Add(rule.Name))
+            {
+                problems.Add($"{Section}:calendar:{i}:name", $": '{rule.Name}' names two rules");
+            }
+
+            if (string.IsNullOrWhiteSpace(rule.Programme))
+            {
+                problems.Add($"{Section}:calendar:{i}:programme", "is required: the programme of the nights the rule matches");
+            }
+            else if (!programmes.Contains(rule.Programme))
+            {
+                problems.Add($"{Section}:calendar:{i}:programme", $": no programme is named '{rule.Programme}' (programmes: {string.Join(", ", programmes.Select(p => $"'{p}'"))})");
+            }
+        }
+
+        var calendar = LightingCalendar.Read(options, problems);
+        calendar.CheckCoverage(firstYear, problems);
     }
 
     private static void CheckCircuits(LightingOptions options, ConfigurationProblems problems)
