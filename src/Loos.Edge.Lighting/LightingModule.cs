@@ -81,8 +81,11 @@ public sealed class LightingModule() : GatewayModule<LightingOptions>(LightingOp
 
     protected override bool IsEnabled(LightingOptions options, ISiteContext site) => options.IsEnabled;
 
-    protected override void AddServices(IServiceCollection services, LightingOptions options, ISiteContext site) =>
-        services.AddLightingOverrides(options).AddLightingDispatch(options, site);
+    protected override void AddServices(IServiceCollection services, LightingOptions options, ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        services.AddLightingOverrides(options, withTopic: site.Options<MqttOptions>().IsEnabled).AddLightingDispatch(options, site);
+    }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints, ISiteContext site)
     {

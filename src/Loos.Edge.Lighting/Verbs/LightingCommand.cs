@@ -15,6 +15,7 @@ public static class LightingCommand
         return new Command("lighting", "Public lighting: sun times, the plan of the nights, overrides.")
         {
             new LightingSunVerb(context).Command,
+            LightingOverrideVerbs.Create(context),
         };
     }
 }
