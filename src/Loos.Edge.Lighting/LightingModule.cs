@@ -1,9 +1,11 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Core;
+using Loos.Edge.Lighting.Dispatch;
 using Loos.Edge.Lighting.Overriding;
 using Loos.Edge.Lighting.Schedule;
 using Loos.Edge.Modules;
 using Loos.Edge.Mqtt;
+using Loos.Edge.Mqtt.Output;
 using Loos.Edge.Verbs.Lighting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -34,12 +36,56 @@ public sealed class LightingModule() : GatewayModule<LightingOptions>(LightingOp
         ArgumentNullException.ThrowIfNull(site);
         base.Validate(options, site, problems);
         ProgrammeCheck.Check(options, site.Location, site.TimeZone, TimeProvider.System.GetLocalNow().Year, problems);
+        CheckOutputs(options, site, problems);
+    }
+
+    /// <summary>
+    /// MQTT circuits need the broker, a preset with a command, and a subscription to that preset's status (the
+    /// commands are confirmed from it); relay circuits a GPIO line no input of the gpio section uses.
+    /// </summary>
+    private static void CheckOutputs(LightingOptions options, ISiteContext site, ConfigurationProblems problems)
+    {
+        var mqtt = site.Options<MqttOptions>();
+        var checkedPresets = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < options.Circuits.Count; i++)
+        {
+            var circuit = options.Circuits[i];
+            var key = $"{LightingOptions.SectionName}:circuits:{i}";
+            if (circuit.Kind != CircuitKind.Mqtt)
+            {
+                continue;
+            }
+
+            if (!mqtt.IsEnabled)
+            {
+                problems.Add($"{key}:kind", ": an mqtt circuit needs the broker of the mqtt section (mqtt:host)");
+                continue;
+            }
+
+            if (!checkedPresets.Add(circuit.Preset))
+            {
+                continue;
+            }
+
+            var presetProblems = new List<string>();
+            if (MqttCommandPreset.TryLoad(mqtt.PresetDirectory, circuit.Preset, presetProblems) is null)
+            {
+                problems.Add($"{key}:preset", ": " + string.Join("; ", presetProblems));
+            }
+            else if (!mqtt.Subscriptions.Any(s => s.Preset == circuit.Preset))
+            {
+                problems.Add($"{key}:preset", $": no mqtt subscription uses preset '{circuit.Preset}', so the controllers' status never reaches the gateway and no command could be confirmed; add one to mqtt:subscriptions");
+            }
+        }
     }
 
     protected override bool IsEnabled(LightingOptions options, ISiteContext site) => options.IsEnabled;
 
-    protected override void AddServices(IServiceCollection services, LightingOptions options, ISiteContext site) =>
-        services.AddLightingOverrides(options);
+    protected override void AddServices(IServiceCollection services, LightingOptions options, ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        services.AddLightingOverrides(options, withTopic: site.Options<MqttOptions>().IsEnabled).AddLightingDispatch(options, site);
+    }
 
     public override void MapEndpoints(IEndpointRouteBuilder endpoints, ISiteContext site)
     {

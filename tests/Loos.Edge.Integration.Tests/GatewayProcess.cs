@@ -251,6 +251,9 @@ public sealed class SiteFileBuilder
 
     public bool EvictWhenFull { get; set; } = true;
 
+    /// <summary>Where the site is, for its sun times (<c>site:latitude</c>, <c>site:longitude</c>); none by default.</summary>
+    public (double Latitude, double Longitude)? Location { get; set; }
+
     /// <summary>Extra YAML appended as is, for tests of the site file itself.</summary>
     public string Extra { get; set; } = string.Empty;
 
@@ -293,7 +296,7 @@ public sealed class SiteFileBuilder
     {
         var text = string.Create(CultureInfo.InvariantCulture, $"""
             site:
-              name: test-site
+              name: test-site{(Location is { } location ? $"\n  latitude: {location.Latitude}\n  longitude: {location.Longitude}" : "")}
             buffer:
               directory: buffer
               capBytes: {CapBytes}

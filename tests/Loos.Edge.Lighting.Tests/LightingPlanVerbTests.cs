@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Loos.Edge.Lighting.Overriding;
 using Loos.Edge.Testing;
 using Loos.Edge.Verbs;
@@ -96,7 +97,10 @@ public sealed class LightingPlanVerbTests : IDisposable
     public async Task Plan_StoredOverride_AppliedAndCounted()
     {
         var path = Path.Combine(folder, "site.yaml");
-        await File.WriteAllTextAsync(path, File.ReadAllText(Example).Replace("/var/lib/loos-edge/buffer", Path.Combine(folder, "buffer"), StringComparison.Ordinal));
+        // The example with its buffer (and so its overrides file) here, and its presets where they are.
+        var site = File.ReadAllText(Example).Replace("/var/lib/loos-edge/buffer", Path.Combine(folder, "buffer"), StringComparison.Ordinal);
+        site = Regex.Replace(site, "^mqtt:.*$", $"mqtt:\n  presetDirectory: {Path.Combine(RepositoryPaths.Root, "firmware-config", "mqtt-presets")}", RegexOptions.Multiline);
+        await File.WriteAllTextAsync(path, site);
         Directory.CreateDirectory(Path.Combine(folder, "buffer"));
         // Works in the street on 15 July from 23:30 to 00:30 local (21:30–22:30Z): full light on rue-basly only.
         var works = new LightingOverride("w1", ["rue-basly"], 100, new DateTimeOffset(2026, 7, 15, 21, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 7, 15, 22, 30, 0, TimeSpan.Zero), "travaux", new DateTimeOffset(2026, 7, 1, 8, 0, 0, TimeSpan.Zero));

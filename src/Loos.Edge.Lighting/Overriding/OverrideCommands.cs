@@ -39,7 +39,7 @@ internal sealed class OverrideCommands(OverrideStore store, TimeProvider timePro
         OverrideRequest? request;
         try
         {
-            request = JsonSerializer.Deserialize(json, OverrideJsonContext.Default.OverrideRequest);
+            request = JsonSerializer.Deserialize(json, OverrideJsonContext.Readable.OverrideRequest);
         }
         catch (JsonException exception)
         {

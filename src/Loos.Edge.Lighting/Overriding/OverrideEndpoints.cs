@@ -44,7 +44,7 @@ internal static class OverrideEndpoints
 
     private static JsonHttpResult<OverrideReply> Reply(OverrideResult result) => TypedResults.Json(
         result.Reply,
-        OverrideJsonContext.Default.OverrideReply,
+        OverrideJsonContext.Readable.OverrideReply,
         statusCode: result.Kind switch
         {
             OverrideResultKind.Created => StatusCodes.Status201Created,

@@ -1,3 +1,5 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Loos.Edge.Lighting.Overriding;
@@ -44,12 +46,24 @@ internal sealed record OverrideView(string Id, IReadOnlyList<string> Circuits, b
         item.Id, item.Circuits, item.Circuits.Count == 0, item.Level, OverrideTimes.Format(item.From), OverrideTimes.Format(item.Until), item.Reason, OverrideTimes.Format(item.Created));
 }
 
-/// <summary>System.Text.Json metadata of the override messages: camelCase names, absent values left out.</summary>
-[JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    AllowTrailingCommas = true)]
+/// <summary>
+/// System.Text.Json metadata of the override messages: camelCase names, absent values left out, a field the request
+/// does not take refused; <see cref="Readable"/> is the one to use.
+/// </summary>
 [JsonSerializable(typeof(OverrideRequest))]
 [JsonSerializable(typeof(OverrideReply))]
-internal sealed partial class OverrideJsonContext : JsonSerializerContext;
+internal sealed partial class OverrideJsonContext : JsonSerializerContext
+{
+    /// <summary>
+    /// Apostrophes and accents written as they are ("feu d'artifice", "marché"), not as \u escapes: replies are read by
+    /// people, through curl and mosquitto_sub, and never embedded in HTML.
+    /// </summary>
+    public static OverrideJsonContext Readable { get; } = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowTrailingCommas = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+}

@@ -14,7 +14,9 @@ public static class LightingCommand
         ArgumentNullException.ThrowIfNull(context);
         return new Command("lighting", "Public lighting: sun times, the plan of the nights, overrides.")
         {
+            new LightingSunVerb(context).Command,
             new LightingPlanVerb(context).Command,
+            LightingOverrideVerbs.Create(context),
         };
     }
 }

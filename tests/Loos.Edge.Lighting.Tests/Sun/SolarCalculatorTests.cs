@@ -199,6 +199,24 @@ public sealed class SolarCalculatorTests
         Assert.Equal(new DateOnly(2026, 10, 25), times.Date);
     }
 
+    [Fact]
+    public void ForDate_AYearOfNights_AllocatesNothing()
+    {
+        var first = new DateOnly(2026, 1, 1);
+        SolarCalculator.ForDate(first, 50.457, 2.793);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var lit = TimeSpan.Zero;
+        for (var day = 0; day < 365; day++)
+        {
+            var times = SolarCalculator.ForDate(first.AddDays(day), 50.457, 2.793);
+            lit += times.DayLength;
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.InRange(lit.TotalHours / 365, 12.0, 12.5);
+    }
+
     private static void AssertNear(string place, SunEvent sunEvent, string? expected, DateTimeOffset? actual)
     {
         if (expected is null)

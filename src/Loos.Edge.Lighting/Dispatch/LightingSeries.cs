@@ -1,0 +1,76 @@
+using Loos.Edge.Core;
+using Microsoft.Extensions.Logging;
+
+namespace Loos.Edge.Lighting.Dispatch;
+
+/// <summary>
+/// The lighting's own series, appended to the buffer like readings: <c>lighting_command</c> (every command and its
+/// outcome), <c>lighting_plan</c> (each planned level step) and <c>lighting_night</c> (each night's energy).
+/// </summary>
+internal sealed partial class LightingSeries(ISeriesCatalog catalog, IReadingSink sink, ILogger<LightingSeries> logger)
+{
+    public const string CommandMeasurement = "lighting_command";
+    public const string PlanMeasurement = "lighting_plan";
+    public const string NightMeasurement = "lighting_night";
+
+    private long droppedReadings;
+
+    /// <summary>Readings of these series the buffer refused, shown in health.</summary>
+    public long DroppedReadings => Interlocked.Read(ref droppedReadings);
+
+    /// <summary>A command and what became of it; <paramref name="latency"/> for a confirmation.</summary>
+    public ValueTask CommandAsync(string circuit, CommandOutcome outcome, int level, DateTimeOffset at, TimeSpan? latency, CancellationToken cancellationToken)
+    {
+        Tag[] tags = [new("circuit", circuit), new("outcome", OutcomeName(outcome))];
+        var readings = new List<Reading>(2) { new(Series(CommandMeasurement, tags, "level", "%"), at, level) };
+        if (latency is { } confirmedAfter)
+        {
+            readings.Add(new Reading(Series(CommandMeasurement, tags, "latency", "s"), at, confirmedAfter.TotalSeconds));
+        }
+
+        return AppendAsync(readings, cancellationToken);
+    }
+
+    /// <summary>The planned steps of one circuit (a step written again with the same instant replaces itself in InfluxDB).</summary>
+    public ValueTask PlanAsync(string circuit, IEnumerable<(DateTimeOffset Start, int Level)> steps, CancellationToken cancellationToken)
+    {
+        var series = Series(PlanMeasurement, [new("circuit", circuit)], "level", "%");
+        return AppendAsync([.. steps.Select(step => new Reading(series, step.Start, step.Level))], cancellationToken);
+    }
+
+    /// <summary>One circuit's night, at the instant the night starts (local noon): each figure a field.</summary>
+    public ValueTask NightAsync(string circuit, DateTimeOffset nightStart, IEnumerable<(string Field, string Unit, double Value)> figures, CancellationToken cancellationToken)
+    {
+        Tag[] tags = [new("circuit", circuit)];
+        return AppendAsync([.. figures.Select(f => new Reading(Series(NightMeasurement, tags, f.Field, f.Unit), nightStart, f.Value))], cancellationToken);
+    }
+
+    /// <summary>The word for <paramref name="outcome"/> in the <c>outcome</c> tag.</summary>
+    public static string OutcomeName(CommandOutcome outcome) => outcome switch
+    {
+        CommandOutcome.Sent => "sent",
+        CommandOutcome.Resent => "resent",
+        CommandOutcome.Unsent => "unsent",
+        CommandOutcome.Confirmed => "confirmed",
+        _ => "not-following",
+    };
+
+    private SeriesId Series(string measurement, Tag[] tags, string field, string unit) => catalog.Intern(new SeriesKey(measurement, tags, field, unit));
+
+    private async ValueTask AppendAsync(List<Reading> readings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sink.AppendAsync(readings.ToArray(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is BufferFullException or BufferAppendTooLargeException or IOException)
+        {
+            // The lighting goes on without its record, which is counted.
+            Interlocked.Add(ref droppedReadings, readings.Count);
+            LogNotRecorded(logger, readings.Count, exception.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lighting: {Count} reading(s) of the lighting's own series not recorded: {Problem}")]
+    private static partial void LogNotRecorded(ILogger logger, int count, string problem);
+}

@@ -1,0 +1,188 @@
+using System.Device.Gpio;
+using System.Globalization;
+using Loos.Edge.Core;
+using Loos.Edge.Core.Clock;
+using Loos.Edge.Gpio.Drivers;
+using Loos.Edge.Lighting.Dispatch;
+using Loos.Edge.Lighting.Overriding;
+using Loos.Edge.Lighting.Schedule;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Loos.Edge.Lighting.Tests;
+
+/// <summary>
+/// The dispatcher driving a cabinet contactor on the simulated GPIO driver through a December night in Paris, on a
+/// fake clock: the programme's steps, an override, and a system clock that is not trusted.
+/// </summary>
+public sealed class DispatcherTests : IDisposable
+{
+    private const int Pin = 17;
+    private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+
+    private readonly string directory = Directory.CreateTempSubdirectory("loos-edge-dispatch-").FullName;
+    private readonly GpioController gpio = new(new SimulatedGpioDriver());
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 12, 4, 15, 0, 0, TimeSpan.Zero));
+    private readonly ClockTrustSwitch clock = new();
+    private readonly RecordingSink sink = new();
+    private readonly SeriesCatalog catalog = new();
+    private readonly LightingOptions options = new()
+    {
+        SafeLevel = 100,
+        MinimumBurnTime = TimeSpan.Zero,
+        Circuits = { new CircuitOptions { Name = "armoire-gare", Kind = CircuitKind.Relay, Pin = Pin, RatedPowerW = 400 } },
+        Programmes =
+        {
+            new ProgrammeOptions
+            {
+                Name = "soir",
+                Steps =
+                {
+                    new StepOptions { At = "18:00", Level = 100 },
+                    new StepOptions { At = "23:00", Level = 0 },
+                    new StepOptions { At = "05:00", Level = 100 },
+                    new StepOptions { At = "07:00", Level = 0 },
+                },
+            },
+        },
+        Calendar = { new CalendarRuleOptions { Programme = "soir" } },
+    };
+
+    private readonly OverrideStore overrides;
+    private readonly LightingDispatcher dispatcher;
+
+    public DispatcherTests()
+    {
+        overrides = new OverrideStore(Path.Combine(directory, "overrides.dat"), ["armoire-gare"], time);
+        var planner = new LightingPlanner(options, null, Paris);
+        var series = new LightingSeries(catalog, sink, NullLogger<LightingSeries>.Instance);
+        dispatcher = new LightingDispatcher(
+            options, planner, overrides, [new RelayCircuitOutput(options.Circuits[0], new LightingGpio(() => gpio))], clock, series, new NightBook(options, planner, series, null, Paris), time, NullLogger<LightingDispatcher>.Instance);
+    }
+
+    [Fact]
+    public async Task Relay_FollowsTheProgrammeStepByStep_AndEachCommandIsConfirmedByTheLine()
+    {
+        await At("2026-12-04T16:00");
+        Assert.Equal(PinValue.Low, Line());
+
+        await At("2026-12-04T18:00:01");
+        Assert.Equal(PinValue.High, Line());
+
+        await At("2026-12-04T23:00");
+        Assert.Equal(PinValue.Low, Line());
+        await At("2026-12-05T05:30");
+        Assert.Equal(PinValue.High, Line());
+        await At("2026-12-05T07:00");
+        Assert.Equal(PinValue.Low, Line());
+
+        // Every command is recorded, sent then confirmed: off, on, off, on, off.
+        Assert.Equal([0, 100, 0, 100, 0], Commands("confirmed"));
+        Assert.Equal(5, Commands("sent").Count);
+        Assert.Equal("following", Circuit().State);
+    }
+
+    [Fact]
+    public async Task Override_WinsOverTheProgrammeUntilItExpires()
+    {
+        await At("2026-12-04T18:30");
+        overrides.Add(null, 0, Local("2026-12-04T19:00"), Local("2026-12-04T20:00"), "travaux rue de la gare");
+
+        await At("2026-12-04T18:45");
+        Assert.Equal(PinValue.High, Line());
+        await At("2026-12-04T19:00");
+        Assert.Equal(PinValue.Low, Line());
+        await At("2026-12-04T20:00");
+        Assert.Equal(PinValue.High, Line());
+    }
+
+    [Fact]
+    public async Task UntrustedClock_SafeLevelWhenNothingWasConfirmed_ThenTheLastConfirmedLevelIsKept()
+    {
+        // A Pi booting without NTP: nothing confirmed yet, so the safe level (lit) rather than a guess from a stale date.
+        clock.Problem = "the system clock is not synchronised";
+        await At("2026-12-04T16:00");
+        Assert.Equal(PinValue.High, Line());
+        var health = dispatcher.GetDevices();
+        Assert.Contains(health, d => d.Device == "clock" && d.State == "untrusted" && d.Detail!.Contains("not synchronised", StringComparison.Ordinal));
+
+        // Synchronised: the plan applies (off at 16:00).
+        clock.Problem = null;
+        await At("2026-12-04T16:01");
+        Assert.Equal(PinValue.Low, Line());
+
+        // The clock is lost again, at a time when the programme would light (18:00): the circuit keeps its confirmed state.
+        clock.Problem = "the system clock is not synchronised";
+        await At("2026-12-04T18:30");
+        Assert.Equal(PinValue.Low, Line());
+        Assert.Equal([100, 0], Commands("confirmed"));
+    }
+
+    [Fact]
+    public void Command_ResendsBackOff_FromTheTimeoutUpToTheLongestDelay()
+    {
+        var command = new CircuitCommand(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10));
+        var now = DateTimeOffset.UnixEpoch;
+        command.Command(50, now);
+        var deadlines = new List<double>();
+        for (var send = 0; send < 7; send++)
+        {
+            command.Sent(now);
+            deadlines.Add((command.Deadline - now).TotalMinutes);
+            now = command.Deadline;
+        }
+
+        Assert.Equal([1, 2, 4, 8, 10, 10, 10], deadlines);
+        Assert.True(command.Missed());
+        Assert.False(command.Missed());
+    }
+
+    public void Dispose()
+    {
+        dispatcher.Dispose();
+        gpio.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static DateTimeOffset Local(string local)
+    {
+        var time = DateTime.Parse(local, CultureInfo.InvariantCulture);
+        return new DateTimeOffset(time, Paris.GetUtcOffset(time));
+    }
+
+    private async Task<DateTimeOffset> At(string local)
+    {
+        time.SetUtcNow(Local(local));
+        return await dispatcher.EvaluateAsync(time.GetUtcNow(), CancellationToken.None);
+    }
+
+    /// <summary>The contactor's line, as the driver holds it.</summary>
+    private PinValue Line() => gpio.Read(Pin);
+
+    private DeviceStatus Circuit() => Assert.Single(dispatcher.GetDevices(), d => d.Device == "armoire-gare");
+
+    private List<int> Commands(string outcome) =>
+    [
+        .. sink.Readings
+            .Where(r => catalog[r.Series] is var key && key.Measurement == "lighting_command" && key.Field == "level" && key.GetTag("outcome") == outcome)
+            .Select(r => (int)r.Value),
+    ];
+
+    private sealed class ClockTrustSwitch : IClockTrust
+    {
+        public string? Problem { get; set; }
+
+        public string? WhyNotTrusted() => Problem;
+    }
+
+    private sealed class RecordingSink : IReadingSink
+    {
+        public List<Reading> Readings { get; } = [];
+
+        public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default)
+        {
+            Readings.AddRange(readings.ToArray());
+            return ValueTask.CompletedTask;
+        }
+    }
+}
