@@ -118,6 +118,12 @@ internal sealed class LightingCalendar
 
         for (var i = 0; i < rules.Length; i++)
         {
+            if (rules[i].NoDate)
+            {
+                // Its dates are reported already, each with its key.
+                continue;
+            }
+
             if (!matches[i])
             {
                 problems.Add($"{Section}:calendar:{i}", $"('{rules[i].Name}') can never match: no night is {rules[i].Describe()}");
@@ -207,11 +213,6 @@ internal sealed class LightingCalendar
         public string Describe()
         {
             var conditions = new List<string>();
-            if (NoDate)
-            {
-                conditions.Add("on a date that reads");
-            }
-
             if (Dates.Length > 0)
             {
                 conditions.Add("in its dates");
