@@ -217,19 +217,24 @@ public sealed class LightingOverrideEndToEndTests
 
     private static string Address(GatewayProcess gateway) => $"127.0.0.1:{gateway.HealthUrl.Port}";
 
-    /// <summary>A site with two circuits on one MQTT controller and a plain programme every night.</summary>
-    private static SiteFileBuilder LightingSite() => new()
+    /// <summary>A site with two contactor circuits on the simulated GPIO driver and a plain programme every night.</summary>
+    private static SiteFileBuilder LightingSite()
     {
-        Extra = """
+        var site = new SiteFileBuilder();
+        File.WriteAllText(Path.Combine(site.Directory, "edges.txt"), string.Empty);
+        site.Extra = """
+            gpio:
+              driver: simulated
+              simulatedEdges: edges.txt
             lighting:
               circuits:
                 - name: rue-basly
-                  controller: armoire-1
-                  luminaires: [l1, l2]
+                  kind: relay
+                  pin: 17
                   ratedPowerW: 1200
                 - name: place-verte
-                  controller: armoire-1
-                  luminaires: [l3]
+                  kind: relay
+                  pin: 27
                   ratedPowerW: 800
               programmes:
                 - name: every-night
@@ -240,6 +245,7 @@ public sealed class LightingOverrideEndToEndTests
                       level: 0
               calendar:
                 - programme: every-night
-            """,
-    };
+            """;
+        return site;
+    }
 }
