@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Loos.Edge.Testing;
@@ -130,6 +132,31 @@ public sealed class LightingOverrideEndToEndTests
         Assert.True(kept.GetProperty("all").GetBoolean());
         Assert.Equal("travaux", kept.GetProperty("reason").GetString());
         Assert.True(File.Exists(Path.Combine(site.BufferDirectory, "lighting-overrides.dat")));
+    }
+
+    [Fact]
+    public async Task ManagementEndpoints_HealthOnTheNetwork_OverridesOnlyFromTheGatewayItself()
+    {
+        var site = LightingSite();
+        site.HealthHost = "0.0.0.0";
+        await using var gateway = await GatewayProcess.StartAsync(site);
+        var networkAddress = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        var fromNetwork = new Uri($"http://{networkAddress}:{gateway.HealthUrl.Port}");
+
+        using (var health = await Http.GetAsync(new Uri(fromNetwork, "/health")))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        using var refused = await Http.PostAsync(new Uri(fromNetwork, "/lighting/overrides"), new StringContent("""{"all":true,"level":0,"until":"2099-01-01T00:00:00Z"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("loopback", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var listed = await Http.GetStringAsync(new Uri(gateway.HealthUrl, "/lighting/overrides"));
+        Assert.Contains("\"overrides\":[]", listed.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]
