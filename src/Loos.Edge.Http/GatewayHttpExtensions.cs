@@ -121,8 +121,9 @@ public static class GatewayHttpExtensions
 
     /// <summary>
     /// A group for the gateway's management endpoints (overrides, commands a technician gives the running gateway),
-    /// served only on the port of <see cref="HealthOptions.Address"/>, a loopback address by default; a module maps its
-    /// own endpoints into it.
+    /// served only on the port of <see cref="HealthOptions.Address"/>, and only to callers on the gateway itself (403
+    /// otherwise), even when health is served on the network: the crew and central tools use the MQTT topics instead.
+    /// A module maps its own endpoints into it.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="endpoints"/> is null.</exception>
     public static RouteGroupBuilder MapManagement(this IEndpointRouteBuilder endpoints)
@@ -131,7 +132,17 @@ public static class GatewayHttpExtensions
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<HealthOptions>>().Value;
         var group = endpoints.MapGroup(string.Empty);
         group.AddEndpointFilter(new LocalPortFilter(EndpointAddress.Parse(options.Address, "health:address").Port));
+        group.AddEndpointFilter(new LoopbackCallerFilter());
         return group;
+    }
+
+    /// <summary>Answers 403 to a caller that is not on the gateway itself.</summary>
+    private sealed class LoopbackCallerFilter : IEndpointFilter
+    {
+        public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+            context.HttpContext.Connection.RemoteIpAddress is { } caller && IPAddress.IsLoopback(caller)
+                ? next(context)
+                : ValueTask.FromResult<object?>(TypedResults.Problem("management endpoints answer only on the gateway itself (loopback)", statusCode: StatusCodes.Status403Forbidden));
     }
 
     /// <summary>Answers 404 on any port but its own, so neither API is reachable through the other's address.</summary>

@@ -251,6 +251,9 @@ public sealed class SiteFileBuilder
 
     public bool EvictWhenFull { get; set; } = true;
 
+    /// <summary>The address health (and the management endpoints) listen on; loopback by default.</summary>
+    public string HealthHost { get; set; } = "127.0.0.1";
+
     /// <summary>Where the site is, for its sun times (<c>site:latitude</c>, <c>site:longitude</c>); none by default.</summary>
     public (double Latitude, double Longitude)? Location { get; set; }
 
@@ -308,7 +311,7 @@ public sealed class SiteFileBuilder
             listener:
               address: 127.0.0.1:{ListenerPort}
             health:
-              address: 127.0.0.1:{HealthPort}
+              address: {HealthHost}:{HealthPort}
             {Extra}
             """);
         var path = Path.Combine(Directory, "site.yaml");

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using Loos.Edge.Testing;
@@ -133,6 +135,31 @@ public sealed class LightingOverrideEndToEndTests
     }
 
     [Fact]
+    public async Task ManagementEndpoints_HealthOnTheNetwork_OverridesOnlyFromTheGatewayItself()
+    {
+        var site = LightingSite();
+        site.HealthHost = "0.0.0.0";
+        await using var gateway = await GatewayProcess.StartAsync(site);
+        var networkAddress = NetworkInterface.GetAllNetworkInterfaces()
+            .Where(n => n.OperationalStatus == OperationalStatus.Up && n.NetworkInterfaceType != NetworkInterfaceType.Loopback)
+            .SelectMany(n => n.GetIPProperties().UnicastAddresses)
+            .Select(a => a.Address)
+            .First(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        var fromNetwork = new Uri($"http://{networkAddress}:{gateway.HealthUrl.Port}");
+
+        using (var health = await Http.GetAsync(new Uri(fromNetwork, "/health")))
+        {
+            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        }
+
+        using var refused = await Http.PostAsync(new Uri(fromNetwork, "/lighting/overrides"), new StringContent("""{"all":true,"level":0,"until":"2099-01-01T00:00:00Z"}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("loopback", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var listed = await Http.GetStringAsync(new Uri(gateway.HealthUrl, "/lighting/overrides"));
+        Assert.Contains("\"overrides\":[]", listed.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task OverrideTopic_RequestsOverMqtt_AnsweredOnTheResponseTopicOrOnReply_WithTheCorrelationData()
     {
         await using var broker = await MosquittoBroker.StartNewAsync();
@@ -217,19 +244,24 @@ public sealed class LightingOverrideEndToEndTests
 
     private static string Address(GatewayProcess gateway) => $"127.0.0.1:{gateway.HealthUrl.Port}";
 
-    /// <summary>A site with two circuits on one MQTT controller and a plain programme every night.</summary>
-    private static SiteFileBuilder LightingSite() => new()
+    /// <summary>A site with two contactor circuits on the simulated GPIO driver and a plain programme every night.</summary>
+    private static SiteFileBuilder LightingSite()
     {
-        Extra = """
+        var site = new SiteFileBuilder();
+        File.WriteAllText(Path.Combine(site.Directory, "edges.txt"), string.Empty);
+        site.Extra = """
+            gpio:
+              driver: simulated
+              simulatedEdges: edges.txt
             lighting:
               circuits:
                 - name: rue-basly
-                  controller: armoire-1
-                  luminaires: [l1, l2]
+                  kind: relay
+                  pin: 17
                   ratedPowerW: 1200
                 - name: place-verte
-                  controller: armoire-1
-                  luminaires: [l3]
+                  kind: relay
+                  pin: 27
                   ratedPowerW: 800
               programmes:
                 - name: every-night
@@ -240,6 +272,7 @@ public sealed class LightingOverrideEndToEndTests
                       level: 0
               calendar:
                 - programme: every-night
-            """,
-    };
+            """;
+        return site;
+    }
 }

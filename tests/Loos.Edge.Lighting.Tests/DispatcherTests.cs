@@ -119,6 +119,26 @@ public sealed class DispatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Relay_OnABoardWithoutGpio_TheCircuitIsNotFollowingAndTheGatewayGoesOn()
+    {
+        var planner = new LightingPlanner(options, null, Paris);
+        var series = new LightingSeries(catalog, sink, NullLogger<LightingSeries>.Instance);
+        var noGpio = new LightingGpio(() => throw new InvalidOperationException("no GPIO chip (/dev/gpiochip0)"));
+        using var withoutGpio = new LightingDispatcher(
+            options, planner, overrides, [new RelayCircuitOutput(options.Circuits[0], noGpio)], clock, series, new NightBook(options, planner, series, null, Paris), time, NullLogger<LightingDispatcher>.Instance);
+
+        time.SetUtcNow(Local("2026-12-04T18:30"));
+        await withoutGpio.EvaluateAsync(time.GetUtcNow(), CancellationToken.None);
+        time.Advance(options.ConfirmTimeout);
+        await withoutGpio.EvaluateAsync(time.GetUtcNow(), CancellationToken.None);
+
+        var circuit = Assert.Single(withoutGpio.GetDevices(), d => d.Device == "armoire-gare");
+        Assert.Equal("not-following", circuit.State);
+        Assert.Contains("no GPIO chip", circuit.Detail, StringComparison.Ordinal);
+        Assert.Equal(2, Commands("unsent").Count);
+    }
+
+    [Fact]
     public void Command_ResendsBackOff_FromTheTimeoutUpToTheLongestDelay()
     {
         var command = new CircuitCommand(TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(10));

@@ -190,7 +190,7 @@ internal sealed partial class LightingDispatcher : BackgroundService, IDeviceMon
             return;
         }
 
-        var (confirmed, reported) = outputs[circuit].Check(level, command.FirstSentAt);
+        var (confirmed, reported) = Check(circuit, level, command.FirstSentAt);
         command.LastReported = reported;
         if (confirmed)
         {
@@ -215,7 +215,19 @@ internal sealed partial class LightingDispatcher : BackgroundService, IDeviceMon
         var command = commands[circuit];
         var level = command.Level!.Value;
         var name = options.Circuits[circuit].Name;
-        var sent = await outputs[circuit].SendAsync(level, cancellationToken).ConfigureAwait(false);
+        bool sent;
+        try
+        {
+            sent = await outputs[circuit].SendAsync(level, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException and not OutOfMemoryException)
+        {
+            // A line that cannot be driven (no GPIO, pin taken) is this circuit's problem, retried like a silent controller.
+            LogCannotDrive(logger, name, exception.Message);
+            command.LastReported = "cannot send: " + exception.Message;
+            sent = false;
+        }
+
         command.Sent(now);
         if (!sent)
         {
@@ -223,6 +235,18 @@ internal sealed partial class LightingDispatcher : BackgroundService, IDeviceMon
         }
 
         await series.CommandAsync(name, sent ? outcome : CommandOutcome.Unsent, level, now, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private (bool Confirmed, string Reported) Check(int circuit, int level, DateTimeOffset sentAt)
+    {
+        try
+        {
+            return outputs[circuit].Check(level, sentAt);
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            return (false, "cannot read back: " + exception.Message);
+        }
     }
 
     /// <summary>Sleeps until <paramref name="delay"/> passed or <see cref="Wake"/> is called.</summary>
@@ -249,6 +273,9 @@ internal sealed partial class LightingDispatcher : BackgroundService, IDeviceMon
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Lighting: circuit {Circuit} does not follow {Level} % after {Timeout} (reported: {Reported}); sending again with back-off")]
     private static partial void LogNotFollowing(ILogger logger, string circuit, int level, TimeSpan timeout, string reported);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Lighting: cannot drive circuit {Circuit}: {Problem}")]
+    private static partial void LogCannotDrive(ILogger logger, string circuit, string problem);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Lighting: the command {Level} % for circuit {Circuit} could not be sent; next attempt in {Delay}")]
     private static partial void LogUnsent(ILogger logger, string circuit, int level, TimeSpan delay);

@@ -6,7 +6,10 @@ namespace Loos.Edge.Lighting.Sun;
 /// (Willmann-Bell, 1991). Like NOAA's web calculator, each event is computed twice: with the sun's position at 0 h UT
 /// of the date, then again with its position at that first estimate (one pass alone is up to 2 minutes off near the
 /// equinoxes, when the declination moves fastest). NOAA gives sunrise and sunset at zenith 90.833°; the twilights use
-/// the same hour-angle equation at zenith 96°, 102° and 108°. Accurate to about a minute between latitudes ±72°.
+/// the same hour-angle equation at zenith 96°, 102° and 108°. Accurate to about a minute between latitudes ±72°;
+/// on the day an event begins or stops happening (a polar day's first night, the end of the nights without
+/// astronomical dusk), the sun only grazes the altitude near solar midnight or noon, and the event may come out
+/// absent or a minute or two off, as in NOAA's calculator.
 /// </summary>
 public static class SolarCalculator
 {
