@@ -1,5 +1,6 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Core;
+using Loos.Edge.Gpio;
 using Loos.Edge.Lighting.Dispatch;
 using Loos.Edge.Lighting.Overriding;
 using Loos.Edge.Lighting.Schedule;
@@ -41,18 +42,24 @@ public sealed class LightingModule() : GatewayModule<LightingOptions>(LightingOp
 
     /// <summary>
     /// MQTT circuits need the broker, a preset with a command, and a subscription to that preset's status (the
-    /// commands are confirmed from it); relay circuits a GPIO line no input of the gpio section uses.
+    /// commands are confirmed from it); relay circuits a GPIO line no pulse counter of the gpio section uses.
     /// </summary>
     private static void CheckOutputs(LightingOptions options, ISiteContext site, ConfigurationProblems problems)
     {
         var mqtt = site.Options<MqttOptions>();
+        var pulseCounters = site.Options<GpioOptions>().PulseCounters;
         var checkedPresets = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Circuits.Count; i++)
         {
             var circuit = options.Circuits[i];
             var key = $"{LightingOptions.SectionName}:circuits:{i}";
-            if (circuit.Kind != CircuitKind.Mqtt)
+            if (circuit.Kind == CircuitKind.Relay)
             {
+                if (pulseCounters.FirstOrDefault(counter => counter.Pin == circuit.Pin) is { } counter)
+                {
+                    problems.Add($"{key}:pin", $": GPIO {circuit.Pin} is the input of pulse counter '{counter.Name}'; a relay needs a line of its own");
+                }
+
                 continue;
             }
 
