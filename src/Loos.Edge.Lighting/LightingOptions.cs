@@ -53,6 +53,56 @@ public sealed class LightingOptions
 
     /// <summary>Whether the section asks for anything to run.</summary>
     public bool IsEnabled => Circuits.Count > 0;
+
+    /// <summary>
+    /// Makes what the site file left empty (<c>name:</c> with no value, an empty list item) the empty text or a new
+    /// entry, so that the checks report it as missing rather than meet a null.
+    /// </summary>
+    public void ReplaceEmptyValues()
+    {
+        ReplaceNullItems(Circuits);
+        ReplaceNullItems(Programmes);
+        ReplaceNullItems(Calendar);
+        foreach (var circuit in Circuits)
+        {
+            circuit.Name ??= "";
+            circuit.Preset ??= "lighting-controller";
+            ReplaceNullTexts(circuit.Luminaires);
+        }
+
+        foreach (var programme in Programmes)
+        {
+            programme.Name ??= "";
+            ReplaceNullItems(programme.Steps);
+            foreach (var step in programme.Steps)
+            {
+                step.At ??= "";
+            }
+        }
+
+        foreach (var rule in Calendar)
+        {
+            rule.Programme ??= "";
+            ReplaceNullTexts(rule.Dates);
+        }
+    }
+
+    private static void ReplaceNullItems<T>(List<T> items)
+        where T : class, new()
+    {
+        for (var i = 0; i < items.Count; i++)
+        {
+            items[i] ??= new T();
+        }
+    }
+
+    private static void ReplaceNullTexts(List<string> texts)
+    {
+        for (var i = 0; i < texts.Count; i++)
+        {
+            texts[i] ??= "";
+        }
+    }
 }
 
 /// <summary>How a circuit is switched.</summary>

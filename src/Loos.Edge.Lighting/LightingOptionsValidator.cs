@@ -19,6 +19,7 @@ public static class LightingOptionsValidator
     internal static ConfigurationProblems Check(LightingOptions options, int firstYear)
     {
         ArgumentNullException.ThrowIfNull(options);
+        options.ReplaceEmptyValues();
         var problems = new ConfigurationProblems();
         CheckCircuits(options, problems);
         CheckProgrammes(options, problems);
@@ -130,10 +131,23 @@ public static class LightingOptionsValidator
                     {
                         problems.Add($"{key}:controller", "is required for an mqtt circuit");
                     }
+                    else if (circuit.Controller.AsSpan().IndexOfAny("/+#") >= 0)
+                    {
+                        problems.Add($"{key}:controller", $": '{circuit.Controller}' is not a controller name (a topic level without '/', '+' or '#')");
+                    }
 
                     if (circuit.Luminaires.Count == 0)
                     {
                         problems.Add($"{key}:luminaires", "must name at least one luminaire of the controller");
+                    }
+
+                    for (var l = 0; l < circuit.Luminaires.Count; l++)
+                    {
+                        // A name goes into a topic level: no wildcard, no separator.
+                        if (circuit.Luminaires[l].Length == 0 || circuit.Luminaires[l].AsSpan().IndexOfAny("/+#") >= 0)
+                        {
+                            problems.Add($"{key}:luminaires:{l}", $": '{circuit.Luminaires[l]}' is not a luminaire name (a topic level without '/', '+' or '#')");
+                        }
                     }
 
                     break;
