@@ -18,6 +18,7 @@ namespace Loos.Edge.Lighting.Tests;
 public sealed class DispatcherTests : IDisposable
 {
     private const int Pin = 17;
+    private const string Gateway = "loos-edge-gare";
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
 
     private readonly string directory = Directory.CreateTempSubdirectory("loos-edge-dispatch-").FullName;
@@ -55,7 +56,7 @@ public sealed class DispatcherTests : IDisposable
     {
         overrides = new OverrideStore(Path.Combine(directory, "overrides.dat"), ["armoire-gare"], time);
         var planner = new LightingPlanner(options, null, Paris);
-        var series = new LightingSeries(catalog, sink, NullLogger<LightingSeries>.Instance);
+        var series = new LightingSeries(catalog, sink, Gateway, NullLogger<LightingSeries>.Instance);
         dispatcher = new LightingDispatcher(
             options, planner, overrides, [new RelayCircuitOutput(options.Circuits[0], new LightingGpio(() => gpio))], clock, series, new NightBook(options, planner, series, null, Paris), time, NullLogger<LightingDispatcher>.Instance);
     }
@@ -122,7 +123,7 @@ public sealed class DispatcherTests : IDisposable
     public async Task Relay_OnABoardWithoutGpio_TheCircuitIsNotFollowingAndTheGatewayGoesOn()
     {
         var planner = new LightingPlanner(options, null, Paris);
-        var series = new LightingSeries(catalog, sink, NullLogger<LightingSeries>.Instance);
+        var series = new LightingSeries(catalog, sink, Gateway, NullLogger<LightingSeries>.Instance);
         var noGpio = new LightingGpio(() => throw new InvalidOperationException("no GPIO chip (/dev/gpiochip0)"));
         using var withoutGpio = new LightingDispatcher(
             options, planner, overrides, [new RelayCircuitOutput(options.Circuits[0], noGpio)], clock, series, new NightBook(options, planner, series, null, Paris), time, NullLogger<LightingDispatcher>.Instance);
@@ -136,6 +137,57 @@ public sealed class DispatcherTests : IDisposable
         Assert.Equal("not-following", circuit.State);
         Assert.Contains("no GPIO chip", circuit.Detail, StringComparison.Ordinal);
         Assert.Equal(2, Commands("unsent").Count);
+    }
+
+    [Fact]
+    public async Task Plan_TheNightInProgressAndTheSevenAfterArePublished_WithTheGatewayTag()
+    {
+        await At("2026-12-04T16:00");
+
+        var plan = PlanAsInfluxKeepsIt();
+        var evenings = plan.Where(p => p.Value == 100 && TimeZoneInfo.ConvertTime(p.Key, Paris).Hour == 18)
+            .Select(p => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(p.Key, Paris).DateTime)).ToList();
+        Assert.Equal([.. Enumerable.Range(4, 8).Select(day => new DateOnly(2026, 12, day))], evenings);
+        Assert.All(
+            sink.Readings.Select(r => catalog[r.Series]).Where(k => k.Measurement.StartsWith("lighting_", StringComparison.Ordinal)),
+            key => Assert.Equal(Gateway, key.GetTag("gateway")));
+    }
+
+    [Fact]
+    public async Task Plan_AnOverrideInTheWeekAhead_ThenCancelled_LeavesTheProgrammesLevelsInInflux()
+    {
+        await At("2026-12-04T16:00");
+        var before = LevelsEveryQuarterHour(PlanAsInfluxKeepsIt());
+
+        var works = overrides.Add(["armoire-gare"], 0, Local("2026-12-08T19:00"), Local("2026-12-08T21:00"), "travaux");
+        await At("2026-12-04T16:01");
+        var during = LevelsEveryQuarterHour(PlanAsInfluxKeepsIt());
+        Assert.Equal(0, during[Local("2026-12-08T19:30")]);
+        Assert.Equal(100, during[Local("2026-12-08T21:00")]);
+
+        // InfluxDB cannot forget the override's steps: they are written again at the programme's level.
+        Assert.True(overrides.Cancel(works.Override!.Id));
+        await At("2026-12-04T16:02");
+        Assert.Equal(before, LevelsEveryQuarterHour(PlanAsInfluxKeepsIt()));
+    }
+
+    [Fact]
+    public async Task Sun_EachPublishedNightHasItsSunTimes_AsPyEphemGivesThem()
+    {
+        // Loos-en-Gohelle; civil dawn and dusk of 2026-12-21 from PyEphem 4.1.4 (as in SolarCalculatorTests).
+        var planner = new LightingPlanner(options, new Loos.Edge.Modules.SiteLocation(50.457, 2.793), Paris);
+        var series = new LightingSeries(catalog, sink, Gateway, NullLogger<LightingSeries>.Instance);
+        var book = new NightBook(options, planner, series, null, Paris);
+
+        await book.KeepAsync(Local("2026-12-15T16:00"), [], CancellationToken.None);
+
+        var sun = sink.Readings.Where(r => catalog[r.Series].Measurement == "lighting_sun").ToList();
+        Assert.Equal(8 * 4, sun.Count);
+        Assert.Equal(8, sun.Select(r => r.Timestamp).Distinct().Count());
+        double Event(string night, string field) =>
+            Assert.Single(sun, r => r.Timestamp == Local(night + "T12:00") && catalog[r.Series].Field == field).Value;
+        Assert.InRange(Event("2026-12-20", "civil_dawn") - DateTimeOffset.Parse("2026-12-21T07:07:49Z", CultureInfo.InvariantCulture).ToUnixTimeSeconds(), -60, 60);
+        Assert.InRange(Event("2026-12-21", "civil_dusk") - DateTimeOffset.Parse("2026-12-21T16:25:58Z", CultureInfo.InvariantCulture).ToUnixTimeSeconds(), -60, 60);
     }
 
     [Fact]
@@ -187,6 +239,30 @@ public sealed class DispatcherTests : IDisposable
             .Where(r => catalog[r.Series] is var key && key.Measurement == "lighting_command" && key.Field == "level" && key.GetTag("outcome") == outcome)
             .Select(r => (int)r.Value),
     ];
+
+    /// <summary>The plan's points as InfluxDB keeps them: a point written again at the same instant replaces the first.</summary>
+    private SortedDictionary<DateTimeOffset, int> PlanAsInfluxKeepsIt()
+    {
+        var points = new SortedDictionary<DateTimeOffset, int>();
+        foreach (var reading in sink.Readings.Where(r => catalog[r.Series].Measurement == "lighting_plan"))
+        {
+            points[reading.Timestamp] = (int)reading.Value;
+        }
+
+        return points;
+    }
+
+    /// <summary>The level in force every quarter of an hour of the published week, as a page reading those points shows it.</summary>
+    private static Dictionary<DateTimeOffset, int> LevelsEveryQuarterHour(SortedDictionary<DateTimeOffset, int> points)
+    {
+        var levels = new Dictionary<DateTimeOffset, int>();
+        for (var at = points.Keys.First(); at <= points.Keys.Last(); at += TimeSpan.FromMinutes(15))
+        {
+            levels[at] = points.Last(p => p.Key <= at).Value;
+        }
+
+        return levels;
+    }
 
     private sealed class ClockTrustSwitch : IClockTrust
     {

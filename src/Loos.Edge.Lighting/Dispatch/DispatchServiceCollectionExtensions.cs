@@ -39,7 +39,8 @@ internal static class DispatchServiceCollectionExtensions
         services.AddSingleton(provider => new ControllerStatus(provider.GetRequiredService<ISeriesCatalog>(), presets.Values.Select(p => (p.Measurement, p.Command.Field))));
         services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<ControllerStatusReader>(provider));
         services.AddSingleton(provider => new LightingGpio(() => GpioDrivers.Open(gpio.Driver, gpio.SimulatedEdges)));
-        services.AddSingleton<LightingSeries>();
+        // The gateway tag is the client id that names the override topic (loos-edge/<clientId>/lighting/override).
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<LightingSeries>(provider, mqtt.EffectiveClientId));
         services.AddSingleton(provider => new NightBook(
             options, provider.GetRequiredService<LightingPlanner>(), provider.GetRequiredService<LightingSeries>(), provider.GetRequiredService<ControllerStatus>(), site.TimeZone));
         services.AddSingleton(provider =>

@@ -5,13 +5,17 @@ namespace Loos.Edge.Lighting.Dispatch;
 
 /// <summary>
 /// The lighting's own series, appended to the buffer like readings: <c>lighting_command</c> (every command and its
-/// outcome), <c>lighting_plan</c> (each planned level step) and <c>lighting_night</c> (each night's energy).
+/// outcome), <c>lighting_plan</c> (each planned level step), <c>lighting_night</c> (each night's energy) and
+/// <c>lighting_sun</c> (each night's sun times). Each carries the tag <c>gateway</c> (the gateway's MQTT client id,
+/// which names its override topic), so that pages reading InfluxDB alone tell the gateways apart.
 /// </summary>
-internal sealed partial class LightingSeries(ISeriesCatalog catalog, IReadingSink sink, ILogger<LightingSeries> logger)
+internal sealed partial class LightingSeries(ISeriesCatalog catalog, IReadingSink sink, string gateway, ILogger<LightingSeries> logger)
 {
     public const string CommandMeasurement = "lighting_command";
     public const string PlanMeasurement = "lighting_plan";
     public const string NightMeasurement = "lighting_night";
+    public const string SunMeasurement = "lighting_sun";
+    public const string GatewayTag = "gateway";
 
     private long droppedReadings;
 
@@ -21,7 +25,7 @@ internal sealed partial class LightingSeries(ISeriesCatalog catalog, IReadingSin
     /// <summary>A command and what became of it; <paramref name="latency"/> for a confirmation.</summary>
     public ValueTask CommandAsync(string circuit, CommandOutcome outcome, int level, DateTimeOffset at, TimeSpan? latency, CancellationToken cancellationToken)
     {
-        Tag[] tags = [new("circuit", circuit), new("outcome", OutcomeName(outcome))];
+        Tag[] tags = [new(GatewayTag, gateway), new("circuit", circuit), new("outcome", OutcomeName(outcome))];
         var readings = new List<Reading>(2) { new(Series(CommandMeasurement, tags, "level", "%"), at, level) };
         if (latency is { } confirmedAfter)
         {
@@ -34,15 +38,27 @@ internal sealed partial class LightingSeries(ISeriesCatalog catalog, IReadingSin
     /// <summary>The planned steps of one circuit (a step written again with the same instant replaces itself in InfluxDB).</summary>
     public ValueTask PlanAsync(string circuit, IEnumerable<(DateTimeOffset Start, int Level)> steps, CancellationToken cancellationToken)
     {
-        var series = Series(PlanMeasurement, [new("circuit", circuit)], "level", "%");
+        var series = Series(PlanMeasurement, [new(GatewayTag, gateway), new("circuit", circuit)], "level", "%");
         return AppendAsync([.. steps.Select(step => new Reading(series, step.Start, step.Level))], cancellationToken);
     }
 
     /// <summary>One circuit's night, at the instant the night starts (local noon): each figure a field.</summary>
     public ValueTask NightAsync(string circuit, DateTimeOffset nightStart, IEnumerable<(string Field, string Unit, double Value)> figures, CancellationToken cancellationToken)
     {
-        Tag[] tags = [new("circuit", circuit)];
+        Tag[] tags = [new(GatewayTag, gateway), new("circuit", circuit)];
         return AppendAsync([.. figures.Select(f => new Reading(Series(NightMeasurement, tags, f.Field, f.Unit), nightStart, f.Value))], cancellationToken);
+    }
+
+    /// <summary>
+    /// The sun times of one night, at the instant it starts: each event a field holding its instant in Unix seconds
+    /// (an event the sun does not reach that night is left out).
+    /// </summary>
+    public ValueTask SunAsync(DateTimeOffset nightStart, IEnumerable<(string Field, DateTimeOffset? At)> events, CancellationToken cancellationToken)
+    {
+        Tag[] tags = [new(GatewayTag, gateway)];
+        return AppendAsync(
+            [.. events.Where(e => e.At is not null).Select(e => new Reading(Series(SunMeasurement, tags, e.Field, "s"), nightStart, e.At!.Value.ToUnixTimeSeconds()))],
+            cancellationToken);
     }
 
     /// <summary>The word for <paramref name="outcome"/> in the <c>outcome</c> tag.</summary>

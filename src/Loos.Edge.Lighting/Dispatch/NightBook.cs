@@ -4,12 +4,17 @@ using Loos.Edge.Lighting.Schedule;
 namespace Loos.Edge.Lighting.Dispatch;
 
 /// <summary>
-/// Keeps the lighting's series by the night: the plan of the night in progress (<c>lighting_plan</c>, written again
-/// when overrides change it) and, once a night is over, each circuit's planned, measured and saved energy and its
-/// burning hours (<c>lighting_night</c>).
+/// Keeps the lighting's series by the night: the plan of the night in progress and of the week ahead
+/// (<c>lighting_plan</c>, written again when overrides change it), those nights' sun times (<c>lighting_sun</c>)
+/// and, once a night is over, each circuit's planned, measured and saved energy and its burning hours
+/// (<c>lighting_night</c>).
 /// </summary>
 internal sealed class NightBook(LightingOptions options, LightingPlanner planner, LightingSeries series, ControllerStatus? status, TimeZoneInfo timeZone)
 {
+    /// <summary>The nights whose plan is published: the one in progress and the seven after it.</summary>
+    public const int PublishedNights = 8;
+
+    private readonly Dictionary<string, SortedDictionary<DateTimeOffset, int>> published = [];
     private DateOnly? night;
     private string planKey = "";
 
@@ -27,15 +32,17 @@ internal sealed class NightBook(LightingOptions options, LightingPlanner planner
         var key = string.Join(',', overrides.Select(o => o.Id));
         if (night != current || key != planKey)
         {
-            night = current;
-            planKey = key;
             if (options.PublishSeries)
             {
-                foreach (var circuitNight in planner.Plan(current, 1, overrides))
+                await PublishPlanAsync(current, overrides, cancellationToken).ConfigureAwait(false);
+                if (night != current)
                 {
-                    await series.PlanAsync(circuitNight.Circuit, circuitNight.Steps.Select(s => (s.Start, s.Level)), cancellationToken).ConfigureAwait(false);
+                    await PublishSunAsync(current, cancellationToken).ConfigureAwait(false);
                 }
             }
+
+            night = current;
+            planKey = key;
         }
 
         return StartOf(current.AddDays(1));
@@ -50,6 +57,70 @@ internal sealed class NightBook(LightingOptions options, LightingPlanner planner
     {
         var noon = date.ToDateTime(new TimeOnly(12, 0));
         return new DateTimeOffset(noon, timeZone.GetUtcOffset(noon));
+    }
+
+    /// <summary>
+    /// Writes each circuit's steps from the night in progress to the last published night. A step published before
+    /// that the new plan no longer has (an override cancelled) cannot be deleted from InfluxDB: it is written again
+    /// with the level the new plan has at that instant, which leaves the plan's levels as they are.
+    /// </summary>
+    private async Task PublishPlanAsync(DateOnly current, IReadOnlyList<LightingOverride> overrides, CancellationToken cancellationToken)
+    {
+        var since = StartOf(current);
+        foreach (var circuitNights in planner.Plan(current, PublishedNights, overrides).GroupBy(n => n.Circuit))
+        {
+            var steps = new SortedDictionary<DateTimeOffset, int>();
+            foreach (var step in circuitNights.SelectMany(n => n.Steps))
+            {
+                steps[step.Start] = step.Level;
+            }
+
+            var written = new SortedDictionary<DateTimeOffset, int>(steps);
+            if (published.TryGetValue(circuitNights.Key, out var before))
+            {
+                foreach (var instant in before.Keys.Where(i => i >= since && !steps.ContainsKey(i)))
+                {
+                    written[instant] = LevelAt(steps, instant);
+                }
+            }
+
+            published[circuitNights.Key] = written;
+            await series.PlanAsync(circuitNights.Key, written.Select(w => (w.Key, w.Value)), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The level of the last step at or before <paramref name="instant"/>; off before the first.</summary>
+    private static int LevelAt(SortedDictionary<DateTimeOffset, int> steps, DateTimeOffset instant)
+    {
+        var level = 0;
+        foreach (var (start, stepLevel) in steps)
+        {
+            if (start > instant)
+            {
+                break;
+            }
+
+            level = stepLevel;
+        }
+
+        return level;
+    }
+
+    /// <summary>Writes the sun times of the published nights: each night's sunset and civil dusk, and the next morning's civil dawn and sunrise.</summary>
+    private async Task PublishSunAsync(DateOnly current, CancellationToken cancellationToken)
+    {
+        for (var date = current; date < current.AddDays(PublishedNights); date = date.AddDays(1))
+        {
+            if (planner.SunOn(date) is not { } evening || planner.SunOn(date.AddDays(1)) is not { } morning)
+            {
+                return;
+            }
+
+            await series.SunAsync(
+                StartOf(date),
+                [("sunset", evening.Sunset), ("civil_dusk", evening.CivilDusk), ("civil_dawn", morning.CivilDawn), ("sunrise", morning.Sunrise)],
+                cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task WriteNightAsync(DateOnly date, IReadOnlyList<LightingOverride> overrides, CancellationToken cancellationToken)

@@ -161,5 +161,6 @@ public sealed class LightingPlanner
         return touching;
     }
 
-    private SunTimes? SunOn(DateOnly date) => location is null ? null : SolarCalculator.ForDate(date, location.Latitude, location.Longitude);
+    /// <summary>The sun times of the calendar date <paramref name="date"/> at the site; null without the site's location.</summary>
+    public SunTimes? SunOn(DateOnly date) => location is null ? null : SolarCalculator.ForDate(date, location.Latitude, location.Longitude);
 }
