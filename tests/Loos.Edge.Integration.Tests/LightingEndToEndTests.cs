@@ -114,6 +114,12 @@ public sealed class LightingEndToEndTests
         await gateway.WaitForInfluxValueAsync(influxd, Database, "SELECT count(level) FROM lighting_command WHERE circuit = 'armoire-gare' AND outcome = 'confirmed'", 1);
         await gateway.WaitForInfluxValueAsync(influxd, Database, $"SELECT max(level) FROM lighting_plan WHERE circuit = '{Circuit}'", ProgrammeLevel);
 
+        // The week ahead and its sun times, under the gateway's client id: a page reading InfluxDB alone shows them.
+        await gateway.WaitForInfluxValueAsync(influxd, Database, $"SELECT max(level) FROM lighting_plan WHERE gateway = 'gw-lighting' AND circuit = '{Circuit}' AND time > now() + 6d", ProgrammeLevel);
+        await gateway.WaitForInfluxValueAsync(influxd, Database, "SELECT count(sunset) FROM lighting_sun WHERE gateway = 'gw-lighting'", 8);
+        await gateway.WaitForInfluxValueAsync(influxd, Database, "SELECT count(sunrise) FROM lighting_sun WHERE gateway = 'gw-lighting'", 8);
+        await gateway.WaitForInfluxValueAsync(influxd, Database, $"SELECT count(rated_power) FROM lighting_luminaire WHERE gateway = 'gw-lighting' AND circuit = '{Circuit}' AND controller = '{Controller}'", 2);
+
         // Last night at 30 % from noon to noon on 2 × 100 W: 0.2 kW × 0.3 × its hours (24 in December).
         var hours = await SingleValueAsync(influxd, Database, $"SELECT lit_hours FROM lighting_night WHERE circuit = '{Circuit}'");
         Assert.Equal(24, hours, 6);

@@ -15,6 +15,7 @@ internal sealed partial class LightingSeries(ISeriesCatalog catalog, IReadingSin
     public const string PlanMeasurement = "lighting_plan";
     public const string NightMeasurement = "lighting_night";
     public const string SunMeasurement = "lighting_sun";
+    public const string LuminaireMeasurement = "lighting_luminaire";
     public const string GatewayTag = "gateway";
 
     private long droppedReadings;
@@ -60,6 +61,18 @@ internal sealed partial class LightingSeries(ISeriesCatalog catalog, IReadingSin
             [.. events.Where(e => e.At is not null).Select(e => new Reading(Series(SunMeasurement, tags, e.Field, "s"), nightStart, e.At!.Value.ToUnixTimeSeconds()))],
             cancellationToken);
     }
+
+    /// <summary>
+    /// Which luminaires of which controller make up a circuit, at the instant the night starts: the controllers' status
+    /// (tagged by controller and luminaire only) is read per circuit through these points.
+    /// </summary>
+    public ValueTask LuminairesAsync(string circuit, string controller, IReadOnlyList<string> luminaires, double ratedPowerW, DateTimeOffset nightStart, CancellationToken cancellationToken) =>
+        AppendAsync(
+            [.. luminaires.Select(luminaire => new Reading(
+                Series(LuminaireMeasurement, [new(GatewayTag, gateway), new("circuit", circuit), new("controller", controller), new("luminaire", luminaire)], "rated_power", "W"),
+                nightStart,
+                ratedPowerW / luminaires.Count))],
+            cancellationToken);
 
     /// <summary>The word for <paramref name="outcome"/> in the <c>outcome</c> tag.</summary>
     public static string OutcomeName(CommandOutcome outcome) => outcome switch

@@ -38,6 +38,10 @@ internal sealed class NightBook(LightingOptions options, LightingPlanner planner
                 if (night != current)
                 {
                     await PublishSunAsync(current, cancellationToken).ConfigureAwait(false);
+                    foreach (var circuit in options.Circuits.Where(c => c.Kind == CircuitKind.Mqtt && c.Luminaires.Count > 0))
+                    {
+                        await series.LuminairesAsync(circuit.Name, circuit.Controller!, circuit.Luminaires, circuit.RatedPowerW, StartOf(current), cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
 
