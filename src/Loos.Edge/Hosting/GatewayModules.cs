@@ -11,6 +11,7 @@ using Loos.Edge.Mqtt;
 using Loos.Edge.Rollups;
 using Loos.Edge.Simulation;
 using Loos.Edge.SunSpec.Polling;
+using Loos.Edge.Web;
 
 namespace Loos.Edge.Hosting;
 
@@ -38,5 +39,6 @@ internal static class GatewayModules
         new HeatingModule(),
         new RollupsModule(),
         new LightingModule(),
+        new WebModule(),
     ];
 }

@@ -1,0 +1,17 @@
+using Loos.Edge.Modules;
+
+namespace Loos.Edge.Web.Verbs;
+
+/// <summary>
+/// <c>loos-edge web --config FILE</c>: serves the web pages until stopped; its subcommands manage the tenants' links
+/// (<c>token</c>). Exit codes: 0 stopped, 2 bad arguments or site file, 3 cannot start.
+/// </summary>
+public static class WebCommand
+{
+    public static Command Create(IVerbContext context)
+    {
+        var command = new WebServeVerb(context).Command;
+        command.Subcommands.Add(TokenCommand.Create(context));
+        return command;
+    }
+}
