@@ -8,5 +8,6 @@ internal static class WebPageSets
     public static IReadOnlyList<IWebPages> All { get; } =
     [
         new TenantPages(),
+        new Crew.CrewPages(),
     ];
 }

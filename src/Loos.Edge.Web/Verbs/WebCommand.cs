@@ -12,6 +12,7 @@ public static class WebCommand
     {
         var command = new WebServeVerb(context).Command;
         command.Subcommands.Add(TokenCommand.Create(context));
+        command.Subcommands.Add(Crew.UserCommand.Create(context));
         return command;
     }
 }
