@@ -14,6 +14,12 @@ public sealed class WebOptions
     /// <summary>Where the pages listen, <c>host:port</c>; 127.0.0.1:8190 by default (a reverse proxy or the TLS files below face the town).</summary>
     public string Address { get; set; } = "127.0.0.1:8190";
 
+    /// <summary>
+    /// The address tenants open, such as <c>https://chauffage.example.fr</c>, for the links <c>web token create</c>
+    /// prints; by default the web host's own address.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>A PEM certificate (chain) file: with <see cref="KeyFile"/>, the pages are served over HTTPS. None by default.</summary>
     public string? CertificateFile { get; set; }
 

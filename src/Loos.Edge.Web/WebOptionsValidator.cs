@@ -22,6 +22,12 @@ public static class WebOptionsValidator
             problems.Add($"{section}:address", exception.Message);
         }
 
+        if (options.PublicUrl is { Length: > 0 } publicUrl
+            && (!Uri.TryCreate(publicUrl, UriKind.Absolute, out var root) || (root.Scheme != Uri.UriSchemeHttp && root.Scheme != Uri.UriSchemeHttps) || !string.IsNullOrEmpty(root.Query)))
+        {
+            problems.Add($"{section}:publicUrl", $"'{publicUrl}' must be an absolute http or https URL without a query");
+        }
+
         if (string.IsNullOrEmpty(options.CertificateFile) != string.IsNullOrEmpty(options.KeyFile))
         {
             var missing = string.IsNullOrEmpty(options.CertificateFile) ? "certificateFile" : "keyFile";

@@ -38,15 +38,15 @@ internal static class PageLayout
         @media print{body{font-size:11pt}header,main,footer{max-width:none}.notice{background:none}a{color:inherit;text-decoration:none}figure,table{break-inside:avoid}}
         """;
 
-    /// <summary>A whole HTML document around <paramref name="body"/> (already encoded), in <paramref name="language"/>.</summary>
-    public static string Render(HttpContext context, string language, string title, string siteName, string body)
+    /// <summary>A whole HTML document around <paramref name="body"/> (already encoded), in <paramref name="language"/>; <paramref name="head"/> adds to its head.</summary>
+    public static string Render(HttpContext context, string language, string title, string siteName, string body, string? head = null)
     {
         var html = new StringBuilder(body.Length + 3000);
         html.Append("<!doctype html>\n<html lang=\"").Append(Encode(language)).Append("\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
             .Append("<meta name=\"robots\" content=\"noindex, nofollow\">\n")
             .Append("<title>").Append(Encode(title)).Append("</title>\n")
-            .Append("<style nonce=\"").Append(SecurityHeaders.NonceOf(context)).Append("\">").Append(StyleSheet).Append("</style>\n")
+            .Append("<style nonce=\"").Append(SecurityHeaders.NonceOf(context)).Append("\">").Append(StyleSheet).Append("</style>\n").Append(head)
             .Append("</head>\n<body>\n<header><p>").Append(Encode(siteName)).Append("</p></header>\n<main>\n")
             .Append(body)
             .Append("</main>\n</body>\n</html>\n");
