@@ -58,6 +58,7 @@ public sealed class CrewFixture : IAsyncLifetime
         {
             Influx = new WebInfluxOptions { Url = Influxd.Url.ToString(), Database = Database },
             UsersFile = usersFile,
+            TokensFile = Path.Combine(Directory, "web-tokens.dat"),
             Mqtt = new WebMqttOptions { Host = Broker.Host, Port = Broker.Port },
             MaxOverrideDuration = TimeSpan.FromHours(12),
         };

@@ -11,6 +11,8 @@ namespace Loos.Edge.Web.Crew.Tests;
 public sealed partial class CrewPageTests(CrewFixture fixture)
 {
     private static readonly TimeZoneInfo Paris = TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris");
+    private static readonly string[] Weekdays = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
+    private static readonly string[] Months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
 
     [Fact]
     public async Task Login_WrongPasswordRefused_TheRightOneGivesAnHttpOnlyStrictCookie_SecureOverHttps()
@@ -61,8 +63,8 @@ public sealed partial class CrewPageTests(CrewFixture fixture)
         var nightStart = LocalNoonOfTheNightInProgress();
         for (var night = 0; night < 8; night++)
         {
-            var date = TimeZoneInfo.ConvertTime(nightStart.AddDays(night), Paris).ToString("dddd d MMMM", System.Globalization.CultureInfo.GetCultureInfo("fr-FR"));
-            Assert.Contains($"<th scope=\"row\">{date}</th>", html, StringComparison.Ordinal);
+            var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(nightStart.AddDays(night), Paris).DateTime);
+            Assert.Contains($"<th scope=\"row\">{Weekdays[(int)date.DayOfWeek]} {(date.Day == 1 ? "1er" : date.Day)} {Months[date.Month - 1]}</th>", html, StringComparison.Ordinal);
         }
 
         Assert.Contains("12:00 30 %", html, StringComparison.Ordinal);

@@ -1,4 +1,5 @@
 using System.Text;
+using Loos.Edge.Web.Tenant;
 using static Loos.Edge.Web.Pages.PageLayout;
 
 namespace Loos.Edge.Web.Crew;
@@ -6,7 +7,7 @@ namespace Loos.Edge.Web.Crew;
 /// <summary>The crew's pages as HTML (French): the circuits now and tonight, the week ahead, the override forms.</summary>
 internal static class CrewHtml
 {
-    private static readonly CultureInfo French = CultureInfo.GetCultureInfo("fr-FR");
+    private static readonly string[] Weekdays = ["dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"];
 
     /// <summary>The login form; <paramref name="problem"/> said above it.</summary>
     public static string Login(string token, string? problem) =>
@@ -45,7 +46,7 @@ internal static class CrewHtml
                 html.Append("<tr><th scope=\"row\">").Append(Encode(circuit.Circuit)).Append("</th><td>")
                     .Append(circuit.CommandedLevel is { } level ? $"{level} %" : "—").Append("</td><td>")
                     .Append(Reported(circuit)).Append("</td><td>").Append(State(circuit)).Append("</td><td>")
-                    .Append(circuit.SavedKwhThisMonth is { } saved ? saved.ToString("N1", French) + " kWh" : "—").Append("</td></tr>\n");
+                    .Append(circuit.SavedKwhThisMonth is { } saved ? FrenchFormat.Kwh(saved, 1) : "—").Append("</td></tr>\n");
             }
 
             html.Append("</tbody>\n</table>\n");
@@ -85,7 +86,7 @@ internal static class CrewHtml
         html.Append("<h2>Demandes envoyées</h2>\n<table>\n<thead><tr><th scope=\"col\">Demande</th><th scope=\"col\">Envoyée</th><th scope=\"col\">Réponse</th><th scope=\"col\"></th></tr></thead>\n<tbody>\n");
         foreach (var request in requests)
         {
-            html.Append("<tr><td>").Append(Encode($"{request.Gateway} : {request.Summary}")).Append("</td><td>").Append(Local(request.SentAt, zone, "d MMM HH:mm"))
+            html.Append("<tr><td>").Append(Encode($"{request.Gateway} : {request.Summary}")).Append("</td><td>").Append(DayAndTime(request.SentAt, zone))
                 .Append("</td><td class=\"request-state\">").Append(request.State switch
                 {
                     RequestState.Pending => "<span class=\"warn\">en attente de la passerelle</span>",
@@ -108,7 +109,7 @@ internal static class CrewHtml
 
     private static string Reported(CircuitView circuit) => circuit.Luminaires.Count == 0
         ? "—"
-        : string.Join(", ", circuit.Luminaires.Select(l => Encode(l.Luminaire) + " " + (l.Level is { } level ? level.ToString("0", French) + " %" : "?")));
+        : string.Join(", ", circuit.Luminaires.Select(l => Encode(l.Luminaire) + " " + (l.Level is { } level ? FrenchFormat.Number(level) + " %" : "?")));
 
     private static string State(CircuitView circuit)
     {
@@ -171,7 +172,7 @@ internal static class CrewHtml
             var start = firstNight.AddDays(night);
             var end = start.AddDays(1);
             var nightSun = sun.FirstOrDefault(s => s.NightStart == start);
-            html.Append("<tr><th scope=\"row\">").Append(Local(start, zone, "dddd d MMMM")).Append("</th><td>")
+            html.Append("<tr><th scope=\"row\">").Append(NightOf(start, zone)).Append("</th><td>")
                 .Append(nightSun is null ? "—" : $"coucher {Time(nightSun.Sunset, zone)}, crépuscule {Time(nightSun.CivilDusk, zone)}<br>aube {Time(nightSun.CivilDawn, zone)}, lever {Time(nightSun.Sunrise, zone)}")
                 .Append("</td>");
             foreach (var circuit in circuits)
@@ -209,5 +210,17 @@ internal static class CrewHtml
 
     private static string Time(DateTimeOffset? instant, TimeZoneInfo zone) => instant is { } at ? Local(at, zone, "HH:mm") : "—";
 
-    private static string Local(DateTimeOffset instant, TimeZoneInfo zone, string format) => TimeZoneInfo.ConvertTime(instant, zone).ToString(format, French);
+    /// <summary>The instant in <paramref name="zone"/>, with an invariant <paramref name="format"/> of digits only.</summary>
+    private static string Local(DateTimeOffset instant, TimeZoneInfo zone, string format) => TimeZoneInfo.ConvertTime(instant, zone).ToString(format, CultureInfo.InvariantCulture);
+
+    /// <summary>"4 décembre 21:30".</summary>
+    internal static string DayAndTime(DateTimeOffset instant, TimeZoneInfo zone) =>
+        FrenchFormat.Day(DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(instant, zone).DateTime)) + " " + Local(instant, zone, "HH:mm");
+
+    /// <summary>"vendredi 4 décembre", the date of a night's evening.</summary>
+    internal static string NightOf(DateTimeOffset nightStart, TimeZoneInfo zone)
+    {
+        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(nightStart, zone).DateTime);
+        return Weekdays[(int)date.DayOfWeek] + " " + FrenchFormat.Day(date);
+    }
 }

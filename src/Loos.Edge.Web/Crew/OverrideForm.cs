@@ -61,7 +61,7 @@ internal static class OverrideForm
 
         if (until - (from > now ? from : now) > maxDuration)
         {
-            return Refuse($"une dérogation dure au plus {maxDuration.TotalHours.ToString("0.##", CultureInfo.GetCultureInfo("fr-FR"))} h");
+            return Refuse($"une dérogation dure au plus {Tenant.FrenchFormat.Number(maxDuration.TotalHours)} h");
         }
 
         var reason = form["reason"].ToString().Trim();
@@ -112,6 +112,5 @@ internal static class OverrideForm
         return null;
     }
 
-    private static string Format(DateTimeOffset instant, TimeZoneInfo zone) =>
-        TimeZoneInfo.ConvertTime(instant, zone).ToString("d MMM HH:mm", CultureInfo.GetCultureInfo("fr-FR"));
+    private static string Format(DateTimeOffset instant, TimeZoneInfo zone) => CrewHtml.DayAndTime(instant, zone);
 }
