@@ -30,8 +30,9 @@ public static class WebOptionsValidator
 
         if (string.IsNullOrEmpty(options.CertificateFile) != string.IsNullOrEmpty(options.KeyFile))
         {
-            var missing = string.IsNullOrEmpty(options.CertificateFile) ? "certificateFile" : "keyFile";
-            problems.Add($"{section}:{missing}", "is required with " + (missing == "keyFile" ? "certificateFile" : "keyFile"));
+            // Told at the key that is there, so that the loader can point at its line.
+            var given = string.IsNullOrEmpty(options.CertificateFile) ? "keyFile" : "certificateFile";
+            problems.Add($"{section}:{given}", $"needs {(given == "keyFile" ? "certificateFile" : "keyFile")} too (HTTPS takes both PEM files)");
         }
 
         if (options.Influx is { } influx)

@@ -24,6 +24,7 @@ public sealed class SectionValidationTests : IDisposable
         { "rollups", "rollups:\n  horizon: 01:00:00\n", 4, "rollups:horizon" },
         { "heating", "heating:\n  yearStart: 13-45\n", 4, "heating:yearStart" },
         { "lighting", "lighting:\n  programmes:\n    - name: semaine\n      steps:\n        - at: \"25:00\"\n          level: 100\n", 7, "lighting:programmes:0:steps:0:at" },
+        { "web", "web:\n  influx:\n    url: http://127.0.0.1:8086\n    database: town\n    timeout: -00:00:10\n", 7, "web:influx:timeout" },
     };
 
     [Theory]
