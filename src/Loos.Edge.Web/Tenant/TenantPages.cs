@@ -34,7 +34,8 @@ internal sealed partial class TenantPages : IWebPages
 
     private static IResult ExchangeLink(string token, HttpContext context, TenantTokens tokens, WrongTokenLimiter limiter, WebOptions options, ISiteContext site, ILogger<TenantPages> logger)
     {
-        if (Refuse(context, tokens, limiter, site, logger, token) is { } refusal)
+        var (refusal, _) = Check(context, tokens, limiter, site, logger, token);
+        if (refusal is not null)
         {
             return refusal;
         }
@@ -59,7 +60,8 @@ internal sealed partial class TenantPages : IWebPages
     private static async Task<IResult> ShowHomeAsync(HttpContext context, TenantTokens tokens, WrongTokenLimiter limiter, WebOptions options, ISiteContext site, HomeHeatingReader reader, TimeProvider timeProvider, ILogger<TenantPages> logger)
     {
         var cookie = context.Request.Cookies[CookieName(options)];
-        if (Refuse(context, tokens, limiter, site, logger, cookie) is { } refusal)
+        var (refusal, found) = Check(context, tokens, limiter, site, logger, cookie);
+        if (refusal is not null)
         {
             if (cookie is not null)
             {
@@ -69,7 +71,7 @@ internal sealed partial class TenantPages : IWebPages
             return refusal;
         }
 
-        var home = tokens.Find(cookie)!.Home;
+        var home = found!.Home;
         try
         {
             var heating = await reader.ReadAsync(home, context.RequestAborted).ConfigureAwait(false);
@@ -84,15 +86,15 @@ internal sealed partial class TenantPages : IWebPages
         }
     }
 
-    /// <summary>The response that refuses <paramref name="token"/> (429 for a client that must wait, else 404), or null when it is a home's.</summary>
-    private static IResult? Refuse(HttpContext context, TenantTokens tokens, WrongTokenLimiter limiter, ISiteContext site, ILogger logger, string? token)
+    /// <summary>The home's token of <paramref name="token"/>, or the response that refuses it (429 for a client that must wait, else 404).</summary>
+    private static (IResult? Refusal, TenantToken? Token) Check(HttpContext context, TenantTokens tokens, WrongTokenLimiter limiter, ISiteContext site, ILogger logger, string? token)
     {
         var client = context.Connection.RemoteIpAddress;
         if (limiter.IsLimited(client, out var retryAfter))
         {
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            return PageLayout.Html(PageLayout.Render(context, "fr", "Trop d'essais", site.Name,
-                "<h1>Trop d'essais</h1>\n<p>Trop de liens incorrects ont été essayés depuis cet appareil. Réessayez plus tard avec le lien reçu.</p>\n"), StatusCodes.Status429TooManyRequests);
+            return (PageLayout.Html(PageLayout.Render(context, "fr", "Trop d'essais", site.Name,
+                "<h1>Trop d'essais</h1>\n<p>Trop de liens incorrects ont été essayés depuis cet appareil. Réessayez plus tard avec le lien reçu.</p>\n"), StatusCodes.Status429TooManyRequests), null);
         }
 
         TenantToken? found;
@@ -103,12 +105,12 @@ internal sealed partial class TenantPages : IWebPages
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             LogTokensUnreadable(logger, exception.Message);
-            return PageLayout.Html(TenantPage.Unavailable(context, site.Name), StatusCodes.Status503ServiceUnavailable);
+            return (PageLayout.Html(TenantPage.Unavailable(context, site.Name), StatusCodes.Status503ServiceUnavailable), null);
         }
 
         if (found is not null)
         {
-            return null;
+            return (null, found);
         }
 
         if (token is not null)
@@ -116,7 +118,7 @@ internal sealed partial class TenantPages : IWebPages
             limiter.CountWrong(client);
         }
 
-        return PageLayout.Html(WebHost.NotFoundPage(context, site), StatusCodes.Status404NotFound);
+        return (PageLayout.Html(WebHost.NotFoundPage(context, site), StatusCodes.Status404NotFound), null);
     }
 
     /// <summary>A <c>__Host-</c> cookie over HTTPS: the browser then refuses it from any other host or path.</summary>
