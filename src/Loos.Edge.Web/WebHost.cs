@@ -27,20 +27,12 @@ public static class WebHost
         var influx = options.Influx ?? throw new InvalidOperationException($"{WebOptions.SectionName}:influx is required to serve the pages");
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = site.Directory, ApplicationName = "loos-edge-web" });
         builder.Host.UseSystemd();
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(console =>
-        {
-            console.SingleLine = true;
-            console.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            console.UseUtcTimestamp = true;
-        });
+        builder.Logging.AddGatewayConsole();
 
         // Request paths hold tenants' tokens: ASP.NET Core's request logs and Kestrel's bad-request logs stay off.
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing", LogLevel.None);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
-        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.None);
 
         var endpoint = EndpointAddress.Parse(options.Address, $"{WebOptions.SectionName}:address");
