@@ -70,6 +70,15 @@ buffers them in .work/demo/buffer and forwards them to that InfluxDB. In another
   heating: dotnet .work/demo/bin/loos-edge.dll heating report --config firmware-config/site.demo.yaml
   rollups: influx -host 127.0.0.1 -port 18086 -database loos_edge -execute 'SELECT "energy_increase" FROM "heat_meter_15m" GROUP BY "home"'
 
+Grafana boards (town heating, home, solar, public lighting, gateways) and alert rules, for a Grafana of your own:
+point its provisioning folder at firmware-config/grafana/provisioning and give it this InfluxDB, e.g.
+
+  GF_PATHS_PROVISIONING=$REPO/firmware-config/grafana/provisioning LOOS_EDGE_GRAFANA=$REPO/firmware-config/grafana \\
+  LOOS_EDGE_INFLUXDB_URL=http://127.0.0.1:18086 LOOS_EDGE_INFLUXDB_DATABASE=loos_edge grafana server --homepath /usr/share/grafana
+
+  (or copy that folder into /etc/grafana/provisioning/ and set the three LOOS_EDGE_ variables in Grafana's environment;
+  README, "Grafana boards")
+
 Ctrl-C stops the gateway and InfluxDB.
 
 TEXT
