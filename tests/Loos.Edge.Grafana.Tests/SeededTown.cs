@@ -63,8 +63,8 @@ public sealed class SeededTown : IAsyncLifetime
               interval: 00:00:01
               inverterPeakWatts: 9000
               homes:
-                - { name: logement-01, heatLossWattsPerKelvin: 18, initialEnergyKilowattHours: {{lastEnergyWattHours[0] / 1000:0.###}} }
-                - { name: logement-02, heatLossWattsPerKelvin: 60, initialEnergyKilowattHours: {{lastEnergyWattHours[1] / 1000:0.###}} }
+                - { name: {{Homes[0].Name}}, heatLossWattsPerKelvin: {{Homes[0].HeatLossWattsPerKelvin}}, initialEnergyKilowattHours: {{lastEnergyWattHours[0] / 1000:0.###}} }
+                - { name: {{Homes[1].Name}}, heatLossWattsPerKelvin: {{Homes[1].HeatLossWattsPerKelvin}}, initialEnergyKilowattHours: {{lastEnergyWattHours[1] / 1000:0.###}} }
             heating:
               yearStart: "{{yearStart}}"
               tariffEurPerKwh: 0.10
