@@ -30,6 +30,7 @@ public sealed class PublishedHeating : IAsyncLifetime
     {
         Influxd = await InfluxdServer.StartNewAsync();
         await Influxd.CreateDatabaseAsync(Database);
+        FirstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, Paris)).AddDays(-25);
         var first = FirstDay;
         var lines = new StringBuilder();
         for (var k = 0; k <= 25; k++)
@@ -93,11 +94,11 @@ public sealed class PublishedHeating : IAsyncLifetime
         });
     }
 
-    /// <summary>The first of the 25 days of readings (today − 25, local).</summary>
-    public static DateOnly FirstDay => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, Paris)).AddDays(-25);
+    /// <summary>The first of the 25 days of readings (today − 25, local, when the fixture started).</summary>
+    public DateOnly FirstDay { get; private set; }
 
     /// <summary>The reading home 7 did not send on day <paramref name="k"/> (11 to 13) after <see cref="FirstDay"/>, at 01:00 local, as line protocol.</summary>
-    public static string MissedReadingOfHome7(int k)
+    public string MissedReadingOfHome7(int k)
     {
         var kwh = 1000 + Enumerable.Range(0, k).Sum(j => 0.2 + (0.25 * (13 - (j % 5))));
         var midnight = TimeZoneInfo.ConvertTimeToUtc(FirstDay.AddDays(k).ToDateTime(TimeOnly.MinValue), Paris);
@@ -141,7 +142,7 @@ public sealed class PublishedHeating : IAsyncLifetime
 
             lock (log)
             {
-                throw new InvalidOperationException($"the gateway did not publish the heating series:\n{log}");
+                throw new InvalidOperationException($"the gateway did not publish the heating series awaited within 90 s:\n{log}");
             }
         }
         finally

@@ -46,7 +46,7 @@ public sealed class TenantPageTests(PublishedHeating heating)
     {
         // Home 7 sent nothing on days 11 to 13; the reading of day 12 arrives late and the gateway publishes again.
         var secret = await heating.LinkForAsync("7");
-        var dayTwelve = PublishedHeating.FirstDay.AddDays(12);
+        var dayTwelve = heating.FirstDay.AddDays(12);
         string[] months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
         var row = new System.Text.RegularExpressions.Regex(
             $"<tr><td>{(dayTwelve.Day == 1 ? "1er" : dayTwelve.Day.ToString(System.Globalization.CultureInfo.InvariantCulture))} {months[dayTwelve.Month - 1]}</td><td>([^<]*)</td>");
@@ -60,7 +60,7 @@ public sealed class TenantPageTests(PublishedHeating heating)
         var midnight = TimeZoneInfo.ConvertTimeToUtc(dayTwelve.ToDateTime(TimeOnly.MinValue), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
         var query = $"SELECT \"kwh_quality\" FROM \"heating_daily\" WHERE \"home\" = '7' AND time = {new DateTimeOffset(midnight).ToUnixTimeMilliseconds()}ms";
         await heating.PublishAgainAsync(
-            PublishedHeating.MissedReadingOfHome7(12),
+            heating.MissedReadingOfHome7(12),
             async () => await heating.Influxd.QueryAsync(PublishedHeating.Database, query) is [{ Values.Count: 1 } series] && series[0, "kwh_quality"].GetString() != "estimated");
 
         await using (var web = await WebApp.StartAsync(heating.SiteFile))
