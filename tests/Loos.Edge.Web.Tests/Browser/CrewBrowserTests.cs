@@ -23,7 +23,7 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
 
         browser.Open($"{origin}/equipe");
         browser.WaitUntil(b => b.Url == $"{origin}/equipe/connexion", "the login page");
-        browser.AssertAccessible("the login page");
+        browser.AssertAccessible("the login page", output);
         browser.Find("input[name=name]").SendKeys(CrewFixture.User);
         browser.Find("input[name=password]").SendKeys(CrewFixture.Password);
         browser.Find("form[action='/equipe/connexion'] button").Click();
@@ -42,7 +42,7 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
             Assert.True(browser.ContentWidth <= width, $"at {width} px the page is {browser.ContentWidth} px wide: the crew has to scroll sideways");
         }
 
-        browser.AssertAccessible("the crew's page");
+        browser.AssertAccessible("the crew's page", output);
 
         // The form: the circuit, 70 %, until an hour from now (the date picker's value), a reason.
         var sentAt = DateTimeOffset.UtcNow;
@@ -81,7 +81,7 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
 
         browser.Open($"{origin}/equipe/semaine");
         Assert.Contains("plan de la semaine", browser.Text, StringComparison.Ordinal);
-        browser.AssertAccessible("the week plan");
+        browser.AssertAccessible("the week plan", output);
 
         var pages = browser.PrintA4("crew-week");
         Assert.True(pages == 1, $"the week plan prints on {pages} A4 pages");
