@@ -24,10 +24,7 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
         browser.Open($"{origin}/equipe");
         browser.WaitUntil(b => b.Url == $"{origin}/equipe/connexion", "the login page");
         browser.AssertAccessible("the login page", output);
-        browser.Find("input[name=name]").SendKeys(CrewFixture.User);
-        browser.Find("input[name=password]").SendKeys(CrewFixture.Password);
-        browser.Find("form[action='/equipe/connexion'] button").Click();
-        browser.WaitUntil(b => b.Url == $"{origin}/equipe", "the crew's page after the login");
+        LogIn(browser, origin);
         var session = browser.Cookie("loos-edge-crew");
         Assert.True(session is { IsHttpOnly: true, Secure: true, SameSite: "Strict" }, $"session cookie {session}");
 
@@ -74,10 +71,7 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
         await using var _ = host;
         using var browser = new Chromium();
         browser.Open($"{origin}/equipe/connexion");
-        browser.Find("input[name=name]").SendKeys(CrewFixture.User);
-        browser.Find("input[name=password]").SendKeys(CrewFixture.Password);
-        browser.Find("form[action='/equipe/connexion'] button").Click();
-        browser.WaitUntil(b => b.Url == $"{origin}/equipe", "the crew's page after the login");
+        LogIn(browser, origin);
 
         browser.Open($"{origin}/equipe/semaine");
         Assert.Contains("plan de la semaine", browser.Text, StringComparison.Ordinal);
@@ -85,6 +79,15 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
 
         var pages = browser.PrintA4("crew-week");
         Assert.True(pages == 1, $"the week plan prints on {pages} A4 pages");
+    }
+
+    /// <summary>Logs in on the login page the browser shows, as the crew does.</summary>
+    private static void LogIn(Chromium browser, string origin)
+    {
+        browser.Find("input[name=name]").SendKeys(CrewFixture.User);
+        browser.Find("input[name=password]").SendKeys(CrewFixture.Password);
+        browser.Find("form[action='/equipe/connexion'] button").Click();
+        browser.WaitUntil(b => b.Url == $"{origin}/equipe", "the crew's page after the login");
     }
 
     [GeneratedRegex("appliquée \\(([0-9a-f]+)\\)")]
