@@ -81,8 +81,8 @@ def post(lines):
 post([f"weather,sensor=outdoor,unit=°C temperature={t:.2f} {s}\n" for s, t in zip(stamps, outdoor)])
 lines = []
 for home in range(1, homes + 1):
-    loss_kwh_per_degree_day = 0.4 + 2.2 * ((home * 37) % 101) / 100  # from a well-insulated flat to a draughty house
-    hot_water_kwh_per_hour = 0.05 + 0.1 * ((home * 13) % 7) / 7
+    loss_kwh_per_degree_day = 0.2 + 2.0 * ((home * 37) % 101) / 100  # from a well-insulated flat to a draughty house
+    hot_water_kwh_per_hour = 0.01 + 0.04 * ((home * 13) % 7) / 6
     wh = 1_000_000.0 + home * 1234
     for s, t in zip(stamps, outdoor):
         wh += (max(0.0, 18 - t) * loss_kwh_per_degree_day / 24 + hot_water_kwh_per_hour) * 1000
@@ -158,6 +158,7 @@ if [ -z "$published_at" ]; then
 fi
 kill "$gateway_pid"
 wait "$gateway_pid" 2>/dev/null || true
+grep -o 'Heating as of .*' "$work/gateway.log" | tail -1
 
 "${loos_edge[@]}" web --config "$work/site.yaml" >"$work/web.log" 2>&1 &
 pids+=($!)
@@ -236,6 +237,10 @@ css_urls = len(re.findall(r"url\s*\(|@import", text, re.I))
 svg_bytes = sum(len(svg.encode()) for svg in re.findall(r"<svg\b.*?</svg>", text, re.S))
 style_bytes = sum(len(style.encode()) for style in re.findall(r"<style\b.*?</style>", text, re.S))
 elements = len(re.findall(r"<[a-zA-Z]", text))
+charts = re.findall(r"<svg\b([^>]*)>(.*?)</svg>", text, re.S)
+named_charts = sum('role="img"' in attributes_ and "<title" in inside for attributes_, inside in charts)
+images_without_alt = len(re.findall(r"<img\b(?![^>]*\balt=)[^>]*>", text, re.I))
+header_cells = len(re.findall(r'<th scope="(?:col|row)"', text)), len(re.findall(r"<th\b", text))
 facts = {
     "lang": re.search(r'<html lang="([^"]+)"', text).group(1),
     "viewport": 'name="viewport"' in text,
@@ -254,7 +259,9 @@ print(f"  page weight: {len(html):,} bytes of HTML (inline style sheet {style_by
 print(f"  compression: {'the server sends ' + encoding.group(1) if encoding else 'none from the server (Accept-Encoding: gzip, br answered uncompressed); a reverse proxy may add it'}")
 print(f"  requests to load the page: 1 (the HTML); {len(attributes)} src/href/action attributes, {len(foreign)} to another origin;"
       f" {scripts} <script>, {style_links} <link rel=stylesheet>, {css_urls} url()/@import")
-print(f"  lang=\"{facts['lang']}\", viewport meta {'present' if facts['viewport'] else 'MISSING'}, title \"{facts['title']}\"")
+print(f"  lang=\"{facts['lang']}\", viewport meta {'present' if facts['viewport'] else 'MISSING'}, title \"{facts['title']}\";"
+      f" {named_charts} of {len(charts)} SVG charts with role=img and a <title>, {images_without_alt} <img> without alt,"
+      f" {header_cells[0]} of {header_cells[1]} table header cells with scope")
 print(f"  Content-Security-Policy: {csp}")
 if external:
     sys.exit(f"the page would load {external} things from elsewhere: {foreign}")
