@@ -2,8 +2,9 @@
 # The tenant page (`/maison` of `loos-edge web`) read from a real influxd holding HOMES homes: hourly heat-meter and
 # outdoor readings over the season's last 60 days, from which the real gateway (`loos-edge run`, `heating:
 # publishSeries`) publishes the `heating` and `heating_daily` series. Printed: the page's time to first byte (median,
-# p95), the same four InfluxQL statements sent straight to influxd's /query as the peer, the page's weight, and what
-# it would load from elsewhere (nothing) with its Content-Security-Policy.
+# p95), against the same four InfluxQL statements sent straight to influxd's /query (until the whole answer is in:
+# the page needs all of it before its first byte), the page's weight, and what it would load from elsewhere (nothing)
+# with its Content-Security-Policy.
 #   bench/tenant-page.sh [HOMES]      (default 500 homes; RUNS=100 measured requests per side after 5 warm-ups)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -158,7 +159,7 @@ if [ -z "$published_at" ]; then
 fi
 kill "$gateway_pid"
 wait "$gateway_pid" 2>/dev/null || true
-grep -o 'Heating as of .*' "$work/gateway.log" | tail -1
+grep -o 'Heating as of .*' "$work/gateway.log" | tail -1 || true
 
 "${loos_edge[@]}" web --config "$work/site.yaml" >"$work/web.log" 2>&1 &
 pids+=($!)
