@@ -8,8 +8,8 @@ cd "$(dirname "$0")"
 
 # Debian packages the tests start as real peers (influxd, VictoriaMetrics, pymodbus devices on TCP and on
 # socat pseudo-terminals), on loopback with temporary directories; python3-holidays is the second computation the
-# French public holidays are checked against.
-TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial python3-holidays socat mosquitto mosquitto-clients)
+# French public holidays are checked against; Debian's Chromium and ChromeDriver open the web pages as a browser does.
+TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial python3-holidays socat mosquitto mosquitto-clients chromium chromium-driver)
 # Peers the side-by-side benchmarks compare against.
 BENCH_PACKAGES=(mbpoll)
 
@@ -79,6 +79,7 @@ run_benchmarks() {
   dotnet run -c Release --project bench/Loos.Edge.Benchmarks -- --filter "${BENCH_FILTER:-*}"
   bench/end-to-end-vs-vmagent.sh
   bench/modbus-vs-mbpoll.sh
+  bench/tenant-page.sh
 }
 
 case "${1:-test}" in

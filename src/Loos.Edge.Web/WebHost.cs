@@ -35,6 +35,9 @@ public static class WebHost
         builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Error);
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.None);
 
+        // Every page is already no-store; antiforgery warns on each form page that it rewrites that to its own no-cache.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Antiforgery", LogLevel.Error);
+
         var endpoint = EndpointAddress.Parse(options.Address, $"{WebOptions.SectionName}:address");
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

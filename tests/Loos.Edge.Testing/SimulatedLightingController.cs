@@ -39,6 +39,7 @@ public sealed class SimulatedLightingController : IAsyncDisposable
     private readonly IMqttClient client = new MqttClientFactory().CreateMqttClient();
     private readonly ConcurrentQueue<(DateTimeOffset At, string Luminaire, int Level)> commands = new();
     private readonly ConcurrentDictionary<string, int> levels = new();
+    private readonly ConcurrentDictionary<string, bool> failedLamps = new();
 
     private SimulatedLightingController(MosquittoBroker broker, string name, double ratedPowerW)
     {
@@ -111,6 +112,13 @@ public sealed class SimulatedLightingController : IAsyncDisposable
     /// <summary>Publishes a status as the controller's own report, as it does on its own from time to time.</summary>
     public Task ReportAsync(string luminaire, int level) => PublishStatusAsync(luminaire, level);
 
+    /// <summary>The lamp of <paramref name="luminaire"/> fails (or is replaced): reported at once with its level.</summary>
+    public Task SetLampFailedAsync(string luminaire, bool failed)
+    {
+        failedLamps[luminaire] = failed;
+        return PublishStatusAsync(luminaire, LevelOf(luminaire) ?? 0);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (client.IsConnected)
@@ -166,7 +174,7 @@ public sealed class SimulatedLightingController : IAsyncDisposable
         }
 
         var payload = string.Create(CultureInfo.InvariantCulture,
-            $$"""{"level":{{level}},"power":{{RatedPowerW * level / 100:0.0}},"lampFailure":false,"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}}""");
+            $$"""{"level":{{level}},"power":{{RatedPowerW * level / 100:0.0}},"lampFailure":{{(failedLamps.GetValueOrDefault(luminaire) ? "true" : "false")}},"ts":{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}}""");
         await client.PublishAsync(new MqttApplicationMessageBuilder()
             .WithTopic($"lighting/{Name}/{luminaire}/status")
             .WithPayload(Encoding.UTF8.GetBytes(payload))

@@ -40,7 +40,7 @@ internal static class CrewHtml
         {
             var sun = view.Sun.GetValueOrDefault(gateway.Key) ?? [];
             html.Append("<h2>Passerelle ").Append(Encode(gateway.Key)).Append("</h2>\n");
-            html.Append("<table>\n<caption class=\"muted\">Maintenant</caption>\n<thead><tr><th scope=\"col\">Circuit</th><th scope=\"col\">Commandé</th><th scope=\"col\">Relevé (luminaires)</th><th scope=\"col\">État</th><th scope=\"col\">Économisé ce mois</th></tr></thead>\n<tbody>\n");
+            html.Append(WideBox($"{gateway.Key} : maintenant")).Append("<table>\n<caption class=\"muted\">Maintenant</caption>\n<thead><tr><th scope=\"col\">Circuit</th><th scope=\"col\">Commandé</th><th scope=\"col\">Relevé (luminaires)</th><th scope=\"col\">État</th><th scope=\"col\">Économisé ce mois</th></tr></thead>\n<tbody>\n");
             foreach (var circuit in gateway)
             {
                 html.Append("<tr><th scope=\"row\">").Append(Encode(circuit.Circuit)).Append("</th><td>")
@@ -49,7 +49,7 @@ internal static class CrewHtml
                     .Append(circuit.SavedKwhThisMonth is { } saved ? FrenchFormat.Kwh(saved, 1) : "—").Append("</td></tr>\n");
             }
 
-            html.Append("</tbody>\n</table>\n");
+            html.Append("</tbody>\n</table></div>\n");
             foreach (var circuit in gateway)
             {
                 html.Append("<h3>").Append(Encode(circuit.Circuit)).Append(" : cette nuit</h3>\n");
@@ -83,7 +83,7 @@ internal static class CrewHtml
             return;
         }
 
-        html.Append("<h2>Demandes envoyées</h2>\n<table>\n<thead><tr><th scope=\"col\">Demande</th><th scope=\"col\">Envoyée</th><th scope=\"col\">Réponse</th><th scope=\"col\"></th></tr></thead>\n<tbody>\n");
+        html.Append("<h2>Demandes envoyées</h2>\n").Append(WideBox("Demandes envoyées")).Append("<table>\n<thead><tr><th scope=\"col\">Demande</th><th scope=\"col\">Envoyée</th><th scope=\"col\">Réponse</th><th scope=\"col\"></th></tr></thead>\n<tbody>\n");
         foreach (var request in requests)
         {
             html.Append("<tr><td>").Append(Encode($"{request.Gateway} : {request.Summary}")).Append("</td><td>").Append(DayAndTime(request.SentAt, zone))
@@ -104,7 +104,7 @@ internal static class CrewHtml
             html.Append("</td></tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n<p class=\"muted\">Une demande en attente se met à jour au rechargement de la page.</p>\n");
+        html.Append("</tbody>\n</table></div>\n<p class=\"muted\">Une demande encore en attente affiche la réponse de sa passerelle au rechargement de la page.</p>\n");
     }
 
     private static string Reported(CircuitView circuit) => circuit.Luminaires.Count == 0
@@ -128,7 +128,8 @@ internal static class CrewHtml
     /// <summary>Tonight's levels from noon to noon as steps, with sunset and sunrise marked.</summary>
     private static void Chart(StringBuilder html, CircuitView circuit, DateTimeOffset nightStart, NightSun? sun, TimeZoneInfo zone)
     {
-        const double Width = 600, Height = 100, Top = 10, Bottom = 80;
+        // About as wide as a phone in CSS pixels, so that the labels read at the page's small print size there.
+        const double Width = 360, Height = 100, Top = 10, Bottom = 80;
         var nightEnd = nightStart.AddDays(1);
         double X(DateTimeOffset at) => Math.Round(Width * Math.Clamp((at - nightStart) / (nightEnd - nightStart), 0, 1), 1);
         double Y(int level) => Math.Round(Bottom - ((Bottom - Top) * level / 100.0), 1);
@@ -160,7 +161,7 @@ internal static class CrewHtml
 
     private static void Week(StringBuilder html, List<CircuitView> circuits, IReadOnlyList<NightSun> sun, DateTimeOffset firstNight, TimeZoneInfo zone)
     {
-        html.Append("<table class=\"week\">\n<caption class=\"muted\">La semaine (heure locale)</caption>\n<thead><tr><th scope=\"col\">Nuit du</th><th scope=\"col\">Soleil</th>");
+        html.Append(WideBox($"{circuits[0].Gateway} : la semaine")).Append("<table class=\"week\">\n<caption class=\"muted\">La semaine (heure locale)</caption>\n<thead><tr><th scope=\"col\">Nuit du</th><th scope=\"col\">Soleil</th>");
         foreach (var circuit in circuits)
         {
             html.Append("<th scope=\"col\">").Append(Encode(circuit.Circuit)).Append("</th>");
@@ -184,7 +185,7 @@ internal static class CrewHtml
             html.Append("</tr>\n");
         }
 
-        html.Append("</tbody>\n</table>\n");
+        html.Append("</tbody>\n</table></div>\n");
     }
 
     private static void AddForm(StringBuilder html, string gateway, IReadOnlyList<string> circuits, string token, DateTimeOffset now, TimeZoneInfo zone)

@@ -22,13 +22,30 @@ internal enum RequestState
 /// <summary>One override request the crew sent to a gateway, and its answer once it came.</summary>
 internal sealed record CrewRequest(string Id, string Gateway, string User, string Summary, DateTimeOffset SentAt, bool IsCancel)
 {
-    public RequestState State { get; set; } = RequestState.Pending;
+    private readonly TaskCompletionSource answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public RequestState State { get; private set; } = RequestState.Pending;
 
     /// <summary>The gateway's reason for a refusal, or why the request could not be sent.</summary>
-    public string? Reason { get; set; }
+    public string? Reason { get; private set; }
 
     /// <summary>The override's id on the gateway once an add is applied.</summary>
-    public string? OverrideId { get; set; }
+    public string? OverrideId { get; private set; }
+
+    /// <summary>Completes when the request is applied or refused.</summary>
+    public Task Answered => answered.Task;
+
+    public void Apply(string? overrideId) => Settle(RequestState.Applied, null, overrideId);
+
+    public void Refuse(string reason) => Settle(RequestState.Refused, reason, null);
+
+    private void Settle(RequestState state, string? reason, string? overrideId)
+    {
+        State = state;
+        Reason = reason;
+        OverrideId = overrideId;
+        answered.TrySetResult();
+    }
 }
 
 /// <summary>
@@ -75,12 +92,12 @@ internal sealed partial class CrewOverrides(WebOptions options, TimeProvider tim
             var result = await connected.PublishAsync(message, cancellationToken).ConfigureAwait(false);
             if (!result.IsSuccess)
             {
-                Refuse(sent, $"le courtier MQTT a refusé la demande ({result.ReasonCode})");
+                sent.Refuse($"le courtier MQTT a refusé la demande ({result.ReasonCode})");
             }
         }
         catch (Exception exception) when (exception is MqttCommunicationException or InvalidOperationException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            Refuse(sent, $"le courtier MQTT ne répond pas : {exception.Message}");
+            sent.Refuse($"le courtier MQTT ne répond pas : {exception.Message}");
         }
 
         LogSent(logger, sent.Id, gateway, user, sent.State.ToString());
@@ -100,12 +117,6 @@ internal sealed partial class CrewOverrides(WebOptions options, TimeProvider tim
         }
 
         connecting.Dispose();
-    }
-
-    private static void Refuse(CrewRequest request, string reason)
-    {
-        request.State = RequestState.Refused;
-        request.Reason = reason;
     }
 
     private void Keep(CrewRequest request)
@@ -168,17 +179,16 @@ internal sealed partial class CrewOverrides(WebOptions options, TimeProvider tim
             var reply = JsonNode.Parse(message.Payload.ToArray());
             if (reply?["applied"]?.GetValue<bool>() == true)
             {
-                request.OverrideId = request.IsCancel ? null : reply["override"]?["id"]?.GetValue<string>();
-                request.State = RequestState.Applied;
+                request.Apply(request.IsCancel ? null : reply["override"]?["id"]?.GetValue<string>());
             }
             else
             {
-                Refuse(request, reply?["error"]?.GetValue<string>() ?? "refusée sans raison");
+                request.Refuse(reply?["error"]?.GetValue<string>() ?? "refusée sans raison");
             }
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
         {
-            Refuse(request, $"réponse illisible de la passerelle : {exception.Message}");
+            request.Refuse($"réponse illisible de la passerelle : {exception.Message}");
         }
 
         LogAnswered(logger, request.Id, request.Gateway, request.State.ToString(), request.Reason ?? "");

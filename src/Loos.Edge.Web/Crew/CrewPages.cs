@@ -23,6 +23,9 @@ internal sealed class CrewPages : IWebPages
 {
     public const string Scheme = "crew";
 
+    /// <summary>How long a form post waits for the gateway's answer before showing the request as pending.</summary>
+    private static readonly TimeSpan AnswerWait = TimeSpan.FromSeconds(5);
+
     public void AddServices(IServiceCollection services, WebOptions options, ISiteContext site)
     {
         services.AddAuthentication().AddCookie(Scheme, cookie =>
@@ -145,8 +148,8 @@ internal sealed class CrewPages : IWebPages
             return await OverviewAsync(context, services, $"Dérogation refusée : {problem}", StatusCodes.Status400BadRequest);
         }
 
-        await services.GetRequiredService<CrewOverrides>().SendAsync(gateway!, user, summary!, request.Json!, context.RequestAborted);
-        return Results.Redirect("/equipe", preserveMethod: false);
+        var sent = await services.GetRequiredService<CrewOverrides>().SendAsync(gateway!, user, summary!, request.Json!, context.RequestAborted);
+        return await AfterTheAnswerAsync(sent, time, context.RequestAborted);
     }
 
     private static async Task<IResult> CancelAsync(HttpContext context, IServiceProvider services)
@@ -171,7 +174,25 @@ internal sealed class CrewPages : IWebPages
             return await OverviewAsync(context, services, "Annulation refusée : identifiant de dérogation invalide.", StatusCodes.Status400BadRequest);
         }
 
-        await services.GetRequiredService<CrewOverrides>().SendAsync(gateway, user, $"annuler la dérogation {id}", new JsonObject { ["action"] = "cancel", ["id"] = id }, context.RequestAborted);
+        var sent = await services.GetRequiredService<CrewOverrides>().SendAsync(gateway, user, $"annuler la dérogation {id}", new JsonObject { ["action"] = "cancel", ["id"] = id }, context.RequestAborted);
+        return await AfterTheAnswerAsync(sent, services.GetRequiredService<TimeProvider>(), context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Back to the page once the gateway has answered, or after <see cref="AnswerWait"/>: a gateway on line answers within
+    /// a second, so the page the crew sees next says applied or refused without a script or a timed reload.
+    /// </summary>
+    private static async Task<IResult> AfterTheAnswerAsync(CrewRequest sent, TimeProvider time, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await sent.Answered.WaitAsync(AnswerWait, time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            // Still pending: the page shows it so, and the answer on its next load.
+        }
+
         return Results.Redirect("/equipe", preserveMethod: false);
     }
 

@@ -28,14 +28,15 @@ internal static class PageLayout
         table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
         th,td{text-align:right;padding:.3rem .4rem;border-bottom:1px solid var(--line)}
         th:first-child,td:first-child{text-align:left}
+        .wide{overflow-x:auto}
         figure{margin:1rem 0}
         figcaption{color:var(--muted);font-size:.9rem}
-        svg{display:block;width:100%;height:auto;max-width:100%}
+        svg{display:block;width:100%;height:auto;max-width:40rem}
         .estimated{fill:#9fb6cc}.measured{fill:var(--accent)}.temperature{stroke:var(--bad);fill:none;stroke-width:2}
         .axis{stroke:var(--line)}.label{fill:var(--muted);font-size:11px}
         a{color:var(--accent)}
         footer{border-top:1px solid var(--line);margin-top:2rem;padding-top:.5rem;padding-bottom:1rem;color:var(--muted);font-size:.85rem}
-        @media print{body{font-size:11pt}header,main,footer{max-width:none}.notice{background:none}a{color:inherit;text-decoration:none}figure,table{break-inside:avoid}}
+        @media print{body{font-size:11pt}header,main,footer{max-width:none}.notice{background:none}a{color:inherit;text-decoration:none}figure,table{break-inside:avoid}.wide{overflow:visible}}
         """;
 
     /// <summary>A whole HTML document around <paramref name="body"/> (already encoded), in <paramref name="language"/>; <paramref name="head"/> adds to its head.</summary>
@@ -52,6 +53,12 @@ internal static class PageLayout
             .Append("</main>\n</body>\n</html>\n");
         return html.ToString();
     }
+
+    /// <summary>
+    /// Opens a box that scrolls sideways on its own when a table is wider than a phone, so that the page itself never
+    /// does; it can take the keyboard's focus to scroll, and is named for screen readers. Closed by <c>&lt;/div&gt;</c>.
+    /// </summary>
+    public static string WideBox(string label) => $"<div class=\"wide\" role=\"region\" aria-label=\"{Encode(label)}\" tabindex=\"0\">";
 
     /// <summary>A response of <paramref name="html"/> with <paramref name="statusCode"/>.</summary>
     public static IResult Html(string html, int statusCode = StatusCodes.Status200OK) =>

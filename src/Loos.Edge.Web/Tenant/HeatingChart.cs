@@ -8,12 +8,16 @@ namespace Loos.Edge.Web.Tenant;
 /// </summary>
 internal static class HeatingChart
 {
-    private const double Width = 720;
-    private const double Height = 240;
-    private const double Left = 40;
-    private const double Right = 40;
-    private const double Top = 12;
-    private const double Bottom = 28;
+    // About as wide as a phone in CSS pixels, so that the labels read at the page's small print size there.
+    private const double Width = 400;
+    private const double Height = 220;
+    private const double Left = 20;
+    private const double Right = 8;
+    private const double Top = 18;
+    private const double Bottom = 20;
+
+    // The room a day's label ("1er décembre") takes at the label's size.
+    private const double DayLabelWidth = 80;
 
     private static readonly double[] RoundSteps = [1, 2, 5, 10];
 
@@ -28,10 +32,10 @@ internal static class HeatingChart
         svg.Append(CultureInfo.InvariantCulture, $"<svg viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-labelledby=\"chart-title\" xmlns=\"http://www.w3.org/2000/svg\">")
             .Append("<title id=\"chart-title\">Consommation de chauffage par jour (barres, kWh) et degrés-jours du site (ligne)</title>");
         Axis(svg, Left, Top + plotHeight, Left + plotWidth, Top + plotHeight);
-        Label(svg, Left - 4, Top + 10, "end", FrenchFormat.Number(maxKwh));
+        // The two scales' tops above the plot, kWh on the left, degree-days on the right.
+        Label(svg, Left, Top - 6, "start", FrenchFormat.Number(maxKwh) + " kWh");
         Label(svg, Left - 4, Top + plotHeight, "end", "0");
-        Label(svg, Left + plotWidth + 4, Top + 10, "start", FrenchFormat.Number(maxDju) + " DJU");
-        Label(svg, Left - 4, Top + plotHeight + 20, "start", "kWh");
+        Label(svg, Left + plotWidth, Top - 6, "end", FrenchFormat.Number(maxDju) + " DJU");
         for (var i = 0; i < days.Count; i++)
         {
             var day = days[i];
@@ -41,9 +45,14 @@ internal static class HeatingChart
                 svg.Append(CultureInfo.InvariantCulture, $"<rect class=\"{(day.Estimated ? "estimated" : "measured")}\" x=\"{Left + (i * step) + (step * 0.1):0.#}\" y=\"{Top + plotHeight - barHeight:0.#}\" width=\"{Math.Max(0.5, step * 0.8):0.##}\" height=\"{barHeight:0.#}\"/>");
             }
 
-            if (day.Day.Day == 1 || i == 0)
+            // The first day and each month's first, each left out where it would run into the next one's.
+            if (day.Day.Day == 1 || (i == 0 && !days.Take(1 + (int)(DayLabelWidth / step)).Skip(1).Any(d => d.Day.Day == 1)))
             {
-                Label(svg, Left + (i * step), Top + plotHeight + 14, "start", FrenchFormat.Day(day.Day));
+                // A tick at the day's left edge; near the right end the label ends at the day's right edge instead.
+                var x = Left + (i * step);
+                var fits = x + DayLabelWidth <= Width;
+                Axis(svg, x, Top + plotHeight, x, Top + plotHeight + 4);
+                Label(svg, fits ? x : x + step, Top + plotHeight + 14, fits ? "start" : "end", FrenchFormat.Day(day.Day));
             }
         }
 

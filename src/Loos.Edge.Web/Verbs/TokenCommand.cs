@@ -7,9 +7,9 @@ internal static class TokenCommand
 {
     public static Command Create(IVerbContext context) => new("token", "The tenants' secret links, one per home (only their hashes are kept).")
     {
-        new TokenCreateVerb(context).Command,
+        TokenLinkVerb.Create(context).Command,
         new TokenListVerb(context).Command,
-        new TokenRotateVerb(context).Command,
+        TokenLinkVerb.Rotate(context).Command,
         new TokenRevokeVerb(context).Command,
     };
 }

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing.Handlers;
 using Microsoft.AspNetCore.TestHost;
 
-namespace Loos.Edge.Web.Crew.Tests;
+namespace Loos.Edge.Web.Tests;
 
 /// <summary>
 /// A real Mosquitto, a real influxd, a simulated lighting controller and a real gateway process that publishes its
@@ -52,19 +52,38 @@ public sealed class CrewFixture : IAsyncLifetime
         await GatewayProcess.WaitForInfluxValueAsync(Influxd, Database, $"SELECT last(level) FROM lighting_command WHERE gateway = '{Gateway}' AND outcome = 'confirmed'", ProgrammeLevel);
         await GatewayProcess.WaitForInfluxValueAsync(Influxd, Database, $"SELECT count(rated_power) FROM lighting_luminaire WHERE gateway = '{Gateway}'", 2);
 
-        var usersFile = Path.Combine(Directory, "crew-users.txt");
-        new CrewUsers(usersFile).Add(User, Password);
-        var options = new WebOptions
-        {
-            Influx = new WebInfluxOptions { Url = Influxd.Url.ToString(), Database = Database },
-            UsersFile = usersFile,
-            TokensFile = Path.Combine(Directory, "web-tokens.dat"),
-            Mqtt = new WebMqttOptions { Host = Broker.Host, Port = Broker.Port },
-            MaxOverrideDuration = TimeSpan.FromHours(12),
-        };
-        web = WebHost.Build(new TestSite(Directory, options), builder => builder.WebHost.UseTestServer());
+        new CrewUsers(UsersFile).Add(User, Password);
+        web = WebHost.Build(new TestSite(Directory, Options()), builder => builder.WebHost.UseTestServer());
         await web.StartAsync();
     }
+
+    private string UsersFile => Path.Combine(Directory, "crew-users.txt");
+
+    /// <summary>
+    /// The same web host on a real Kestrel over HTTPS with a self-signed certificate, for a browser; its own override
+    /// requests. Returns the host and its address.
+    /// </summary>
+    public async Task<(WebApplication Host, string Url)> StartHttpsAsync()
+    {
+        var (certificateFile, keyFile) = SelfSignedCertificate.Write(Directory);
+        var port = FreePort.Next();
+        var options = Options();
+        options.Address = $"127.0.0.1:{port}";
+        options.CertificateFile = certificateFile;
+        options.KeyFile = keyFile;
+        var host = WebHost.Build(new TestSite(Directory, options));
+        await host.StartAsync();
+        return (host, $"https://127.0.0.1:{port}");
+    }
+
+    private WebOptions Options() => new()
+    {
+        Influx = new WebInfluxOptions { Url = Influxd.Url.ToString(), Database = Database },
+        UsersFile = UsersFile,
+        TokensFile = Path.Combine(Directory, "web-tokens.dat"),
+        Mqtt = new WebMqttOptions { Host = Broker.Host, Port = Broker.Port },
+        MaxOverrideDuration = TimeSpan.FromHours(12),
+    };
 
     /// <summary>A browser-like client: keeps its cookies, follows no redirect.</summary>
     public HttpClient Client(string baseAddress = "http://localhost/", IPAddress? remoteAddress = null)

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Loos.Edge.Integration.Tests;
 
-namespace Loos.Edge.Web.Crew.Tests;
+namespace Loos.Edge.Web.Tests;
 
 /// <summary><c>loos-edge web user add|remove</c> run as the energy manager runs them, the hash checked by Python's hashlib.</summary>
 [System.Runtime.Versioning.SupportedOSPlatform("linux")]

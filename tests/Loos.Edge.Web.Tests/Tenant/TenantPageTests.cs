@@ -14,10 +14,7 @@ public sealed class TenantPageTests(PublishedHeating heating)
     [InlineData("30", "Votre chauffage cette saison : 77\u00A0€ sur un objectif de 150\u00A0€", "623\u00A0€", "au-dessus de l'objectif")]
     public async Task Link_OpensThePageOfItsHome_WithEurosProjectionAndStatusInFrench(string home, string headline, string projection, string status)
     {
-        var secret = await heating.LinkForAsync(home);
-        await using var web = await WebApp.StartAsync(heating.SiteFile);
-
-        var page = await web.OpenLinkAsync(secret);
+        var page = await PageOfAsync(home);
 
         Assert.Contains("<html lang=\"fr\">", page, StringComparison.Ordinal);
         Assert.Contains(headline, page, StringComparison.Ordinal);
@@ -31,10 +28,7 @@ public sealed class TenantPageTests(PublishedHeating heating)
     [Fact]
     public async Task Page_OfASilentMeter_SaysSoAndMarksEstimatedDays()
     {
-        var secret = await heating.LinkForAsync("7");
-        await using var web = await WebApp.StartAsync(heating.SiteFile);
-
-        var page = await web.OpenLinkAsync(secret);
+        var page = await PageOfAsync("7");
 
         Assert.Contains("Le compteur n'a rien transmis depuis le ", page, StringComparison.Ordinal);
         Assert.Contains("(estimé)", page, StringComparison.Ordinal);
@@ -78,10 +72,7 @@ public sealed class TenantPageTests(PublishedHeating heating)
     [Fact]
     public async Task Page_OfAHomeWithoutData_SaysSoInFrench()
     {
-        var secret = await heating.LinkForAsync("99");
-        await using var web = await WebApp.StartAsync(heating.SiteFile);
-
-        var page = await web.OpenLinkAsync(secret);
+        var page = await PageOfAsync("99");
 
         Assert.Contains("<html lang=\"fr\">", page, StringComparison.Ordinal);
         Assert.Contains("ne sont pas encore disponibles", page, StringComparison.Ordinal);
@@ -102,5 +93,13 @@ public sealed class TenantPageTests(PublishedHeating heating)
         Assert.Contains("<meta http-equiv=\"refresh\" content=\"0;url=/maison\">", body, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
         Assert.DoesNotContain("€", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The page a new link of <paramref name="home"/> opens, on a web host of its own.</summary>
+    private async Task<string> PageOfAsync(string home)
+    {
+        var secret = await heating.LinkForAsync(home);
+        await using var web = await WebApp.StartAsync(heating.SiteFile);
+        return await web.OpenLinkAsync(secret);
     }
 }

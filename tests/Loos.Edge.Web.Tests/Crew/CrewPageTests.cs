@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace Loos.Edge.Web.Crew.Tests;
+namespace Loos.Edge.Web.Tests;
 
 /// <summary>
 /// The crew's pages over HTTP against a real gateway's series in a real influxd: the login and its cookie, CSRF,
