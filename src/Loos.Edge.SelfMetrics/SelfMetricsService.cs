@@ -26,6 +26,9 @@ internal sealed partial class SelfMetricsService : BackgroundService
     private readonly CounterTotals previousRuns;
     private readonly long startTimestamp;
 
+    // Started with the service, so that the first point comes one interval after the start whenever the loop begins.
+    private readonly PeriodicTimer timer;
+
     // Readings of the gateway's own points the buffer refused; read at stop from another thread.
     private long ownDropped;
     private bool stateWriteFailing;
@@ -42,12 +45,12 @@ internal sealed partial class SelfMetricsService : BackgroundService
         startTimestamp = timeProvider.GetTimestamp();
         previousRuns = SelfMetricsStateFile.Read(settings.StateFile, reason => LogStateDamaged(logger, settings.StateFile, reason));
         rate.Add(timeProvider.GetUtcNow(), sources.Buffer.GetStatistics().AppendedBytes);
+        timer = new PeriodicTimer(settings.Interval, timeProvider);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         LogStarted(logger, settings.Interval, settings.StateFile);
-        using var timer = new PeriodicTimer(settings.Interval, timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
@@ -66,6 +69,12 @@ internal sealed partial class SelfMetricsService : BackgroundService
 
         // What was counted since the last point is kept too, so that the next start continues from it.
         SaveTotals(Totals(sources.Buffer.GetStatistics(), Targets(), Devices()));
+    }
+
+    public override void Dispose()
+    {
+        timer.Dispose();
+        base.Dispose();
     }
 
     /// <summary>Samples once and appends the point; a point the buffer refuses is counted as dropped.</summary>
