@@ -23,16 +23,17 @@ public sealed class SelfMetricsEndToEndTests
         influxd.Stop();
         var site = new SiteFileBuilder
         {
-            CapBytes = 256 * 1024,
+            CapBytes = 512 * 1024,
             SegmentBytes = 16 * 1024,
             MetricsInterval = TimeSpan.FromSeconds(1),
         }.WithInfluxV1("influxd", influxd.Url, Database);
         await using var gateway = await GatewayProcess.StartAsync(site);
 
-        // About 6 KB every 250 ms: the 256 KiB cap is reached after some ten points, then the oldest segments go.
+        // About 6 KB every 250 ms: the 512 KiB cap is reached after some twenty points, then the oldest segments go.
         var first = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
         var posted = 0;
-        for (var request = 0; request < 56; request++)
+        var postsAfterEviction = 0;
+        for (var request = 0; request < 300 && postsAfterEviction < 3; request++)
         {
             var body = new StringBuilder();
             for (var i = 0; i < 300; i++, posted++)
@@ -42,11 +43,16 @@ public sealed class SelfMetricsEndToEndTests
 
             var (status, text, _) = await gateway.PostAsync(body.ToString());
             Assert.True(status == HttpStatusCode.NoContent, $"{(int)status} {text}");
+            var health = await gateway.HealthAsync();
+            if (health.GetProperty("buffer").GetProperty("evicted_readings").GetInt64() > 0)
+            {
+                postsAfterEviction++;
+            }
+
             await Task.Delay(250);
         }
 
-        var health = await gateway.HealthAsync();
-        Assert.True(health.GetProperty("buffer").GetProperty("evicted_readings").GetInt64() > 0, $"nothing was evicted: {health}");
+        Assert.True(postsAfterEviction == 3, $"nothing was evicted after {posted} readings\n{gateway.Tail()}");
         var targetBack = DateTimeOffset.UtcNow;
         await influxd.StartAsync();
 
@@ -59,10 +65,10 @@ public sealed class SelfMetricsEndToEndTests
             rows => rows.Count(r => r.Time < targetBack) >= 4);
         var outage = points.Where(r => r.Time < targetBack).ToList();
 
-        // Until the cap, every point shows more unsent readings than the one before and fewer hours left than the first.
-        var peak = outage.FindIndex(r => r.Values[0] == outage.Max(o => o.Values[0]));
-        var growing = outage.Take(peak + 1).ToList();
-        Assert.True(growing.Count >= 4, $"only {growing.Count} points before the peak of unsent readings: {Describe(outage)}");
+        // Until the first eviction, every point shows more unsent readings than the one before, and hours left fall to
+        // nearly none. The first points went with the oldest segments.
+        var growing = outage.TakeWhile(r => r.Values[2] == 0).ToList();
+        Assert.True(growing.Count >= 4, $"only {growing.Count} points before the first eviction: {Describe(outage)}");
         Assert.All(growing.Zip(growing.Skip(1)), pair => Assert.True(pair.Second.Values[0] > pair.First.Values[0], Describe(outage)));
         Assert.True(growing[^1].Values[1] < growing[0].Values[1] / 2, $"hours left did not fall: {Describe(outage)}");
         Assert.True(growing[^1].Values[1] < 1, $"the buffer was full but showed {growing[^1].Values[1]} h left: {Describe(outage)}");
