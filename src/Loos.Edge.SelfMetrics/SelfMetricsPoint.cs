@@ -43,7 +43,7 @@ internal sealed class SelfMetricsPoint(ISeriesCatalog catalog, string site)
         Tag[] tags = [siteTag];
         Add(Measurement, tags, "readings_accepted", totals.AcceptedReadings);
         Add(Measurement, tags, "readings_dropped", totals.DroppedReadings);
-        Add(Measurement, tags, "readings_evicted", buffer.EvictedReadings);
+        Add(Measurement, tags, "readings_evicted", totals.EvictedReadings);
         Add(Measurement, tags, "buffer_bytes", buffer.BytesOnDisk);
         Add(Measurement, tags, "unsent_readings", health.UnsentReadings);
         Add(Measurement, tags, "oldest_unsent_age_seconds", oldestAgeSeconds, ValueKind.Float);

@@ -31,6 +31,10 @@ internal sealed partial class SelfMetricsService : BackgroundService
 
     // Readings of the gateway's own points the buffer refused; read at stop from another thread.
     private long ownDropped;
+
+    // The buffer takes a batch off its evicted count when the batch was read just before its segment went and was
+    // delivered after all; the counter holds its highest value instead, as a counter never goes back.
+    private long highestEvicted;
     private bool stateWriteFailing;
 
     /// <exception cref="InvalidDataException">The state file was written by a newer gateway.</exception>
@@ -44,6 +48,7 @@ internal sealed partial class SelfMetricsService : BackgroundService
         point = new SelfMetricsPoint(catalog, settings.Site);
         startTimestamp = timeProvider.GetTimestamp();
         previousRuns = SelfMetricsStateFile.Read(settings.StateFile, reason => LogStateDamaged(logger, settings.StateFile, reason));
+        highestEvicted = previousRuns.EvictedReadings;
         rate.Add(timeProvider.GetUtcNow(), sources.Buffer.GetStatistics().AppendedBytes);
         timer = new PeriodicTimer(settings.Interval, timeProvider);
     }
@@ -129,9 +134,11 @@ internal sealed partial class SelfMetricsService : BackgroundService
             perTarget[target.Name] = new TargetTotals(before.ForwardedReadings + target.ForwardedReadings, before.DeadLetteredReadings + target.DeadLetteredReadings);
         }
 
+        highestEvicted = Math.Max(highestEvicted, buffer.EvictedReadings);
         return new CounterTotals(
             previousRuns.AcceptedReadings + buffer.AcceptedReadings,
             previousRuns.DroppedReadings + devices.Sum(d => d.DroppedReadings) + Interlocked.Read(ref ownDropped),
+            highestEvicted,
             perTarget);
     }
 

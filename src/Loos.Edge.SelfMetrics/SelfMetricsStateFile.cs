@@ -13,10 +13,11 @@ internal readonly record struct TargetTotals(long ForwardedReadings, long DeadLe
 /// <summary>The totals the self-metrics' counters had reached, so that a restart continues from them.</summary>
 /// <param name="AcceptedReadings">Readings the buffer took.</param>
 /// <param name="DroppedReadings">Readings the buffer refused that their source did not keep.</param>
+/// <param name="EvictedReadings">The highest count of evicted readings the buffer reported.</param>
 /// <param name="Targets">Per forwarding target, by name.</param>
-internal sealed record CounterTotals(long AcceptedReadings, long DroppedReadings, IReadOnlyDictionary<string, TargetTotals> Targets)
+internal sealed record CounterTotals(long AcceptedReadings, long DroppedReadings, long EvictedReadings, IReadOnlyDictionary<string, TargetTotals> Targets)
 {
-    public static CounterTotals None { get; } = new(0, 0, new Dictionary<string, TargetTotals>(StringComparer.Ordinal));
+    public static CounterTotals None { get; } = new(0, 0, 0, new Dictionary<string, TargetTotals>(StringComparer.Ordinal));
 }
 
 /// <summary>
@@ -24,8 +25,8 @@ internal sealed record CounterTotals(long AcceptedReadings, long DroppedReadings
 /// at every point written and at a clean stop: the next start adds what it counts to them.
 /// </summary>
 /// <remarks>
-/// Version 1, little-endian: magic "LESM" · version byte · 3 reserved bytes · accepted int64 · dropped int64 · target
-/// count int32 · per target: name (length-prefixed UTF-8, as BinaryWriter writes strings), forwarded int64,
+/// Version 1, little-endian: magic "LESM" · version byte · 3 reserved bytes · accepted int64 · dropped int64 · evicted
+/// int64 · target count int32 · per target: name (length-prefixed UTF-8, as BinaryWriter writes strings), forwarded int64,
 /// dead-lettered int64 · CRC-32 (IEEE) of everything before it. What forces a version bump: any change to this layout,
 /// to the meaning of a field, or to the CRC.
 /// </remarks>
@@ -49,6 +50,7 @@ internal static class SelfMetricsStateFile
             writer.Write(stackalloc byte[3]);
             writer.Write(totals.AcceptedReadings);
             writer.Write(totals.DroppedReadings);
+            writer.Write(totals.EvictedReadings);
             writer.Write(totals.Targets.Count);
             foreach (var (name, target) in totals.Targets.OrderBy(t => t.Key, StringComparer.Ordinal))
             {
@@ -75,7 +77,7 @@ internal static class SelfMetricsStateFile
         }
 
         var data = File.ReadAllBytes(path);
-        if (data.Length < 8 + 16 + 4 + 4 || !data.AsSpan(0, 4).SequenceEqual(Magic)
+        if (data.Length < 8 + 24 + 4 + 4 || !data.AsSpan(0, 4).SequenceEqual(Magic)
             || BinaryPrimitives.ReadUInt32LittleEndian(data.AsSpan(data.Length - 4)) != Crc32.HashToUInt32(data.AsSpan(0, data.Length - 4)))
         {
             damaged("truncated, or bad magic or CRC");
@@ -93,6 +95,7 @@ internal static class SelfMetricsStateFile
             using var reader = new BinaryReader(new MemoryStream(data, 8, data.Length - 8 - 4), Encoding.UTF8);
             var accepted = reader.ReadInt64();
             var dropped = reader.ReadInt64();
+            var evicted = reader.ReadInt64();
             var count = reader.ReadInt32();
             var targets = new Dictionary<string, TargetTotals>(StringComparer.Ordinal);
             for (var i = 0; i < count; i++)
@@ -100,7 +103,7 @@ internal static class SelfMetricsStateFile
                 targets[reader.ReadString()] = new TargetTotals(reader.ReadInt64(), reader.ReadInt64());
             }
 
-            return new CounterTotals(accepted, dropped, targets);
+            return new CounterTotals(accepted, dropped, evicted, targets);
         }
         catch (EndOfStreamException)
         {
