@@ -7,8 +7,8 @@ namespace Loos.Edge.SelfMetrics;
 /// <summary>
 /// Writes the gateway's own state through the buffer every <see cref="SelfMetricsSettings.Interval"/>, so that it is
 /// kept while the targets are down and forwarded with everything else (<see cref="SelfMetricsPoint"/>). It reads what
-/// the health endpoint reads and adds nothing to the append path: the buffer's counters are read once per sample. The
-/// counters continue across restarts from the totals in <see cref="SelfMetricsSettings.StateFile"/>, written before
+/// the health endpoint reads, once per sample; the buffer's accepted readings and appended bytes are counted by its
+/// writer at each commit, under the lock it takes there already. The counters continue across restarts from the totals in <see cref="SelfMetricsSettings.StateFile"/>, written before
 /// each point is appended and at a clean stop.
 /// </summary>
 internal sealed partial class SelfMetricsService : BackgroundService
