@@ -79,6 +79,7 @@ run_benchmarks() {
   dotnet run -c Release --project bench/Loos.Edge.Benchmarks -- --filter "${BENCH_FILTER:-*}"
   bench/end-to-end-vs-vmagent.sh
   bench/modbus-vs-mbpoll.sh
+  bench/tenant-page.sh
 }
 
 case "${1:-test}" in

@@ -33,6 +33,12 @@ namespace Loos.Edge.Buffer;
 /// note is never taken back without its readings. Readers of version 1 without it skip it.
 /// </para>
 /// <para>
+/// Series flags payload (type 4): int32 series id, uint8 flags (bit 0: republished, see <see cref="SeriesKey.Republished"/>;
+/// other bits zero). Written just before the definition of a series that has a flag set, and applies to that
+/// definition only; a series without flags has none. Readers of version 1 without it skip it and read the series
+/// without its flags.
+/// </para>
+/// <para>
 /// All integers are little-endian; CRC-32 is the IEEE 802.3 polynomial (System.IO.Hashing.Crc32).
 /// What forces a version bump: any change to the header, the record framing, an existing record type's payload,
 /// or the CRC. Adding a record type does not: readers skip record types they do not know when the CRC is valid.
@@ -54,8 +60,14 @@ internal static class SegmentFormat
 
     public const byte RecordMarker = 0xE7;
 
-    /// <summary>Record types: a series definition, readings, a delivery note.</summary>
-    public const byte DefinitionRecord = 1, ReadingsRecord = 2, DeliveryNoteRecord = 3;
+    /// <summary>Record types: a series definition, readings, a delivery note, a series' flags.</summary>
+    public const byte DefinitionRecord = 1, ReadingsRecord = 2, DeliveryNoteRecord = 3, SeriesFlagsRecord = 4;
+
+    /// <summary>The series flags bit of <see cref="SeriesKey.Republished"/>.</summary>
+    public const byte RepublishedFlag = 1;
+
+    /// <summary>A series flags record: header, series id, flags.</summary>
+    private const int SeriesFlagsRecordBytes = RecordHeaderBytes + 4 + 1;
 
     /// <summary>The length of the records a delivery note covers, before the note itself.</summary>
     public const int DeliveryNoteHeaderBytes = 4;
@@ -178,10 +190,10 @@ internal static class SegmentFormat
         BinaryPrimitives.ReadDoubleLittleEndian(reading[12..]),
         (Quality)reading[20]);
 
-    /// <summary>The bytes a definition record of <paramref name="key"/> takes, header included.</summary>
+    /// <summary>The bytes the definition of <paramref name="key"/> takes: its flags record if any and its definition record.</summary>
     public static int DefinitionRecordBytes(SeriesKey key)
     {
-        var length = RecordHeaderBytes + 4 + 1 + 2 + StringBytes(key.Measurement) + StringBytes(key.Field) + StringBytes(key.Unit);
+        var length = (key.Republished ? SeriesFlagsRecordBytes : 0) + RecordHeaderBytes + 4 + 1 + 2 + StringBytes(key.Measurement) + StringBytes(key.Field) + StringBytes(key.Unit);
         foreach (var tag in key.Tags)
         {
             length += StringBytes(tag.Key) + StringBytes(tag.Value);
@@ -190,9 +202,18 @@ internal static class SegmentFormat
         return length;
     }
 
-    /// <summary>Writes a whole definition record; <paramref name="record"/> is exactly <see cref="DefinitionRecordBytes"/> long.</summary>
+    /// <summary>Writes a whole definition, flags record first; <paramref name="record"/> is exactly <see cref="DefinitionRecordBytes"/> long.</summary>
     public static void WriteDefinition(Span<byte> record, int seriesId, SeriesKey key)
     {
+        if (key.Republished)
+        {
+            var flags = record[..SeriesFlagsRecordBytes];
+            BinaryPrimitives.WriteInt32LittleEndian(flags[RecordHeaderBytes..], seriesId);
+            flags[RecordHeaderBytes + 4] = RepublishedFlag;
+            SealRecord(flags, SeriesFlagsRecord);
+            record = record[SeriesFlagsRecordBytes..];
+        }
+
         var payload = record[RecordHeaderBytes..];
         BinaryPrimitives.WriteInt32LittleEndian(payload, seriesId);
         payload[4] = (byte)key.Kind;
@@ -211,8 +232,20 @@ internal static class SegmentFormat
         SealRecord(record, DefinitionRecord);
     }
 
-    /// <summary>Parses a definition payload; false when it does not add up (a defect, handled as damage).</summary>
-    public static bool TryReadDefinition(ReadOnlySpan<byte> payload, out int seriesId, out SeriesKey? key)
+    /// <summary>The series id and flags of a series flags record, or false when its payload does not add up.</summary>
+    public static bool TryReadSeriesFlags(ReadOnlySpan<byte> payload, out int seriesId, out byte flags)
+    {
+        var valid = payload.Length == 5;
+        seriesId = valid ? BinaryPrimitives.ReadInt32LittleEndian(payload) : 0;
+        flags = valid ? payload[4] : (byte)0;
+        return valid;
+    }
+
+    /// <summary>
+    /// Parses a definition payload, with the series flags record just before it if any (<paramref name="flagsBefore"/>,
+    /// applied when it names the same series); false when it does not add up (a defect, handled as damage).
+    /// </summary>
+    public static bool TryReadDefinition(ReadOnlySpan<byte> payload, (int SeriesId, byte Flags)? flagsBefore, out int seriesId, out SeriesKey? key)
     {
         seriesId = 0;
         key = null;
@@ -233,7 +266,8 @@ internal static class SegmentFormat
 
             var field = ReadString(payload, ref at);
             var unit = ReadString(payload, ref at);
-            key = new SeriesKey(measurement, tags, field, unit, kind);
+            var flags = flagsBefore is { } before && before.SeriesId == seriesId ? before.Flags : 0;
+            key = new SeriesKey(measurement, tags, field, unit, kind, republished: (flags & RepublishedFlag) != 0);
             return at == payload.Length;
         }
         catch (Exception exception) when (exception is ArgumentException or IndexOutOfRangeException or ArgumentOutOfRangeException)

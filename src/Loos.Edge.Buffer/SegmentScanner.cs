@@ -74,13 +74,29 @@ internal static class SegmentScanner
 
         var offset = SegmentFormat.HeaderBytes;
         var damageStart = -1;
+        (int SeriesId, byte Flags)? flagsBefore = null;
         while (offset < data.Length)
         {
             var recordLength = SegmentFormat.TryReadRecord(data[offset..], out var type);
             var record = data.Slice(offset, recordLength);
+            var flags = flagsBefore;
+            flagsBefore = null;
+            if (recordLength > 0 && type == SegmentFormat.SeriesFlagsRecord)
+            {
+                // Applies to the definition record that follows it, and to nothing else.
+                if (SegmentFormat.TryReadSeriesFlags(record[SegmentFormat.RecordHeaderBytes..], out var flaggedId, out var seriesFlags))
+                {
+                    flagsBefore = (flaggedId, seriesFlags);
+                }
+                else
+                {
+                    recordLength = 0;
+                }
+            }
+
             if (recordLength > 0 && type == SegmentFormat.DefinitionRecord)
             {
-                if (SegmentFormat.TryReadDefinition(record[SegmentFormat.RecordHeaderBytes..], out var diskId, out var key))
+                if (SegmentFormat.TryReadDefinition(record[SegmentFormat.RecordHeaderBytes..], flags, out var diskId, out var key))
                 {
                     map[diskId] = catalog.Intern(key!);
                 }

@@ -1,8 +1,8 @@
 namespace Loos.Edge.Core;
 
 /// <summary>
-/// What a series is: measurement, tags (kept sorted by key, as InfluxDB orders them), field, unit and
-/// field type. Two keys with the same parts are equal whatever order their tags were given in.
+/// What a series is: measurement, tags (kept sorted by key, as InfluxDB orders them), field, unit, field type and
+/// whether it is republished. Two keys with the same parts are equal whatever order their tags were given in.
 /// </summary>
 public sealed class SeriesKey : IEquatable<SeriesKey>
 {
@@ -10,7 +10,7 @@ public sealed class SeriesKey : IEquatable<SeriesKey>
     private readonly int hashCode;
 
     /// <exception cref="ArgumentException">A name is empty, or a tag key repeats.</exception>
-    public SeriesKey(string measurement, IEnumerable<Tag> tags, string field, string unit = "", ValueKind kind = ValueKind.Float)
+    public SeriesKey(string measurement, IEnumerable<Tag> tags, string field, string unit = "", ValueKind kind = ValueKind.Float, bool republished = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(measurement);
         ArgumentException.ThrowIfNullOrEmpty(field);
@@ -20,6 +20,7 @@ public sealed class SeriesKey : IEquatable<SeriesKey>
         Field = field;
         Unit = unit;
         Kind = kind;
+        Republished = republished;
         this.tags = [.. tags];
         Array.Sort(this.tags, static (a, b) => string.CompareOrdinal(a.Key, b.Key));
         for (var i = 0; i < this.tags.Length; i++)
@@ -46,6 +47,7 @@ public sealed class SeriesKey : IEquatable<SeriesKey>
         hash.Add(field, StringComparer.Ordinal);
         hash.Add(unit, StringComparer.Ordinal);
         hash.Add(kind);
+        hash.Add(republished);
         hashCode = hash.ToHashCode();
     }
 
@@ -60,6 +62,15 @@ public sealed class SeriesKey : IEquatable<SeriesKey>
     public string Unit { get; }
 
     public ValueKind Kind { get; }
+
+    /// <summary>
+    /// Whether the gateway may write this series' points again at the same timestamps with another quality (a
+    /// publisher recomputing past days as readings arrive: an estimated day later measured). InfluxDB merges the fields
+    /// of points with the same series and timestamp, so the quality of every point of such a series is written, good
+    /// included: the latest write's quality replaces the earlier one instead of an old <c>"estimated"</c> staying for
+    /// ever. A series rewritten always good (rollups, the lighting's plan) does not need it and saves the bytes.
+    /// </summary>
+    public bool Republished { get; }
 
     /// <summary>The value of the tag named <paramref name="key"/>, or null.</summary>
     public string? GetTag(string key)
@@ -85,6 +96,7 @@ public sealed class SeriesKey : IEquatable<SeriesKey>
         return other is not null
             && hashCode == other.hashCode
             && Kind == other.Kind
+            && Republished == other.Republished
             && Measurement == other.Measurement
             && Field == other.Field
             && Unit == other.Unit

@@ -149,7 +149,8 @@ internal sealed class DeadLetterFile(string path, long maxBytes, TimeProvider ti
             }
         }
 
-        // A stale or estimated reading writes "<field>_quality" beside its value, or alone when it has none.
+        // A stale or estimated reading, or any reading of a republished series, writes "<field>_quality" beside its
+        // value, or alone when it has none.
         const string QualitySuffix = "_quality";
         return names.Count(n => !(n.EndsWith(QualitySuffix, StringComparison.Ordinal) && names.Contains(n[..^QualitySuffix.Length])));
     }

@@ -12,8 +12,9 @@ namespace Loos.Edge.Heating;
 /// heating year back from the InfluxDB target (as <c>loos-edge heating report</c> does) and writes through the buffer
 /// <c>heating,home=…</c> (kwh_ytd, cost_ytd_eur, dju_ytd, days, estimated_days, projected_kwh, projected_cost_eur,
 /// a_kwh_per_day, b_kwh_per_dju, status_code: 0 on track, 1 at risk, 2 over, −1 no data) stamped with the report
-/// date's local midnight, and <c>heating_daily,home=…</c> kwh per day (estimated days marked so) with the site's
-/// <c>heating_daily,scope=site</c> dju. Points written again replace the previous ones in InfluxDB.
+/// date's local midnight, and <c>heating_daily,home=…</c> kwh per day with its quality (kwh_quality "good", or
+/// "estimated" for a day without a meter reading) and the site's <c>heating_daily,scope=site</c> dju. Points written
+/// again replace the previous ones in InfluxDB, their quality included.
 /// </summary>
 internal sealed partial class HeatingSeriesService(
     HeatingOptions options,
@@ -67,7 +68,8 @@ internal sealed partial class HeatingSeriesService(
 
         var homes = HeatingReport.Compute(data.Homes, data.OutdoorTicks, data.OutdoorCelsius, asOf, parameters, (home, kwh, coverage) =>
         {
-            var daily = catalog.Intern(new SeriesKey(DerivedSeries.HeatingDailyMeasurement, [new Tag("home", home)], "kwh", "kWh"));
+            // A day estimated now may be measured at a later publication: its quality is written either way.
+            var daily = catalog.Intern(new SeriesKey(DerivedSeries.HeatingDailyMeasurement, [new Tag("home", home)], "kwh", "kWh", republished: true));
             for (var d = 0; d < kwh.Length; d++)
             {
                 if ((coverage[d] & DayCoverage.Covered) != 0)

@@ -7,7 +7,7 @@ public sealed class RoundTripTests
     private static readonly DateTimeOffset Start = new(2026, 1, 15, 6, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task AppendAsync_ThenReadAndAcknowledge_PreservesKeysTagsUnitsKindsAndQualities()
+    public async Task AppendAsync_ThenReadAndAcknowledge_PreservesKeysTagsUnitsKindsFlagsAndQualities()
     {
         using var directory = new TempDirectory();
         var catalog = new SeriesCatalog();
@@ -16,6 +16,7 @@ public sealed class RoundTripTests
             Buffers.Key("heat_meter", "A12", "energy", "kWh", ValueKind.Integer),
             new SeriesKey("outdoor", [], "temperature", "°C", ValueKind.Float),
             new SeriesKey("lighting", [new Tag("street", "Rue Jean Jaurès"), new Tag("controller", "L-07")], "on", string.Empty, ValueKind.Boolean),
+            new SeriesKey("heating_daily", [new Tag("home", "12")], "kwh", "kWh", republished: true),
         };
         var ids = keys.Select(catalog.Intern).ToArray();
         var written = new[]
@@ -24,6 +25,7 @@ public sealed class RoundTripTests
             new Reading(ids[1], Start.AddMinutes(1), double.NaN, Quality.Stale),
             new Reading(ids[2], Start.AddMinutes(2), 1, Quality.Estimated),
             new Reading(ids[1], new DateTimeOffset(2026, 1, 15, 8, 3, 0, TimeSpan.FromHours(1)), -3.25, Quality.Good),
+            new Reading(ids[3], Start.AddDays(-1), 2.95, Quality.Estimated),
         };
 
         await using (var buffer = Buffers.Open(directory.Path, catalog))
@@ -54,6 +56,7 @@ public sealed class RoundTripTests
                 Assert.Equal(catalog[written[i].Series], key);
                 Assert.Equal(catalog[written[i].Series].Unit, key.Unit);
                 Assert.Equal(catalog[written[i].Series].Kind, key.Kind);
+                Assert.Equal(catalog[written[i].Series].Republished, key.Republished);
                 Assert.Equal(catalog[written[i].Series].GetTag("street"), key.GetTag("street"));
                 Assert.Equal(written[i].Timestamp, read[i].Timestamp);
                 Assert.Equal(written[i].Value, read[i].Value);

@@ -28,6 +28,17 @@ public sealed class SeriesKeyTests
     }
 
     [Fact]
+    public void Equals_OnlyRepublishedDiffers_AreNotEqual()
+    {
+        var ordinary = new SeriesKey("heating_daily", [new Tag("home", "12")], "kwh", "kWh");
+        var republished = new SeriesKey("heating_daily", [new Tag("home", "12")], "kwh", "kWh", republished: true);
+
+        Assert.NotEqual(ordinary, republished);
+        Assert.True(republished.Republished);
+        Assert.False(ordinary.Republished);
+    }
+
+    [Fact]
     public void Constructor_RepeatedTagKey_Throws()
     {
         Assert.Throws<ArgumentException>(() => new SeriesKey("m", [new Tag("a", "1"), new Tag("a", "2")], "f"));

@@ -61,5 +61,75 @@ public sealed class HeatingSeriesEndToEndTests
         await gateway.WaitForInfluxValueAsync(influxd, Database, $"SELECT last(\"kwh\") FROM \"heating_daily\" WHERE \"home\" = '12' AND time = {Milliseconds(third)}ms", 0.2 + (0.25 * 11));
     }
 
+    [Fact]
+    public async Task Gateway_DayMeasuredAfterBeingEstimated_InfluxdShowsItMeasured()
+    {
+        await using var influxd = await InfluxdServer.StartNewAsync();
+        await influxd.CreateDatabaseAsync(Database);
+
+        // Home 12 read at local midnight on 25 days before today, kWh/day = 0.2 + 0.25 × (13 − k mod 5), but the reading
+        // that opens day 10 is missing at first: day 10 has no reading of its own and is published estimated.
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, Paris));
+        var first = today.AddDays(-25);
+        var yearStart = first is { Month: 2, Day: 29 } ? "02-28" : first.ToString("MM-dd", CultureInfo.InvariantCulture);
+        string MeterLine(int k) => string.Create(
+            CultureInfo.InvariantCulture,
+            $"heat_meter,home=12,unit=Wh energy={(1000 + Enumerable.Range(0, k).Sum(j => 0.2 + (0.25 * (13 - (j % 5))))) * 1000:R} {Milliseconds(Midnight(first.AddDays(k)))}\n");
+        var lines = new StringBuilder();
+        for (var k = 0; k <= 25; k++)
+        {
+            if (k != 10)
+            {
+                lines.Append(MeterLine(k));
+            }
+
+            if (k < 25)
+            {
+                var low = 2.0 + (k % 5);
+                lines.Append(CultureInfo.InvariantCulture, $"weather,sensor=outdoor,unit=°C temperature={low} {Milliseconds(Midnight(first.AddDays(k)).AddHours(4))}\n");
+                lines.Append(CultureInfo.InvariantCulture, $"weather,sensor=outdoor,unit=°C temperature={low + 6} {Milliseconds(Midnight(first.AddDays(k)).AddHours(15))}\n");
+            }
+        }
+
+        var (status, body) = await influxd.WriteLineProtocolAsync(Database, lines.ToString());
+        Assert.True(status == HttpStatusCode.NoContent, body);
+        var site = new SiteFileBuilder
+        {
+            Extra = $"""
+                heating:
+                  yearStart: "{yearStart}"
+                  tariffEurPerKwh: 0.10
+                  fixedEurPerYear: 50
+                  djuNormal: 2000
+                  publishSeries: true
+                  publishInterval: 00:00:02
+                """,
+        }.WithInfluxV1("influxd", influxd.Url, Database);
+        await using var gateway = await GatewayProcess.StartAsync(site);
+        var dayTen = Milliseconds(Midnight(first.AddDays(10)));
+        var dayTenQuery = $"SELECT \"kwh\", \"kwh_quality\" FROM \"heating_daily\" WHERE \"home\" = '12' AND time = {dayTen}ms";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while ((await influxd.QueryAsync(Database, dayTenQuery)) is not [{ Values.Count: 1 } estimated] || estimated[0, "kwh_quality"].GetString() != "estimated")
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"day 10 was not published estimated:\n{gateway.Tail()}");
+            await Task.Delay(250);
+        }
+
+        // The meter's reading for day 10 arrives late (a backfill after an outage): the gateway publishes the day again.
+        (status, body) = await influxd.WriteLineProtocolAsync(Database, MeterLine(10));
+        Assert.True(status == HttpStatusCode.NoContent, body);
+        await gateway.WaitForInfluxValueAsync(influxd, Database, $"SELECT last(\"kwh\") FROM \"heating_daily\" WHERE \"home\" = '12' AND time = {dayTen}ms", 0.2 + (0.25 * 13));
+
+        var daily = Assert.Single(await influxd.QueryAsync(Database, "SELECT \"kwh\", \"kwh_quality\" FROM \"heating_daily\" WHERE \"home\" = '12'"));
+        var row = Enumerable.Range(0, daily.Values.Count).Single(r => daily[r, "time"].GetInt64() == dayTen);
+        Assert.Equal(3.45, daily[row, "kwh"].GetDouble(), 9);
+        Assert.Equal("good", daily[row, "kwh_quality"].GetString());
+
+        // Every day now has a reading of its own: none is shown estimated.
+        Assert.Equal(["good"], Enumerable.Range(0, daily.Values.Count).Select(r => daily[r, "kwh_quality"].GetString()).Distinct());
+    }
+
+    private static DateTime Midnight(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), Paris);
+
     private static long Milliseconds(DateTime utc) => (utc.Ticks - DateTime.UnixEpoch.Ticks) / TimeSpan.TicksPerMillisecond;
 }

@@ -10,7 +10,9 @@ namespace Loos.Edge.Forwarding.LineProtocol;
 /// Encodes readings as InfluxDB line protocol with nanosecond timestamps, the whole 100 ns resolution a reading holds,
 /// so that readings of one series less than a millisecond apart stay distinct points
 /// (https://docs.influxdata.com/influxdb/v1/write_protocols/line_protocol_reference/). Each series' escaped
-/// prefix is encoded once and cached by id, so encoding a batch copies bytes and formats numbers only.
+/// prefix is encoded once and cached by id, so encoding a batch copies bytes and formats numbers only. A reading's
+/// quality is the string field <c>&lt;field&gt;_quality</c>: <c>"stale"</c> or <c>"estimated"</c>, and for a good
+/// reading nothing, except in a republished series (<see cref="SeriesKey.Republished"/>), where it is <c>"good"</c>.
 /// Not thread-safe: one encoder per target.
 /// </summary>
 internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
@@ -21,6 +23,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
     private static readonly SearchValues<char> KeySpecials = SearchValues.Create(",= ");
     private static readonly SearchValues<char> LineBreaks = SearchValues.Create("\r\n");
 
+    private static readonly byte[] QualityGood = "=\"good\""u8.ToArray();
     private static readonly byte[] QualityStale = "=\"stale\""u8.ToArray();
     private static readonly byte[] QualityEstimated = "=\"estimated\""u8.ToArray();
 
@@ -150,12 +153,18 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
             }
         }
 
-        if (reading.Quality != Quality.Good)
+        // A good reading writes no quality, except in a republished series, where it replaces an earlier point's.
+        if (reading.Quality != Quality.Good || shape.Republished)
         {
             WriteByte(output, fields++ == 0 ? (byte)' ' : (byte)',');
             Write(output, shape.Field);
             Write(output, "_quality"u8);
-            Write(output, reading.Quality == Quality.Stale ? QualityStale : QualityEstimated);
+            Write(output, reading.Quality switch
+            {
+                Quality.Good => QualityGood,
+                Quality.Stale => QualityStale,
+                _ => QualityEstimated,
+            });
         }
     }
 
@@ -218,12 +227,16 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
         {
             Id = id;
             Kind = key.Kind;
+            Republished = key.Republished;
             Text = key.ToString();
         }
 
         public SeriesId Id { get; }
 
         public ValueKind Kind { get; }
+
+        /// <summary>Whether every reading writes its quality (see <see cref="SeriesKey.Republished"/>).</summary>
+        public bool Republished { get; }
 
         /// <summary><c>measurement,tag=value,…</c>, escaped, with the unit tag in key order.</summary>
         public byte[] Prefix { get; private set; } = [];

@@ -48,9 +48,11 @@ internal static class HeatingChart
             // The first day and each month's first, each left out where it would run into the next one's.
             if (day.Day.Day == 1 || (i == 0 && !days.Take(1 + (int)(DayLabelWidth / step)).Skip(1).Any(d => d.Day.Day == 1)))
             {
+                // A tick at the day's left edge; near the right end the label ends at the day's right edge instead.
                 var x = Left + (i * step);
                 var fits = x + DayLabelWidth <= Width;
-                Label(svg, fits ? x : Left + plotWidth, Top + plotHeight + 14, fits ? "start" : "end", FrenchFormat.Day(day.Day));
+                Axis(svg, x, Top + plotHeight, x, Top + plotHeight + 4);
+                Label(svg, fits ? x : x + step, Top + plotHeight + 14, fits ? "start" : "end", FrenchFormat.Day(day.Day));
             }
         }
 

@@ -25,13 +25,20 @@ public sealed class DeadLetterFileTests : IAsyncLifetime
         MaxRetryDelay = TimeSpan.FromMilliseconds(50),
     };
 
-    [Fact]
-    public async Task Forward_MoreRejectedThanTheCap_KeepsTheFileWithinItAndCountsWhatItDeleted()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Forward_MoreRejectedThanTheCap_KeepsTheFileWithinItAndCountsWhatItDeleted(bool republished)
     {
-        // Every reading its own series with a long tag: about 500 bytes per dead-letter entry, 150 kB in all.
+        // Every reading its own series with a long tag: about 500 bytes per dead-letter entry, 150 kB in all. Every
+        // third is estimated; in a republished series the others write wh_quality="good" too, still one reading a line.
         const int Count = 300;
         var readings = Enumerable.Range(0, Count)
-            .Select(i => new Reading(catalog.Intern(new SeriesKey("energy", [new Tag("meter", $"m{i}-" + new string('x', 400))], "wh", "Wh")), Readings.Start, i))
+            .Select(i => new Reading(
+                catalog.Intern(new SeriesKey("energy", [new Tag("meter", $"m{i}-" + new string('x', 400))], "wh", "Wh", republished: republished)),
+                Readings.Start,
+                i,
+                i % 3 == 0 ? Quality.Estimated : Quality.Good))
             .ToArray();
         server.Rule = _ => new ScriptedResponse(400, "{\"error\":\"partial write: refused for the test\"}");
         log.Append(readings);
@@ -47,6 +54,7 @@ public sealed class DeadLetterFileTests : IAsyncLifetime
         var files = new[] { current, current + ".1" }.Where(File.Exists).ToArray();
         Assert.InRange(files.Sum(f => new FileInfo(f).Length), 1, target.DeadLetterMaxBytes);
         var kept = files.SelectMany(File.ReadAllLines).Count(l => l.StartsWith("energy,", StringComparison.Ordinal));
+        Assert.Equal(republished, File.ReadAllText(current).Contains("wh_quality=\"good\"", StringComparison.Ordinal));
         var status = host.Status("central");
         Assert.Equal(Count, status.DeadLetteredReadings);
         Assert.True(status.DeadLetterEvictedReadings > 0, "the cap deleted nothing");

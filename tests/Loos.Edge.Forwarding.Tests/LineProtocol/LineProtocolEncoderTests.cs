@@ -111,6 +111,27 @@ public sealed class LineProtocolEncoderTests
     }
 
     [Fact]
+    public void Encode_RepublishedSeries_WritesEveryQualityGoodIncluded()
+    {
+        // A day published estimated, then measured: the second point must overwrite the first one's quality field.
+        var daily = catalog.Intern(new SeriesKey("heating_daily", [new Tag("home", "12")], "kwh", "kWh", republished: true));
+        var site = Series("heating_daily", "dju", "K·d", tags: new Tag("home", "12"));
+
+        var text = Encode(
+            new Reading(daily, At, 2.95, Quality.Estimated),
+            new Reading(daily, At.AddDays(1), 3.45),
+            new Reading(site, At.AddDays(1), 13),
+            new Reading(daily, At.AddDays(2), double.NaN, Quality.Stale));
+
+        Assert.Equal(
+            "heating_daily,home=12,unit=kWh kwh=2.95,kwh_quality=\"estimated\" 1768456800123000000\n"
+            + "heating_daily,home=12,unit=kWh kwh=3.45,kwh_quality=\"good\" 1768543200123000000\n"
+            + "heating_daily,home=12,unit=K·d dju=13 1768543200123000000\n"
+            + "heating_daily,home=12,unit=kWh kwh_quality=\"stale\" 1768629600123000000\n",
+            text);
+    }
+
+    [Fact]
     public void Encode_AdjacentSameTagsAndTime_GroupsIntoOneLine()
     {
         var a = Series("meter", "a", tags: new Tag("id", "1"));

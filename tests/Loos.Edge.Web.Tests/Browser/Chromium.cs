@@ -121,10 +121,11 @@ public sealed partial class Chromium : IDisposable
             .ToList();
     }
 
-    /// <summary>Fails on any serious or critical axe violation of the page, listing them all.</summary>
-    public void AssertAccessible(string page)
+    /// <summary>Fails on any serious or critical axe violation of the page, listing them all; writes the others to <paramref name="output"/>.</summary>
+    public void AssertAccessible(string page, Xunit.Abstractions.ITestOutputHelper output)
     {
         var violations = AccessibilityViolations();
+        output.WriteLine($"{page}: axe-core found {violations.Count} violation(s){string.Concat(violations.Select(v => $"\n  {v.Impact} {v.Description}"))}");
         var blocking = violations.Where(v => v.Impact is "serious" or "critical").ToList();
         Assert.True(blocking.Count == 0, $"{page}: axe found serious or critical violations:\n{string.Join("\n", blocking.Select(v => $"{v.Impact} {v.Description}"))}");
     }

@@ -23,11 +23,8 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
 
         browser.Open($"{origin}/equipe");
         browser.WaitUntil(b => b.Url == $"{origin}/equipe/connexion", "the login page");
-        browser.AssertAccessible("the login page");
-        browser.Find("input[name=name]").SendKeys(CrewFixture.User);
-        browser.Find("input[name=password]").SendKeys(CrewFixture.Password);
-        browser.Find("form[action='/equipe/connexion'] button").Click();
-        browser.WaitUntil(b => b.Url == $"{origin}/equipe", "the crew's page after the login");
+        browser.AssertAccessible("the login page", output);
+        LogIn(browser, origin);
         var session = browser.Cookie("loos-edge-crew");
         Assert.True(session is { IsHttpOnly: true, Secure: true, SameSite: "Strict" }, $"session cookie {session}");
 
@@ -42,7 +39,7 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
             Assert.True(browser.ContentWidth <= width, $"at {width} px the page is {browser.ContentWidth} px wide: the crew has to scroll sideways");
         }
 
-        browser.AssertAccessible("the crew's page");
+        browser.AssertAccessible("the crew's page", output);
 
         // The form: the circuit, 70 %, until an hour from now (the date picker's value), a reason.
         var sentAt = DateTimeOffset.UtcNow;
@@ -74,17 +71,23 @@ public sealed partial class CrewBrowserTests(CrewFixture fixture, ITestOutputHel
         await using var _ = host;
         using var browser = new Chromium();
         browser.Open($"{origin}/equipe/connexion");
+        LogIn(browser, origin);
+
+        browser.Open($"{origin}/equipe/semaine");
+        Assert.Contains("plan de la semaine", browser.Text, StringComparison.Ordinal);
+        browser.AssertAccessible("the week plan", output);
+
+        var pages = browser.PrintA4("crew-week");
+        Assert.True(pages == 1, $"the week plan prints on {pages} A4 pages");
+    }
+
+    /// <summary>Logs in on the login page the browser shows, as the crew does.</summary>
+    private static void LogIn(Chromium browser, string origin)
+    {
         browser.Find("input[name=name]").SendKeys(CrewFixture.User);
         browser.Find("input[name=password]").SendKeys(CrewFixture.Password);
         browser.Find("form[action='/equipe/connexion'] button").Click();
         browser.WaitUntil(b => b.Url == $"{origin}/equipe", "the crew's page after the login");
-
-        browser.Open($"{origin}/equipe/semaine");
-        Assert.Contains("plan de la semaine", browser.Text, StringComparison.Ordinal);
-        browser.AssertAccessible("the week plan");
-
-        var pages = browser.PrintA4("crew-week");
-        Assert.True(pages == 1, $"the week plan prints on {pages} A4 pages");
     }
 
     [GeneratedRegex("appliquée \\(([0-9a-f]+)\\)")]

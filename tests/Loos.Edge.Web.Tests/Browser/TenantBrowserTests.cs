@@ -58,7 +58,7 @@ public sealed partial class TenantBrowserTests(PublishedHeating heating, ITestOu
 
         // Home 7 has estimated days and a silent meter: the notice and the chart's legend are part of what axe checks.
         Assert.Contains("Le compteur n'a rien transmis depuis le", Spaces(browser.Text), StringComparison.Ordinal);
-        browser.AssertAccessible("the tenant page");
+        browser.AssertAccessible("the tenant page", output);
 
         Assert.Empty(browser.LoadedResources);
         Assert.DoesNotMatch(ExternalAddress(), browser.Page.PageSource);

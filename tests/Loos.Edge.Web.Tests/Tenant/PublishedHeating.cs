@@ -30,8 +30,8 @@ public sealed class PublishedHeating : IAsyncLifetime
     {
         Influxd = await InfluxdServer.StartNewAsync();
         await Influxd.CreateDatabaseAsync(Database);
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, Paris));
-        var first = today.AddDays(-25);
+        FirstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTime.UtcNow, Paris)).AddDays(-25);
+        var first = FirstDay;
         var lines = new StringBuilder();
         for (var k = 0; k <= 25; k++)
         {
@@ -86,11 +86,35 @@ public sealed class PublishedHeating : IAsyncLifetime
                 url: {Influxd.Url}
                 database: {Database}
             """));
-        await PublishAsync();
+        await RunGatewayUntilAsync(async () =>
+        {
+            var homes = await Influxd.QueryAsync(Database, "SELECT last(\"status_code\") FROM \"heating\" GROUP BY \"home\"");
+            var daily = await Influxd.QueryAsync(Database, "SELECT count(\"kwh\") FROM \"heating_daily\" GROUP BY \"home\"");
+            return homes.Count == 3 && daily.Count == 3;
+        });
     }
 
-    /// <summary>Runs the gateway until the heating series of the three metered homes are in InfluxDB.</summary>
-    private async Task PublishAsync()
+    /// <summary>The first of the 25 days of readings (today − 25, local, when the fixture started).</summary>
+    public DateOnly FirstDay { get; private set; }
+
+    /// <summary>The reading home 7 did not send on day <paramref name="k"/> (11 to 13) after <see cref="FirstDay"/>, at 01:00 local, as line protocol.</summary>
+    public string MissedReadingOfHome7(int k)
+    {
+        var kwh = 1000 + Enumerable.Range(0, k).Sum(j => 0.2 + (0.25 * (13 - (j % 5))));
+        var midnight = TimeZoneInfo.ConvertTimeToUtc(FirstDay.AddDays(k).ToDateTime(TimeOnly.MinValue), Paris);
+        return string.Create(CultureInfo.InvariantCulture, $"heat_meter,home=7,unit=Wh energy={kwh * 2000:R} {Milliseconds(midnight.AddHours(1))}\n");
+    }
+
+    /// <summary>Writes <paramref name="lines"/> (readings arriving late) and runs the gateway again until <paramref name="published"/> holds.</summary>
+    public async Task PublishAgainAsync(string lines, Func<Task<bool>> published)
+    {
+        var (status, body) = await Influxd.WriteLineProtocolAsync(Database, lines);
+        Assert.True(status == HttpStatusCode.NoContent, body);
+        await RunGatewayUntilAsync(published);
+    }
+
+    /// <summary>Runs the gateway until <paramref name="published"/> holds of what is in InfluxDB.</summary>
+    private async Task RunGatewayUntilAsync(Func<Task<bool>> published)
     {
         var info = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "loos-edge.dll"));
@@ -108,9 +132,7 @@ public sealed class PublishedHeating : IAsyncLifetime
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
             while (DateTime.UtcNow < deadline && !gateway.HasExited)
             {
-                var homes = await Influxd.QueryAsync(Database, "SELECT last(\"status_code\") FROM \"heating\" GROUP BY \"home\"");
-                var daily = await Influxd.QueryAsync(Database, "SELECT count(\"kwh\") FROM \"heating_daily\" GROUP BY \"home\"");
-                if (homes.Count == 3 && daily.Count == 3)
+                if (await published())
                 {
                     return;
                 }
@@ -120,7 +142,7 @@ public sealed class PublishedHeating : IAsyncLifetime
 
             lock (log)
             {
-                throw new InvalidOperationException($"the gateway did not publish the heating series:\n{log}");
+                throw new InvalidOperationException($"the gateway did not publish the heating series awaited within 90 s:\n{log}");
             }
         }
         finally

@@ -14,10 +14,7 @@ public sealed class TenantPageTests(PublishedHeating heating)
     [InlineData("30", "Votre chauffage cette saison : 77\u00A0€ sur un objectif de 150\u00A0€", "623\u00A0€", "au-dessus de l'objectif")]
     public async Task Link_OpensThePageOfItsHome_WithEurosProjectionAndStatusInFrench(string home, string headline, string projection, string status)
     {
-        var secret = await heating.LinkForAsync(home);
-        await using var web = await WebApp.StartAsync(heating.SiteFile);
-
-        var page = await web.OpenLinkAsync(secret);
+        var page = await PageOfAsync(home);
 
         Assert.Contains("<html lang=\"fr\">", page, StringComparison.Ordinal);
         Assert.Contains(headline, page, StringComparison.Ordinal);
@@ -31,10 +28,7 @@ public sealed class TenantPageTests(PublishedHeating heating)
     [Fact]
     public async Task Page_OfASilentMeter_SaysSoAndMarksEstimatedDays()
     {
-        var secret = await heating.LinkForAsync("7");
-        await using var web = await WebApp.StartAsync(heating.SiteFile);
-
-        var page = await web.OpenLinkAsync(secret);
+        var page = await PageOfAsync("7");
 
         Assert.Contains("Le compteur n'a rien transmis depuis le ", page, StringComparison.Ordinal);
         Assert.Contains("(estimé)", page, StringComparison.Ordinal);
@@ -42,12 +36,43 @@ public sealed class TenantPageTests(PublishedHeating heating)
     }
 
     [Fact]
+    public async Task Page_DayEstimatedThenMeasured_ShowsItMeasured()
+    {
+        // Home 7 sent nothing on days 11 to 13; the reading of day 12 arrives late and the gateway publishes again.
+        var secret = await heating.LinkForAsync("7");
+        var dayTwelve = heating.FirstDay.AddDays(12);
+        string[] months = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"];
+        var row = new System.Text.RegularExpressions.Regex(
+            $"<tr><td>{(dayTwelve.Day == 1 ? "1er" : dayTwelve.Day.ToString(System.Globalization.CultureInfo.InvariantCulture))} {months[dayTwelve.Month - 1]}</td><td>([^<]*)</td>");
+        await using (var web = await WebApp.StartAsync(heating.SiteFile))
+        {
+            var before = row.Match(await web.OpenLinkAsync(secret));
+            Assert.True(before.Success, "no row for day 12");
+            Assert.EndsWith("(estimé)", before.Groups[1].Value, StringComparison.Ordinal);
+        }
+
+        var midnight = TimeZoneInfo.ConvertTimeToUtc(dayTwelve.ToDateTime(TimeOnly.MinValue), TimeZoneInfo.FindSystemTimeZoneById("Europe/Paris"));
+        var query = $"SELECT \"kwh_quality\" FROM \"heating_daily\" WHERE \"home\" = '7' AND time = {new DateTimeOffset(midnight).ToUnixTimeMilliseconds()}ms";
+        await heating.PublishAgainAsync(
+            heating.MissedReadingOfHome7(12),
+            async () => await heating.Influxd.QueryAsync(PublishedHeating.Database, query) is [{ Values.Count: 1 } series] && series[0, "kwh_quality"].GetString() != "estimated");
+
+        await using (var web = await WebApp.StartAsync(heating.SiteFile))
+        {
+            var page = await web.OpenLinkAsync(secret);
+            var after = row.Match(page);
+            Assert.True(after.Success, "no row for day 12");
+            Assert.DoesNotContain("estimé", after.Groups[1].Value, StringComparison.Ordinal);
+
+            // Days 11 and 13 have still no reading of their own.
+            Assert.Contains("(estimé)", page, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Page_OfAHomeWithoutData_SaysSoInFrench()
     {
-        var secret = await heating.LinkForAsync("99");
-        await using var web = await WebApp.StartAsync(heating.SiteFile);
-
-        var page = await web.OpenLinkAsync(secret);
+        var page = await PageOfAsync("99");
 
         Assert.Contains("<html lang=\"fr\">", page, StringComparison.Ordinal);
         Assert.Contains("ne sont pas encore disponibles", page, StringComparison.Ordinal);
@@ -68,5 +93,13 @@ public sealed class TenantPageTests(PublishedHeating heating)
         Assert.Contains("<meta http-equiv=\"refresh\" content=\"0;url=/maison\">", body, StringComparison.Ordinal);
         Assert.DoesNotContain(secret, body, StringComparison.Ordinal);
         Assert.DoesNotContain("€", body, StringComparison.Ordinal);
+    }
+
+    /// <summary>The page a new link of <paramref name="home"/> opens, on a web host of its own.</summary>
+    private async Task<string> PageOfAsync(string home)
+    {
+        var secret = await heating.LinkForAsync(home);
+        await using var web = await WebApp.StartAsync(heating.SiteFile);
+        return await web.OpenLinkAsync(secret);
     }
 }
