@@ -28,6 +28,12 @@ internal sealed class SegmentIndex(string directory)
     /// <summary>Readings evicted before every consumer had them, since the buffer was created. Under <see cref="Gate"/>.</summary>
     public long EvictedTotal { get; set; }
 
+    /// <summary>Readings committed since open. Under <see cref="Gate"/>.</summary>
+    public long AppendedReadings { get; set; }
+
+    /// <summary>Segment bytes committed since open. Under <see cref="Gate"/>.</summary>
+    public long AppendedBytes { get; set; }
+
     /// <summary>Damaged records and state files found since open.</summary>
     public int DamagedRegions => Volatile.Read(ref damagedRegions);
 

@@ -330,8 +330,10 @@ internal sealed class SegmentWriter(
             foreach (var record in records.Pending)
             {
                 segment.AddRecord(writeStart + record.Start, writeStart + record.End, record.FirstTicks, now);
+                index.AppendedReadings += (record.End - record.Start - SegmentFormat.FirstReadingOffset) / SegmentFormat.ReadingBytes;
             }
 
+            index.AppendedBytes += activeWritten - segment.Size;
             index.BytesOnDisk += activeWritten - segment.Size;
             segment.Size = activeWritten;
             signal = index.TakeDataSignal();

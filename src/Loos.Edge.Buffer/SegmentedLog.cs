@@ -153,7 +153,7 @@ internal sealed class SegmentedLog : IDurableBuffer
                 list.Add(BufferStatisticsCalculator.Compute(index.Segments, consumer.Name, consumer.Position));
             }
 
-            return new BufferStatistics(list, index.BytesOnDisk, index.Segments.Count, options.CapBytes, index.EvictedTotal, index.DamagedRegions, writer.AppendError ?? checkpoints.Error);
+            return new BufferStatistics(list, index.BytesOnDisk, index.Segments.Count, options.CapBytes, index.EvictedTotal, index.DamagedRegions, writer.AppendError ?? checkpoints.Error, index.AppendedReadings, index.AppendedBytes);
         }
     }
 

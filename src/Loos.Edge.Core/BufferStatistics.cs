@@ -9,6 +9,8 @@ namespace Loos.Edge.Core;
 /// <param name="DamagedRegions">Damaged records skipped at recovery since the process started.</param>
 /// <param name="DiskError">Why the buffer cannot write to its disk (full, read-only, failing) while that lasts; null once
 /// it writes again.</param>
+/// <param name="AcceptedReadings">Readings appended and fsynced since the buffer was opened.</param>
+/// <param name="AppendedBytes">Segment bytes appended since the buffer was opened (readings, series definitions, delivery notes).</param>
 public sealed record BufferStatistics(
     IReadOnlyList<ConsumerStatistics> Consumers,
     long BytesOnDisk,
@@ -16,7 +18,9 @@ public sealed record BufferStatistics(
     long CapBytes,
     long EvictedReadings,
     int DamagedRegions,
-    string? DiskError = null);
+    string? DiskError = null,
+    long AcceptedReadings = 0,
+    long AppendedBytes = 0);
 
 /// <param name="Name">The consumer (forwarding target) name.</param>
 /// <param name="Position">Its checkpointed position.</param>

@@ -54,6 +54,11 @@ public static class HealthOptionsValidator
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(listener);
         var problems = new ConfigurationProblems();
+        if (options.MetricsInterval < TimeSpan.FromSeconds(1))
+        {
+            problems.Add("health:metricsInterval", $"must be at least 1 second (was {options.MetricsInterval}).");
+        }
+
         if (!EndpointAddress.TryParse(options.Address, out var health, out var problem))
         {
             problems.Add("health:address", $"'{options.Address}' is not host:port ({problem}).");

@@ -11,4 +11,10 @@ public sealed class HealthOptions
     /// it answers even when the write listener is disabled or bound elsewhere.
     /// </summary>
     public string Address { get; set; } = "127.0.0.1:8187";
+
+    /// <summary>
+    /// How often the gateway writes its own state (measurements <c>loos_edge</c>, <c>loos_edge_target</c>,
+    /// <c>loos_edge_devices</c>) through its buffer; default 1 minute, at least 1 second.
+    /// </summary>
+    public TimeSpan MetricsInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

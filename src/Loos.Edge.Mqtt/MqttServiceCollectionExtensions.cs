@@ -12,7 +12,7 @@ public static class MqttServiceCollectionExtensions
     /// <summary>
     /// Adds the MQTT source of <paramref name="options"/> (checked with the site file by <see cref="MqttOptionsValidator"/>): its
     /// subscriptions' readings go to the <see cref="IReadingSink"/>, and the broker connection shows in health as an
-    /// <see cref="IDeviceMonitor"/>. Needs <see cref="IReadingSink"/>, <see cref="ISeriesCatalog"/> and logging from the
+    /// <see cref="IDeviceMonitor"/> and in the self-metrics as an <see cref="IBrokerConnectionMonitor"/>. Needs <see cref="IReadingSink"/>, <see cref="ISeriesCatalog"/> and logging from the
     /// container; adds <see cref="TimeProvider.System"/> unless already registered.
     /// </summary>
     public static IServiceCollection AddMqttSource(this IServiceCollection services, MqttOptions options)
@@ -23,6 +23,7 @@ public static class MqttServiceCollectionExtensions
         services.AddSingleton(provider => ActivatorUtilities.CreateInstance<MqttSourceService>(provider, options));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<MqttSourceService>());
         services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<MqttSourceService>());
+        services.AddSingleton<IBrokerConnectionMonitor>(provider => provider.GetRequiredService<MqttSourceService>());
         return services;
     }
 

@@ -17,7 +17,7 @@ namespace Loos.Edge.Mqtt;
 /// <see cref="IDeliveryJournal"/> note), so a message the broker delivers again after a crash between the fsync and
 /// the acknowledgement is recognised and acknowledged without being stored twice (<see cref="StoredMessages"/>).
 /// </summary>
-internal sealed class MqttSourceService : BackgroundService, IDeviceMonitor
+internal sealed class MqttSourceService : BackgroundService, IDeviceMonitor, IBrokerConnectionMonitor
 {
     /// <summary>
     /// How many QoS 1 messages the broker may have in flight to the gateway, unacknowledged (MQTT 5 Receive Maximum):

@@ -24,5 +24,5 @@ public class PolledDevice(string name, DeviceCircuit circuit)
     public void CountDropped(int count) => Interlocked.Add(ref droppedReadings, count);
 
     /// <summary>The device as the health endpoint shows it, on bus <paramref name="bus"/>.</summary>
-    public DeviceStatus StatusOn(string bus) => new(bus, Name, Circuit.State == DeviceState.Online, DroppedReadings);
+    public DeviceStatus StatusOn(string bus) => new(bus, Name, Circuit.State == DeviceState.Online, DroppedReadings, BackedOff: Circuit.State == DeviceState.Offline);
 }

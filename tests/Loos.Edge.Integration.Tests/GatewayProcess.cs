@@ -257,6 +257,9 @@ public sealed class SiteFileBuilder
     /// <summary>Where the site is, for its sun times (<c>site:latitude</c>, <c>site:longitude</c>); none by default.</summary>
     public (double Latitude, double Longitude)? Location { get; set; }
 
+    /// <summary>How often the gateway writes its own state (<c>health:metricsInterval</c>); the default (1 min) when null.</summary>
+    public TimeSpan? MetricsInterval { get; set; }
+
     /// <summary>Extra YAML appended as is, for tests of the site file itself.</summary>
     public string Extra { get; set; } = string.Empty;
 
@@ -311,7 +314,7 @@ public sealed class SiteFileBuilder
             listener:
               address: 127.0.0.1:{ListenerPort}
             health:
-              address: {HealthHost}:{HealthPort}
+              address: {HealthHost}:{HealthPort}{(MetricsInterval is { } interval ? $"\n  metricsInterval: {interval:hh\\:mm\\:ss}" : "")}
             {Extra}
             """);
         var path = Path.Combine(Directory, "site.yaml");

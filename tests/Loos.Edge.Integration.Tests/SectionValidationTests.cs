@@ -15,6 +15,7 @@ public sealed class SectionValidationTests : IDisposable
         { "forwarder", "forwarder:\n  targets:\n    - name: central\n      api: v3\n      url: http://127.0.0.1:8086\n      database: edge\n", 6, "forwarder:targets:0:api" },
         { "listener", "listener:\n  maxBodyBytes: 0\n", 4, "listener:maxBodyBytes" },
         { "health", "health:\n  address: everywhere\n", 4, "health:address" },
+        { "self-metrics", "health:\n  metricsInterval: 00:00:00.500\n", 4, "health:metricsInterval" },
         { "simulation", "simulation:\n  enabled: true\n  interval: -00:00:10\n", 5, "simulation:interval" },
         { "modbus", "modbus:\n  buses:\n    - name: basement\n      kind: serial-ish\n", 6, "modbus:buses:0:kind" },
         { "mbus", "mbus:\n  meterTimeZone: Mars/Olympus\n", 4, "mbus:meterTimeZone" },

@@ -9,6 +9,7 @@ using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Modules;
 using Loos.Edge.Mqtt;
 using Loos.Edge.Rollups;
+using Loos.Edge.SelfMetrics;
 using Loos.Edge.Simulation;
 using Loos.Edge.SunSpec.Polling;
 using Loos.Edge.Web;
@@ -20,9 +21,9 @@ internal static class GatewayModules
 {
     /// <summary>
     /// Every module. The buffer comes first (the forwarder, GPIO and rollups keep their files beside it), the
-    /// listener before health (health checks it does not share the listener's port), Modbus before SunSpec discovery,
-    /// the heating report before rollups (which count heat meters by its rules), lighting after MQTT and GPIO (whose
-    /// connections and lines its circuits use).
+    /// listener before health (health checks it does not share the listener's port), health before the self-metrics
+    /// (which take its interval), Modbus before SunSpec discovery, the heating report before rollups (which count heat
+    /// meters by its rules), lighting after MQTT and GPIO (whose connections and lines its circuits use).
     /// </summary>
     public static IReadOnlyList<GatewayModule> All { get; } =
     [
@@ -30,6 +31,7 @@ internal static class GatewayModules
         new ForwarderModule(),
         new ListenerModule(),
         new HealthModule(),
+        new SelfMetricsModule(),
         new SimulationModule(),
         new ModbusModule(),
         new SunSpecModule(),

@@ -112,7 +112,7 @@ public sealed class SensorBusPollerTests : IDisposable
         Assert.Equal(8 * 3, missing.Count);
         Assert.All(missing, x => Assert.True(x.Reading.Quality == Quality.Stale && double.IsNaN(x.Reading.Value)));
         Assert.Equal(DeviceState.Offline, poller.StateOf("flat-12"));
-        Assert.Equal([new DeviceStatus("i2c-1", "flat-12", false), new DeviceStatus("i2c-1", "cellar", true)], poller.DeviceStatuses);
+        Assert.Equal([new DeviceStatus("i2c-1", "flat-12", false, BackedOff: true), new DeviceStatus("i2c-1", "cellar", true)], poller.DeviceStatuses);
         var warning = Assert.Single(logger.AtLeast(LogLevel.Warning));
         Assert.Contains("flat-12", warning, StringComparison.Ordinal);
         Assert.Contains("i2c-1", warning, StringComparison.Ordinal);

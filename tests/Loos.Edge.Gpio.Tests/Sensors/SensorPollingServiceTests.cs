@@ -68,7 +68,7 @@ public sealed class SensorPollingServiceTests : IDisposable
         }
 
         Assert.Contains(new DeviceStatus("w1_bus_master1", "heating-flow", true), monitor.GetDevices());
-        Assert.Contains(new DeviceStatus("i2c-1", "flat-12", false), monitor.GetDevices());
+        Assert.Contains(new DeviceStatus("i2c-1", "flat-12", false, BackedOff: true), monitor.GetDevices());
         await service.StopAsync(CancellationToken.None);
 
         Assert.Empty(monitor.GetDevices());

@@ -108,7 +108,7 @@ public sealed class MBusLinePollerTests
         // Three unanswered readouts (ticks 1-3) take it offline; then one probe per back-off of 10 and 20 s: ticks 4 and 6.
         Assert.Equal([0, 1, 2, 3, 4, 6], reader.Requests.Where(r => r.Address == Five).Select(r => (int)((r.At - firstTick).TotalSeconds / 10)));
         Assert.Equal(DeviceState.Offline, poller.StateOf("home-12"));
-        Assert.Equal([new DeviceStatus("cellar", "home-12", false), new DeviceStatus("cellar", "home-14", true)], poller.DeviceStatuses);
+        Assert.Equal([new DeviceStatus("cellar", "home-12", false, BackedOff: true), new DeviceStatus("cellar", "home-14", true)], poller.DeviceStatuses);
         var offline = Assert.Single(logger.Warnings);
         Assert.Contains("cellar", offline, StringComparison.Ordinal);
         Assert.Contains("home-12", offline, StringComparison.Ordinal);

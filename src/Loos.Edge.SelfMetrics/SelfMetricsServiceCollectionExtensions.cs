@@ -1,0 +1,45 @@
+using Loos.Edge.Core;
+using Loos.Edge.Core.Clock;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Loos.Edge.SelfMetrics;
+
+/// <summary>What the self-metrics need from the site file.</summary>
+/// <param name="Site">The site's name, written as the tag <c>site</c>.</param>
+/// <param name="Interval">How often a point is written.</param>
+/// <param name="StateFile">Where the counters' totals are kept across restarts.</param>
+public sealed record SelfMetricsSettings(string Site, TimeSpan Interval, string StateFile);
+
+/// <summary>Registers the self-metrics.</summary>
+public static class SelfMetricsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the hosted service that writes the gateway's own state through the <see cref="IReadingSink"/> every
+    /// <see cref="SelfMetricsSettings.Interval"/>. Needs <see cref="IBufferMonitor"/>, <see cref="IReadingSink"/>,
+    /// <see cref="ISeriesCatalog"/> and a <see cref="TimeProvider"/>; reads the <see cref="IForwarderMonitor"/>, every
+    /// <see cref="IDeviceMonitor"/> and the <see cref="IBrokerConnectionMonitor"/> when they are registered.
+    /// </summary>
+    public static IServiceCollection AddSelfMetrics(this IServiceCollection services, SelfMetricsSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+
+        // The kernel's own answer: lighting may register a clock it trusts without asking, the series must not.
+        services.AddSingleton<IHostedService>(provider => new SelfMetricsService(
+            settings,
+            new SelfMetricsSources(
+                provider.GetRequiredService<IBufferMonitor>(),
+                provider.GetService<IForwarderMonitor>(),
+                [.. provider.GetServices<IDeviceMonitor>()],
+                provider.GetService<IBrokerConnectionMonitor>(),
+                new KernelClockTrust(),
+                ProcessUsage.Current),
+            provider.GetRequiredService<IReadingSink>(),
+            provider.GetRequiredService<ISeriesCatalog>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<SelfMetricsService>>()));
+        return services;
+    }
+}
