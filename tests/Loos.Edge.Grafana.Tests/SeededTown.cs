@@ -54,7 +54,7 @@ public sealed class SeededTown : IAsyncLifetime
 
         var start = DateTimeOffset.UtcNow;
         var (history, lastEnergyWattHours) = History(start);
-        var site = new SiteFileBuilder { Location = (50.457, 2.793) }.WithInfluxV1("influxd", Influxd.Url, Database);
+        var site = new SiteFileBuilder { Location = (50.457, 2.793), MetricsInterval = TimeSpan.FromSeconds(5) }.WithInfluxV1("influxd", Influxd.Url, Database);
         var firstDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(start, Paris).DateTime).AddDays(-HistoryDays);
         var yearStart = firstDay is { Month: 2, Day: 29 } ? "02-28" : firstDay.ToString("MM-dd", CultureInfo.InvariantCulture);
         site.Extra = string.Create(CultureInfo.InvariantCulture, $$"""
@@ -121,8 +121,8 @@ public sealed class SeededTown : IAsyncLifetime
         await WaitForAsync("SELECT count(\"level\") FROM \"lighting_command\" WHERE \"outcome\" = 'not-following' AND \"level\" = 0", series => series.Count == 1, "rue-lamartine not following its 0 %");
         await WaitForAsync("SELECT count(\"lamp_failure\") FROM \"lighting\" WHERE \"lamp_failure\" = true", series => series.Count == 1, "the failed lamp");
 
-        // The gateway writes its own state once a minute.
-        SelfMetricsArrived = await TryWaitForAsync("SELECT count(\"uptime_seconds\") FROM \"loos_edge\"", series => series.Count == 1, TimeSpan.FromSeconds(75));
+        // The gateway's own state, every 5 s here: two points, so that counters have moved between them.
+        SelfMetricsArrived = await TryWaitForAsync("SELECT count(\"uptime_seconds\") FROM \"loos_edge\"", series => series.Count == 1 && series[0].Values[0][1].GetInt64() >= 2, TimeSpan.FromSeconds(30));
         Now = DateTimeOffset.UtcNow;
     }
 
