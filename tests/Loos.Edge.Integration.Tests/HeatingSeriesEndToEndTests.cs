@@ -27,32 +27,18 @@ public sealed class HeatingSeriesEndToEndTests
         var lines = new StringBuilder();
         for (var k = 0; k <= 25; k++)
         {
-            var midnight = TimeZoneInfo.ConvertTimeToUtc(first.AddDays(k).ToDateTime(TimeOnly.MinValue), Paris);
+            var midnight = Midnight(first.AddDays(k));
             var kwh = 1000 + Enumerable.Range(0, k).Sum(j => 0.2 + (0.25 * (13 - (j % 5))));
             lines.Append(CultureInfo.InvariantCulture, $"heat_meter,home=12,unit=Wh energy={kwh * 1000:R} {Milliseconds(midnight)}\n");
             if (k < 25)
             {
-                var low = 2.0 + (k % 5);
-                lines.Append(CultureInfo.InvariantCulture, $"weather,sensor=outdoor,unit=°C temperature={low} {Milliseconds(midnight.AddHours(4))}\n");
-                lines.Append(CultureInfo.InvariantCulture, $"weather,sensor=outdoor,unit=°C temperature={low + 6} {Milliseconds(midnight.AddHours(15))}\n");
+                lines.Append(OutdoorLines(midnight, k));
             }
         }
 
         var (status, body) = await influxd.WriteLineProtocolAsync(Database, lines.ToString());
         Assert.True(status == HttpStatusCode.NoContent, body);
-        var site = new SiteFileBuilder
-        {
-            Extra = $"""
-                heating:
-                  yearStart: "{yearStart}"
-                  tariffEurPerKwh: 0.10
-                  fixedEurPerYear: 50
-                  djuNormal: 2000
-                  publishSeries: true
-                  publishInterval: 00:00:02
-                """,
-        }.WithInfluxV1("influxd", influxd.Url, Database);
-        await using var gateway = await GatewayProcess.StartAsync(site);
+        await using var gateway = await GatewayProcess.StartAsync(HeatingSite(yearStart, influxd));
 
         await gateway.WaitForInfluxValueAsync(influxd, Database, "SELECT last(\"kwh_ytd\") FROM \"heating\" WHERE \"home\" = '12'", 73.75);
         await gateway.WaitForInfluxValueAsync(influxd, Database, "SELECT last(\"projected_cost_eur\") FROM \"heating\" WHERE \"home\" = '12'", 107.3);
@@ -85,27 +71,13 @@ public sealed class HeatingSeriesEndToEndTests
 
             if (k < 25)
             {
-                var low = 2.0 + (k % 5);
-                lines.Append(CultureInfo.InvariantCulture, $"weather,sensor=outdoor,unit=°C temperature={low} {Milliseconds(Midnight(first.AddDays(k)).AddHours(4))}\n");
-                lines.Append(CultureInfo.InvariantCulture, $"weather,sensor=outdoor,unit=°C temperature={low + 6} {Milliseconds(Midnight(first.AddDays(k)).AddHours(15))}\n");
+                lines.Append(OutdoorLines(Midnight(first.AddDays(k)), k));
             }
         }
 
         var (status, body) = await influxd.WriteLineProtocolAsync(Database, lines.ToString());
         Assert.True(status == HttpStatusCode.NoContent, body);
-        var site = new SiteFileBuilder
-        {
-            Extra = $"""
-                heating:
-                  yearStart: "{yearStart}"
-                  tariffEurPerKwh: 0.10
-                  fixedEurPerYear: 50
-                  djuNormal: 2000
-                  publishSeries: true
-                  publishInterval: 00:00:02
-                """,
-        }.WithInfluxV1("influxd", influxd.Url, Database);
-        await using var gateway = await GatewayProcess.StartAsync(site);
+        await using var gateway = await GatewayProcess.StartAsync(HeatingSite(yearStart, influxd));
         var dayTen = Milliseconds(Midnight(first.AddDays(10)));
         var dayTenQuery = $"SELECT \"kwh\", \"kwh_quality\" FROM \"heating_daily\" WHERE \"home\" = '12' AND time = {dayTen}ms";
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
@@ -128,6 +100,28 @@ public sealed class HeatingSeriesEndToEndTests
         // Every day now has a reading of its own: none is shown estimated.
         Assert.Equal(["good"], Enumerable.Range(0, daily.Values.Count).Select(r => daily[r, "kwh_quality"].GetString()).Distinct());
     }
+
+    /// <summary>The outdoor sensor's low at 04:00 and high at 15:00 of the day starting at <paramref name="midnight"/>: DJU 13 − k mod 5.</summary>
+    private static string OutdoorLines(DateTime midnight, int k)
+    {
+        var low = 2.0 + (k % 5);
+        return string.Create(CultureInfo.InvariantCulture, $"weather,sensor=outdoor,unit=°C temperature={low} {Milliseconds(midnight.AddHours(4))}\n")
+            + string.Create(CultureInfo.InvariantCulture, $"weather,sensor=outdoor,unit=°C temperature={low + 6} {Milliseconds(midnight.AddHours(15))}\n");
+    }
+
+    /// <summary>A gateway publishing the heating series every 2 s into <paramref name="influxd"/>, its year from <paramref name="yearStart"/>.</summary>
+    private static SiteFileBuilder HeatingSite(string yearStart, InfluxdServer influxd) => new SiteFileBuilder
+    {
+        Extra = $"""
+            heating:
+              yearStart: "{yearStart}"
+              tariffEurPerKwh: 0.10
+              fixedEurPerYear: 50
+              djuNormal: 2000
+              publishSeries: true
+              publishInterval: 00:00:02
+            """,
+    }.WithInfluxV1("influxd", influxd.Url, Database);
 
     private static DateTime Midnight(DateOnly day) => TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(TimeOnly.MinValue), Paris);
 
