@@ -73,16 +73,7 @@ public sealed class SeededTown : IAsyncLifetime
               targetEur: 150
               publishSeries: true
               publishInterval: 00:00:02
-            mqtt:
-              host: 127.0.0.1
-              port: {{broker.Port}}
-              clientId: {{ClientId}}
-              presetDirectory: {{Path.Combine(RepositoryPaths.Root, "firmware-config", "mqtt-presets")}}
-              reconnect:
-                minDelay: 00:00:00.200
-                maxDelay: 00:00:01
-              subscriptions:
-                - preset: lighting-controller
+            {{SiteFileBuilder.LightingMqttSection(broker.Port, ClientId)}}
             lighting:
               requireClockSync: false
               confirmTimeout: 00:00:10

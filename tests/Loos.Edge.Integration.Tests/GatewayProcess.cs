@@ -230,6 +230,23 @@ public sealed class SiteFileBuilder
 {
     private readonly List<string> targets = [];
 
+    /// <summary>
+    /// The <c>mqtt</c> section of a gateway named <paramref name="clientId"/> on the test broker at
+    /// <paramref name="port"/>, reconnecting within a second and subscribed to the lighting controllers' status.
+    /// </summary>
+    public static string LightingMqttSection(int port, string clientId) => $"""
+        mqtt:
+          host: 127.0.0.1
+          port: {port}
+          clientId: {clientId}
+          presetDirectory: {Path.Combine(RepositoryPaths.Root, "firmware-config", "mqtt-presets")}
+          reconnect:
+            minDelay: 00:00:00.200
+            maxDelay: 00:00:01
+          subscriptions:
+            - preset: lighting-controller
+        """;
+
     public SiteFileBuilder()
     {
         Directory = System.IO.Directory.CreateTempSubdirectory("loos-edge-gateway-").FullName;

@@ -144,16 +144,7 @@ public sealed class LightingEndToEndTests
             """ : string.Empty;
         var relayCircuit = relay ? "\n    - { name: armoire-gare, kind: relay, pin: 17, ratedPowerW: 400 }" : string.Empty;
         site.Extra = $$"""
-            mqtt:
-              host: 127.0.0.1
-              port: {{broker.Port}}
-              clientId: gw-lighting
-              presetDirectory: {{Path.Combine(RepositoryPaths.Root, "firmware-config", "mqtt-presets")}}
-              reconnect:
-                minDelay: 00:00:00.200
-                maxDelay: 00:00:01
-              subscriptions:
-                - preset: lighting-controller
+            {{SiteFileBuilder.LightingMqttSection(broker.Port, "gw-lighting")}}
             {{gpio}}
             lighting:
               requireClockSync: false

@@ -110,16 +110,7 @@ public sealed class CrewFixture : IAsyncLifetime
     {
         var site = new SiteFileBuilder { Location = (50.457, 2.793) }.WithInfluxV1("influxd", Influxd.Url, Database);
         site.Extra = $$"""
-            mqtt:
-              host: 127.0.0.1
-              port: {{Broker.Port}}
-              clientId: {{Gateway}}
-              presetDirectory: {{Path.Combine(RepositoryPaths.Root, "firmware-config", "mqtt-presets")}}
-              reconnect:
-                minDelay: 00:00:00.200
-                maxDelay: 00:00:01
-              subscriptions:
-                - preset: lighting-controller
+            {{SiteFileBuilder.LightingMqttSection(Broker.Port, Gateway)}}
             lighting:
               requireClockSync: false
               confirmTimeout: 00:00:02
