@@ -62,13 +62,15 @@ CONF
 
 InfluxDB 1.x runs on 127.0.0.1:18086 (database loos_edge, data in .work/demo/influxdb).
 The gateway reads simulated heat meters, an outdoor sensor and a PV inverter every 5 s (firmware-config/site.demo.yaml),
-buffers them in .work/demo/buffer and forwards them to that InfluxDB. In another terminal:
+buffers them in .work/demo/buffer and forwards them to that InfluxDB. At start it writes the half year behind them,
+so the heating report, the rollups and the boards show a season within a minute. In another terminal:
 
   health:  curl -s http://127.0.0.1:8187/health
   query:   influx -host 127.0.0.1 -port 18086 -database loos_edge -execute 'SELECT last("energy") FROM "heat_meter" GROUP BY "home"'
   feed it: curl -i -XPOST 'http://127.0.0.1:8186/api/v2/write?precision=s' --data-binary 'room,home=demo temperature=20.5'
   heating: dotnet .work/demo/bin/loos-edge.dll heating report --config firmware-config/site.demo.yaml
-  rollups: influx -host 127.0.0.1 -port 18086 -database loos_edge -execute 'SELECT "energy_increase" FROM "heat_meter_15m" GROUP BY "home"'
+  rollups: influx -host 127.0.0.1 -port 18086 -database loos_edge -execute 'SELECT "energy_increase" FROM "heat_meter_1d" GROUP BY "home"'
+  series:  influx -host 127.0.0.1 -port 18086 -database loos_edge -execute 'SELECT * FROM "heating" GROUP BY "home"'
 
 Grafana boards (town heating, home, solar, public lighting, gateways) and alert rules, for a Grafana of your own:
 point its provisioning folder at firmware-config/grafana/provisioning and give it this InfluxDB, e.g.

@@ -20,6 +20,7 @@ internal sealed partial class HeatingSeriesService(
     HeatingOptions options,
     TargetOptions target,
     IReadingSink sink,
+    IBufferMonitor buffer,
     ISeriesCatalog catalog,
     TimeProvider timeProvider,
     ILogger<HeatingSeriesService> logger) : BackgroundService
@@ -27,9 +28,13 @@ internal sealed partial class HeatingSeriesService(
     private static readonly string[] SummaryFields =
         ["kwh_ytd", "cost_ytd_eur", "dju_ytd", "days", "estimated_days", "projected_kwh", "projected_cost_eur", "a_kwh_per_day", "b_kwh_per_dju", "status_code"];
 
+    /// <summary>How often the first publication looks whether the target has caught up with the buffer.</summary>
+    private static readonly TimeSpan CatchUpPoll = TimeSpan.FromSeconds(2);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var parameters = options.ToParameters();
+        await WaitForTargetToCatchUpAsync(stoppingToken).ConfigureAwait(false);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -48,6 +53,23 @@ internal sealed partial class HeatingSeriesService(
             await Task.Delay(options.PublishInterval, timeProvider, stoppingToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Before the first publication, waits (at most one interval) until the target has every reading that was buffered
+    /// before the start, so that a backlog (after an outage, or a history written at start) is in the report at once.
+    /// </summary>
+    private async Task WaitForTargetToCatchUpAsync(CancellationToken stoppingToken)
+    {
+        var start = timeProvider.GetUtcNow();
+        var giveUp = start + options.PublishInterval;
+        while (timeProvider.GetUtcNow() < giveUp && HasUnsentBefore(start))
+        {
+            await Task.Delay(CatchUpPoll, timeProvider, stoppingToken).ConfigureAwait(false);
+        }
+    }
+
+    private bool HasUnsentBefore(DateTimeOffset start) =>
+        buffer.GetStatistics().Consumers.FirstOrDefault(c => c.Name == target.Name) is { OldestUnsentTimestamp: { } oldest } && oldest < start;
 
     private async Task PublishAsync(HeatingParameters parameters, CancellationToken cancellationToken)
     {

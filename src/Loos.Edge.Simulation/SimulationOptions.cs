@@ -13,6 +13,14 @@ public sealed class SimulationOptions
     /// <summary>How often every simulated device is read, aligned to the wall clock; default 10 s.</summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How much past the simulated devices have behind them at start: hourly readings over that time, stamped in the
+    /// past like a backfill, so that the heating report, the rollups and the boards show a season at once; default
+    /// none. With a history the counters start at <see cref="SimulatedHome.InitialEnergyKilowattHours"/> on 1 July
+    /// (the heating year's start) before it, so that a restart writes the same values again.
+    /// </summary>
+    public TimeSpan History { get; set; }
+
     /// <summary>The site's latitude in degrees, for the length of the day the inverter sees; default 50.46 (Loos-en-Gohelle).</summary>
     public double LatitudeDegrees { get; set; } = 50.46;
 
@@ -38,6 +46,6 @@ public sealed class SimulatedHome
     /// <summary>Heat loss of the home, W per kelvin below 18 °C; default 45 (an eco-renovated flat).</summary>
     public double HeatLossWattsPerKelvin { get; set; } = 45;
 
-    /// <summary>The meter's counter when the gateway starts, kWh; default 0.</summary>
+    /// <summary>The meter's counter when the gateway starts (on 1 July before the history, with one), kWh; default 0.</summary>
     public double InitialEnergyKilowattHours { get; set; }
 }

@@ -315,9 +315,12 @@ public sealed class SiteFileBuilder
         return this;
     }
 
+    /// <summary>A whole site file written as it is instead of the one the other properties make (the demo's, say).</summary>
+    public string? Text { get; set; }
+
     public string Write()
     {
-        var text = string.Create(CultureInfo.InvariantCulture, $"""
+        var text = Text ?? string.Create(CultureInfo.InvariantCulture, $"""
             site:
               name: test-site{(Location is { } location ? $"\n  latitude: {location.Latitude}\n  longitude: {location.Longitude}" : "")}
             buffer:
