@@ -13,5 +13,5 @@ public sealed class BufferModule() : GatewayModule<BufferOptions>(BufferOptions.
     protected override void AddServices(IServiceCollection services, BufferOptions options, ISiteContext site) =>
         services.AddDurableBuffer();
 
-    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [BufferCommand.Create()];
+    public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [BufferCommand.Create(context)];
 }

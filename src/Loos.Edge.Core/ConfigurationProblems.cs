@@ -49,6 +49,13 @@ public sealed class ConfigurationProblems : IReadOnlyList<string>
         entries.AddRange(other.entries);
     }
 
+    /// <summary>Adds the problems of <paramref name="other"/> that <paramref name="keep"/> keeps, keys kept.</summary>
+    public void AddRange(ConfigurationProblems other, Func<ConfigurationProblem, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        entries.AddRange(other.entries.Where(keep));
+    }
+
     public IEnumerator<string> GetEnumerator() => entries.Select(entry => entry.Text).GetEnumerator();
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();

@@ -1,4 +1,5 @@
 using Loos.Edge.Buffer;
+using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -17,6 +18,24 @@ public sealed class ForwarderModule() : GatewayModule<ForwarderOptions>(Forwarde
             target.PasswordFile = site.ResolvePath(target.PasswordFile);
             target.DeadLetterFile = site.ResolvePath(target.DeadLetterFile);
             target.CaFile = site.ResolvePath(target.CaFile);
+        }
+    }
+
+    protected override void Validate(ForwarderOptions options, ISiteContext site, ConfigurationProblems problems)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(site);
+        ArgumentNullException.ThrowIfNull(problems);
+
+        // Without buffer:directory (a problem of its own) the dead letters have no folder either: one problem, one message.
+        var noBufferFolder = string.IsNullOrWhiteSpace(site.Options<BufferOptions>().Directory);
+        problems.AddRange(ForwarderOptionsValidator.Check(options), problem => !(noBufferFolder && problem.Key.EndsWith(":deadLetterFile", StringComparison.Ordinal)));
+
+        for (var i = 0; i < options.Targets.Count; i++)
+        {
+            var target = options.Targets[i];
+            SecretFile.Check(problems, $"{ForwarderOptions.SectionName}:targets:{i}:tokenFile", target.Api == InfluxApi.V2 ? target.TokenFile : null);
+            SecretFile.Check(problems, $"{ForwarderOptions.SectionName}:targets:{i}:passwordFile", target.PasswordFile);
         }
     }
 

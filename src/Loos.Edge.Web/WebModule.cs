@@ -1,4 +1,5 @@
 using Loos.Edge.Buffer;
+using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Loos.Edge.Web.Verbs;
 
@@ -23,6 +24,14 @@ public sealed class WebModule() : GatewayModule<WebOptions>(WebOptions.SectionNa
             influx.PasswordFile = site.ResolvePath(influx.PasswordFile);
             influx.TokenFile = site.ResolvePath(influx.TokenFile);
         }
+    }
+
+    protected override void Validate(WebOptions options, ISiteContext site, ConfigurationProblems problems)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        base.Validate(options, site, problems);
+        SecretFile.Check(problems, "web:influx:tokenFile", options.Influx?.TokenFile);
+        SecretFile.Check(problems, "web:influx:passwordFile", options.Influx?.PasswordFile);
     }
 
     // The pages run in their own host (loos-edge web), next to InfluxDB or on a gateway, never inside the gateway's.

@@ -66,7 +66,7 @@ public sealed class SunSpecReadVerbTests(ITestOutputHelper output)
         var image = new RegisterImage().SetRegisters(40000, 0x5375, 0x6E53, 0xFFFF, 0);
         await using var device = await PymodbusDevice.StartTcpAsync(new Dictionary<byte, RegisterImage> { [1] = image }, new PymodbusFaults { SilentUnits = [1] });
 
-        var (exitCode, stdout, stderr) = await RunAsync("sunspec", "read", "--tcp", $"{device.Host}:{device.Port}", "--timeout", "300", "--json");
+        var (exitCode, stdout, stderr) = await RunAsync("sunspec", "read", "--tcp", $"{device.Host}:{device.Port}", "--timeout-ms", "300", "--json");
 
         Assert.Equal(1, exitCode);
         Assert.Equal(string.Empty, stdout);
@@ -127,7 +127,7 @@ public sealed class SunSpecReadVerbTests(ITestOutputHelper output)
     [InlineData("loos-edge sunspec read: --tcp '127.0.0.1:99999' is not HOST:PORT", "--tcp", "127.0.0.1:99999")]
     [InlineData("loos-edge sunspec read: --unit 300 is not a unit id from 0 to 247", "--tcp", "127.0.0.1:502", "--unit", "300")]
     [InlineData("loos-edge sunspec read: --stop 3 is not 1 or 2", "--rtu", "/dev/ttyUSB0", "--stop", "3")]
-    [InlineData("loos-edge sunspec read: --timeout 0 is not a number of milliseconds from 1 to 600000", "--tcp", "127.0.0.1:502", "--timeout", "0")]
+    [InlineData("loos-edge sunspec read: --timeout-ms 0 is not a number of milliseconds from 1 to 600000", "--tcp", "127.0.0.1:502", "--timeout-ms", "0")]
     public async Task Read_BadTypedValue_ExitCode2NamingTheOption(string message, params string[] arguments)
     {
         var (exitCode, output, error) = await RunAsync(["sunspec", "read", .. arguments]);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
 using Loos.Edge.MBus.Polling;
@@ -24,13 +25,82 @@ public sealed class SiteConfigurationTests : SiteFileTest
     }
 
     [Fact]
-    public void Load_ExampleSiteFile_IsValid()
+    public void Load_ExampleSiteFile_IsValidOnceItsTokenFileExists()
     {
-        var example = Path.Combine(RepositoryPaths.Root, "firmware-config", "site.example.yaml");
+        var folder = Directory.CreateTempSubdirectory("loos-edge-example-").FullName;
+        var tokenFile = Path.Combine(folder, "influx-token");
+        var example = Path.Combine(folder, "site.yaml");
+        File.WriteAllText(example, File.ReadAllText(Path.Combine(RepositoryPaths.Root, "firmware-config", "site.example.yaml")).Replace("/etc/loos-edge/influx-token", tokenFile, StringComparison.Ordinal));
 
-        var site = SiteConfiguration.Load(example);
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(example)).Problems);
+        Assert.Matches($@"^{Regex.Escape(example)}:\d+: forwarder:targets:0:tokenFile: '{Regex.Escape(tokenFile)}' does not exist: create it with the secret in it", problem);
 
-        Assert.NotEmpty(site.Options<ForwarderOptions>().Targets);
+        File.WriteAllText(tokenFile, "token\n");
+        Assert.NotEmpty(SiteConfiguration.Load(example).Options<ForwarderOptions>().Targets);
+    }
+
+    [Fact]
+    public void Load_EmptySecretFile_SaysItIsEmpty()
+    {
+        var folder = Directory.CreateTempSubdirectory("loos-edge-secret-").FullName;
+        File.WriteAllText(Path.Combine(folder, "password"), "\n");
+        var path = Path.Combine(folder, "site.yaml");
+        File.WriteAllText(path, """
+            buffer:
+              directory: buffer
+            forwarder:
+              targets:
+                - name: influx
+                  api: v1
+                  url: http://127.0.0.1:8086
+                  database: loos_edge
+                  username: gateway
+                  passwordFile: password
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.Equal($"{path}:10: forwarder:targets:0:passwordFile: '{Path.Combine(folder, "password")}' is empty: write the secret in it", problem);
+    }
+
+    [Fact]
+    public void Load_MissingBufferDirectory_OneProblem()
+    {
+        var path = Write("""
+            forwarder:
+              targets:
+                - name: influx
+                  api: v1
+                  url: http://127.0.0.1:8086
+                  database: loos_edge
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.Contains("buffer:directory is required", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ValueThatDoesNotConvert_NoCascadeIntoSectionsThatReadIt()
+    {
+        var path = Write("""
+            buffer:
+              directory: buffer
+            forwarder:
+              targets:
+                - name: influx
+                  api: v3
+                  url: http://127.0.0.1:8086
+                  database: loos_edge
+            heating:
+              tariffEurPerKwh: 0.12
+              djuNormal: 2400
+              publishSeries: true
+            """);
+
+        var problem = Assert.Single(Assert.Throws<SiteFileException>(() => SiteConfiguration.Load(path)).Problems);
+
+        Assert.EndsWith(":6: forwarder:targets:0:api: 'v3' is not one of v1, v2.", problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -131,6 +201,8 @@ public sealed class SiteConfigurationTests : SiteFileTest
                   bucket: edge
                   tokenFile: secrets/token
             """);
+        Directory.CreateDirectory(Path.Combine(Folder, "secrets"));
+        File.WriteAllText(Path.Combine(Folder, "secrets", "token"), "token\n");
 
         var site = SiteConfiguration.Load(path);
 

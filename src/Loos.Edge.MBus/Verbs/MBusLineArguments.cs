@@ -9,7 +9,7 @@ internal sealed class MBusLineArguments
     private readonly Option<string> port = new("--port", "-p") { Description = "The serial device of the M-Bus level converter, e.g. /dev/ttyUSB0.", Required = true };
     private readonly Option<int> baud = SerialLineOptions.Baud(2400, "-b");
     private readonly Option<Parity> parity = SerialLineOptions.Parity("N, E or O (default E: M-Bus is 8E1).");
-    private readonly Option<TimeSpan?> timeout = SerialLineOptions.ResponseTimeout("--timeout", "Response timeout in ms (default: EN 13757-2, 330 bit times + 50 ms).");
+    private readonly Option<TimeSpan?> timeout = SerialLineOptions.ResponseTimeout("--timeout-ms", "Response timeout in ms (default: EN 13757-2, 330 bit times + 50 ms).");
     private readonly Option<int> retries = new("--retries") { Description = "Repeats of an unanswered request (default 2).", DefaultValueFactory = _ => 2 };
     private readonly Option<int> maxTelegrams = new("--max-telegrams") { Description = "Most telegrams read from one meter (default 16).", DefaultValueFactory = _ => 16 };
 

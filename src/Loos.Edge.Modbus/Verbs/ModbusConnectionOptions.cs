@@ -22,16 +22,15 @@ public sealed class ModbusConnectionOptions
     private readonly TimeSpan defaultTimeout;
     private readonly bool serialOptionsOnlyWithRtu;
 
-    /// <param name="timeoutName">The timeout option's name (in milliseconds).</param>
     /// <param name="defaultTimeout">The response timeout when the option is absent.</param>
     /// <param name="offerRtuOverTcp">Whether <c>--rtu-over-tcp</c> is offered.</param>
     /// <param name="serialOptionsOnlyWithRtu">Whether <c>--baud</c>, <c>--parity</c> or <c>--stop</c> beside <c>--tcp</c> is refused.</param>
-    public ModbusConnectionOptions(string timeoutName, TimeSpan defaultTimeout, bool offerRtuOverTcp, bool serialOptionsOnlyWithRtu)
+    public ModbusConnectionOptions(TimeSpan defaultTimeout, bool offerRtuOverTcp, bool serialOptionsOnlyWithRtu)
     {
         this.defaultTimeout = defaultTimeout;
         this.serialOptionsOnlyWithRtu = serialOptionsOnlyWithRtu;
         timeout = SerialLineOptions.ResponseTimeout(
-            timeoutName,
+            "--timeout-ms",
             string.Create(CultureInfo.InvariantCulture, $"Response timeout in milliseconds (default {defaultTimeout.TotalMilliseconds})."));
         rtuOverTcp = offerRtuOverTcp
             ? TcpEndpoint.Option("--rtu-over-tcp", ModbusPort, "Serial gateway passing RTU frames over TCP, HOST:PORT.")

@@ -19,7 +19,7 @@ internal sealed class ModbusReadVerb : Verb
         PointTypeNames.TryParseOrder(text, out wordOrder) ? null : $"--order '{text}' is not one of {PointTypeNames.OrderList}.", "-o");
     private readonly Option<bool> json = CommonOptions.Json();
     private readonly Option<int> repeat = TypedOptions.Number("--repeat", 1, int.MaxValue);
-    private readonly ModbusConnectionOptions connection = new("--timeout-ms", TimeSpan.FromSeconds(1), offerRtuOverTcp: true, serialOptionsOnlyWithRtu: false);
+    private readonly ModbusConnectionOptions connection = new(TimeSpan.FromSeconds(1), offerRtuOverTcp: true, serialOptionsOnlyWithRtu: false);
 
     public ModbusReadVerb()
         : base("read", "Read registers or bits from one device and decode them.")

@@ -13,7 +13,7 @@ internal sealed class ModbusScanVerb : Verb
     private readonly Option<int[]> bauds = TypedOptions.ListOf("--bauds", (string text, out int baud) => TypedOptions.ParseNumber("--bauds", text, 300, 1_000_000, null, out baud));
     private readonly Option<Parity[]> parities = TypedOptions.ListOf("--parities", (string text, out Parity parity) => SerialLineOptions.ParseParity("--parities", text, out parity));
     private readonly Option<bool> json = CommonOptions.Json();
-    private readonly ModbusConnectionOptions connection = new("--timeout-ms", TimeSpan.FromMilliseconds(200), offerRtuOverTcp: true, serialOptionsOnlyWithRtu: false);
+    private readonly ModbusConnectionOptions connection = new(TimeSpan.FromMilliseconds(200), offerRtuOverTcp: true, serialOptionsOnlyWithRtu: false);
 
     public ModbusScanVerb()
         : base("scan", "Find the unit ids that answer (with data or an exception reply), at each serial setting.")

@@ -13,7 +13,7 @@ internal sealed class SunSpecReadVerb : Verb
     // Unit ids 0–247 (Modbus over Serial Line v1.02 §2.2; 0 is broadcast, which SunSpec devices answer only over TCP).
     private readonly Option<byte> unit = TypedOptions.Number<byte>("--unit", 0, 247, "a unit id from 0 to 247", ["-u"]);
     private readonly Option<bool> json = CommonOptions.Json();
-    private readonly ModbusConnectionOptions connection = new("--timeout", TimeSpan.FromSeconds(1), offerRtuOverTcp: false, serialOptionsOnlyWithRtu: true);
+    private readonly ModbusConnectionOptions connection = new(TimeSpan.FromSeconds(1), offerRtuOverTcp: false, serialOptionsOnlyWithRtu: true);
 
     public SunSpecReadVerb()
         : base("read", "Find the SunSpec map (SunS at 40000, 0 or 50000), walk the model chain and print every model and point.")

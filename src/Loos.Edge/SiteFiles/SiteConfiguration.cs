@@ -17,6 +17,9 @@ internal sealed class SiteConfiguration : ISiteContext
 
     private readonly Dictionary<Type, object> options;
 
+    /// <summary>While a module validates: the options of other modules it reads.</summary>
+    private HashSet<Type>? readByValidation;
+
     /// <summary>The zone of a site file that names none.</summary>
     private const string DefaultTimeZone = "Europe/Paris";
 
@@ -67,12 +70,18 @@ internal sealed class SiteConfiguration : ISiteContext
         }
 
         var options = new Dictionary<Type, object>();
+        var unbound = new HashSet<Type>();
         foreach (var module in modules)
         {
             if (module.Section is { } section && module.CreateOptions() is { } moduleOptions)
             {
+                var before = problems.Count;
                 SectionBinder.Bind(file, section, moduleOptions, problems);
                 options[moduleOptions.GetType()] = moduleOptions;
+                if (problems.Count > before)
+                {
+                    unbound.Add(moduleOptions.GetType());
+                }
             }
         }
 
@@ -86,7 +95,7 @@ internal sealed class SiteConfiguration : ISiteContext
         var moduleProblems = new ConfigurationProblems();
         foreach (var module in modules)
         {
-            module.Validate(site, moduleProblems);
+            moduleProblems.AddRange(site.ValidateModule(module, unbound));
         }
 
         problems.AddRange(moduleProblems.Entries.Select(problem => $"{file.Locate(problem.Key)}: {problem.Text}"));
@@ -94,10 +103,33 @@ internal sealed class SiteConfiguration : ISiteContext
     }
 
     public TOptions Options<TOptions>()
-        where TOptions : class =>
-        options.TryGetValue(typeof(TOptions), out var value)
+        where TOptions : class
+    {
+        readByValidation?.Add(typeof(TOptions));
+        return options.TryGetValue(typeof(TOptions), out var value)
             ? (TOptions)value
             : throw new InvalidOperationException($"No module of the site has options of type {typeof(TOptions).Name}.");
+    }
+
+    /// <summary>
+    /// The problems of <paramref name="module"/>, except when it read another section that did not bind: a value that did
+    /// not convert is reported once, where it is, not again by every module that depends on it (fixing it shows the rest).
+    /// </summary>
+    private ConfigurationProblems ValidateModule(GatewayModule module, HashSet<Type> unbound)
+    {
+        var problems = new ConfigurationProblems();
+        var own = module.CreateOptions()?.GetType();
+        readByValidation = [];
+        try
+        {
+            module.Validate(this, problems);
+            return readByValidation.Any(type => type != own && unbound.Contains(type)) ? new ConfigurationProblems() : problems;
+        }
+        finally
+        {
+            readByValidation = null;
+        }
+    }
 
     public string? ResolvePath(string? path) => File.ResolvePath(path);
 

@@ -98,7 +98,7 @@ public sealed class MBusReadScanVerbTests : IAsyncLifetime
         };
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meters);
 
-        var (exitCode, output, error) = await RunAsync("mbus", "scan", "--port", pair.GatewayPath, "--parity", "N", "--baud", "38400", "--timeout", "120", "--secondary", "--progress", "--json");
+        var (exitCode, output, error) = await RunAsync("mbus", "scan", "--port", pair.GatewayPath, "--parity", "N", "--baud", "38400", "--timeout-ms", "120", "--secondary", "--progress", "--json");
 
         Assert.True(exitCode == ExitCodes.Success, error);
         using var document = JsonDocument.Parse(output);
@@ -120,7 +120,7 @@ public sealed class MBusReadScanVerbTests : IAsyncLifetime
         };
         await using var slave = MBusSlaveSimulator.Start(pair.DevicePath, meters);
 
-        var (exitCode, output, error) = await RunAsync("mbus", "scan", "--port", pair.GatewayPath, "--parity", "N", "--baud", "38400", "--timeout", "120", "--retries", "0");
+        var (exitCode, output, error) = await RunAsync("mbus", "scan", "--port", pair.GatewayPath, "--parity", "N", "--baud", "38400", "--timeout-ms", "120", "--retries", "0");
 
         Assert.True(exitCode == ExitCodes.Success, error);
         Assert.Contains("primary   3  id 12345678  KAM", output, StringComparison.Ordinal);
@@ -134,7 +134,7 @@ public sealed class MBusReadScanVerbTests : IAsyncLifetime
     [InlineData("loos-edge mbus read: --baud abc is not a number from 300 to 1000000", "read", "--address", "1", "--baud", "abc")]
     [InlineData("loos-edge mbus read: --address 251 is not a primary address (0-250, or 254 for the only meter on the line)", "read", "--address", "251")]
     [InlineData("loos-edge mbus scan: --parity: 'X' is not N, E or O", "scan", "--parity", "X")]
-    [InlineData("loos-edge mbus scan: --timeout 0 is not a number of milliseconds from 1 to 600000", "scan", "--timeout", "0")]
+    [InlineData("loos-edge mbus scan: --timeout-ms 0 is not a number of milliseconds from 1 to 600000", "scan", "--timeout-ms", "0")]
     public async Task Invoke_BadTypedValue_ExitCode2NamingTheOptionWithoutOpeningThePort(string message, string verb, params string[] arguments)
     {
         var (exitCode, output, error) = await RunAsync(["mbus", verb, "--port", "/dev/ttyNOPE9", .. arguments]);
