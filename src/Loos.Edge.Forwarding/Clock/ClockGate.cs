@@ -33,6 +33,12 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
     /// <summary>A poll's time can be a little ahead of the clock it was stamped by (an aligned tick); more than this is a time of its own.</summary>
     private static readonly TimeSpan AheadTolerance = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long after synchronisation a reading stamped just before it (a poll under way when the clock was stepped) is
+    /// still recognised by its stale time and corrected: longer than any poll takes.
+    /// </summary>
+    private static readonly TimeSpan LateStampWindow = TimeSpan.FromMinutes(1);
+
     private readonly IDurableBuffer buffer;
     private readonly IClockTrust trust;
     private readonly ClockGateSettings settings;
@@ -49,6 +55,9 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
     private DateTimeOffset? since;
     private string? detail;
     private long setAside;
+
+    /// <summary>After a step forward at synchronisation: the stale times still to correct, until a monotonic deadline.</summary>
+    private volatile StaleSpan? lateStamps;
 
     public ClockGate(IDurableBuffer buffer, IClockTrust trust, ClockGateSettings settings, ISeriesCatalog catalog, TimeProvider timeProvider, Guid bootId, ILogger logger)
     {
@@ -113,6 +122,17 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
         {
             if (why is null)
             {
+                if (episode is { } current)
+                {
+                    var correction = episode.CorrectionTicks ?? (WallMinusMonotonicTicks() - current.WallMinusMonotonicTicks);
+                    var staleNow = timeProvider.GetUtcNow().UtcTicks - correction;
+
+                    // Only a step forward (the Pi's case: a stale boot time) keeps stale and true times apart.
+                    lateStamps = correction > AheadTolerance.Ticks
+                        ? new StaleSpan(current.SinceUtcTicks, staleNow + AheadTolerance.Ticks, correction, timeProvider.GetTimestamp() + (long)(LateStampWindow.TotalSeconds * timeProvider.TimestampFrequency))
+                        : null;
+                }
+
                 await ReleaseAsync(cancellationToken);
                 synchronised = true;
                 since = timeProvider.GetUtcNow();
@@ -142,8 +162,27 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
     public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
         AppendAsync(readings, ReadOnlyMemory<byte>.Empty, cancellationToken);
 
-    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken = default) =>
-        synchronised ? buffer.AppendAsync(readings, deliveryNote, cancellationToken) : AppendWhileUnsynchronisedAsync(readings, deliveryNote, cancellationToken);
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken = default)
+    {
+        if (!synchronised)
+        {
+            return AppendWhileUnsynchronisedAsync(readings, deliveryNote, cancellationToken);
+        }
+
+        if (lateStamps is { } late)
+        {
+            if (timeProvider.GetTimestamp() > late.UntilTimestamp)
+            {
+                lateStamps = null;
+            }
+            else
+            {
+                readings = late.Correct(readings);
+            }
+        }
+
+        return buffer.AppendAsync(readings, deliveryNote, cancellationToken);
+    }
 
     public ClockStatus GetClockStatus()
     {
@@ -179,46 +218,31 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (synchronised || episode is null || held is null)
+            if (synchronised)
+            {
+                // Waited for the release: a reading stamped just before the step is still corrected.
+                await AppendAsync(readings, deliveryNote, cancellationToken);
+                return;
+            }
+
+            if (episode is null || held is null)
             {
                 await buffer.AppendAsync(readings, deliveryNote, cancellationToken);
                 return;
             }
 
-            var from = episode.SinceUtcTicks;
-            var until = (timeProvider.GetUtcNow() + AheadTolerance).UtcTicks;
-            var span = readings.Span;
-            var inWindow = 0;
-            foreach (ref readonly var reading in span)
-            {
-                inWindow += reading.Timestamp.UtcTicks >= from && reading.Timestamp.UtcTicks <= until ? 1 : 0;
-            }
-
-            if (inWindow == readings.Length)
+            var stale = new StaleSpan(episode.SinceUtcTicks, (timeProvider.GetUtcNow() + AheadTolerance).UtcTicks, 0, 0);
+            var (stamped, own) = stale.Partition(readings);
+            if (own.Length == 0)
             {
                 await held.AppendAsync(readings, deliveryNote, cancellationToken);
                 return;
             }
 
-            if (inWindow == 0)
+            if (stamped.Length == 0)
             {
                 await buffer.AppendAsync(readings, deliveryNote, cancellationToken);
                 return;
-            }
-
-            var stamped = new Reading[inWindow];
-            var own = new Reading[readings.Length - inWindow];
-            int s = 0, o = 0;
-            foreach (ref readonly var reading in span)
-            {
-                if (reading.Timestamp.UtcTicks >= from && reading.Timestamp.UtcTicks <= until)
-                {
-                    stamped[s++] = reading;
-                }
-                else
-                {
-                    own[o++] = reading;
-                }
             }
 
             await buffer.AppendAsync(own, cancellationToken);
