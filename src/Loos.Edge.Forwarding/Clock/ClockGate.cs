@@ -71,8 +71,6 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
         episodePath = Path.Combine(settings.HeldBuffer.Directory, EpisodeFileName);
     }
 
-    public bool IsSynchronised => synchronised;
-
     /// <summary>The main buffer's notes, then those of readings still held.</summary>
     public IReadOnlyList<ReadOnlyMemory<byte>> RecoveredDeliveryNotes => recoveredNotes;
 
@@ -124,7 +122,14 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
             {
                 if (episode is { } current)
                 {
-                    var correction = episode.CorrectionTicks ?? (WallMinusMonotonicTicks() - current.WallMinusMonotonicTicks);
+                    if (current.CorrectionTicks is null)
+                    {
+                        // Written before the first reading moves: a stop during the release resumes with the same correction.
+                        episode = current = current with { CorrectionTicks = WallMinusMonotonicTicks() - current.WallMinusMonotonicTicks };
+                        ClockEpisodeFile.Write(episodePath, current);
+                    }
+
+                    var correction = current.CorrectionTicks!.Value;
                     var staleNow = timeProvider.GetUtcNow().UtcTicks - correction;
 
                     // Only a step forward (the Pi's case: a stale boot time) keeps stale and true times apart.
@@ -257,19 +262,12 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
     /// <summary>Under the gate: corrects the held readings into the main buffer, then deletes the held buffer.</summary>
     private async Task ReleaseAsync(CancellationToken cancellationToken)
     {
-        if (held is null || episode is null)
+        if (held is null || episode?.CorrectionTicks is not { } correctionTicks)
         {
             return;
         }
 
-        if (episode.CorrectionTicks is null)
-        {
-            // Written before the first reading moves: a stop during the release resumes with the same correction.
-            episode = episode with { CorrectionTicks = WallMinusMonotonicTicks() - episode.WallMinusMonotonicTicks };
-            ClockEpisodeFile.Write(episodePath, episode);
-        }
-
-        var correction = TimeSpan.FromTicks(episode.CorrectionTicks.Value);
+        var correction = TimeSpan.FromTicks(correctionTicks);
         var released = await DrainHeldAsync(
             async readings =>
             {
