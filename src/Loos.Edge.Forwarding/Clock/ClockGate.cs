@@ -358,7 +358,7 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
 
     private static partial class Log
     {
-        [LoggerMessage(Level = LogLevel.Warning, Message = "The system clock is not synchronised ({Reason}): readings are kept and held back from forwarding until it is")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Readings are kept and held back from forwarding until the clock is synchronised: {Reason}")]
         public static partial void Unsynchronised(ILogger logger, string reason);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "The system clock is synchronised: {Count} held readings corrected by {Correction} and released for forwarding")]
