@@ -11,4 +11,10 @@ public enum Quality : byte
 
     /// <summary>Computed rather than measured, for example shared across a gap.</summary>
     Estimated = 2,
+
+    /// <summary>
+    /// Taken while the system clock was not synchronised, in a boot that ended before it was: its time is the stale
+    /// clock's and cannot be corrected. Set aside, never forwarded at that time.
+    /// </summary>
+    ClockUnsynced = 3,
 }

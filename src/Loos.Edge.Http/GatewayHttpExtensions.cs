@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Core.Clock;
 using System.Net;
 using Loos.Edge.Core.LineProtocol;
 using Loos.Edge.Modules;
@@ -112,9 +113,9 @@ public static class GatewayHttpExtensions
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<HealthOptions>>().Value;
         var port = EndpointAddress.Parse(options.Address, "health:address").Port;
         return endpoints
-            .MapGet("/health", ([FromServices] IBufferMonitor buffer, [FromServices] IForwarderMonitor forwarder, [FromServices] IEnumerable<IDeviceMonitor> devices, [FromServices] TimeProvider time) =>
+            .MapGet("/health", ([FromServices] IBufferMonitor buffer, [FromServices] IForwarderMonitor forwarder, [FromServices] IEnumerable<IDeviceMonitor> devices, [FromServices] IEnumerable<IClockMonitor> clock, [FromServices] TimeProvider time) =>
                 TypedResults.Json(
-                    HealthReport.Create(buffer.GetStatistics(), forwarder.GetTargets(), time.GetUtcNow(), [.. devices.SelectMany(d => d.GetDevices())]),
+                    HealthReport.Create(buffer.GetStatistics(), forwarder.GetTargets(), time.GetUtcNow(), [.. devices.SelectMany(d => d.GetDevices())], clock.FirstOrDefault()?.GetClockStatus()),
                     HealthJsonContext.Default.HealthReport))
             .AddEndpointFilter(new LocalPortFilter(port));
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using Loos.Edge.Core;
+using Loos.Edge.Core.Clock;
 
 namespace Loos.Edge.Http;
 
@@ -15,7 +16,14 @@ namespace Loos.Edge.Http;
 /// <param name="Buffer">What the buffer holds.</param>
 /// <param name="Targets">One entry per forwarding target.</param>
 /// <param name="Devices">One entry per polled field device (Modbus and the other polled sources).</param>
-public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buffer, IReadOnlyList<TargetHealth> Targets, IReadOnlyList<DeviceHealth> Devices)
+/// <param name="Clock">The system clock: synchronised or not, since when, readings held back (absent without a clock module).</param>
+public sealed record HealthReport(
+    string Status,
+    DateTime Time,
+    BufferHealth Buffer,
+    IReadOnlyList<TargetHealth> Targets,
+    IReadOnlyList<DeviceHealth> Devices,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] ClockHealth? Clock = null)
 {
     /// <summary>The status when nothing needs attention.</summary>
     public const string Ok = "ok";
@@ -28,7 +36,8 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
 
     /// <summary>Builds the report from the buffer's statistics, the targets' states and the polled devices' states (none by default).</summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    public static HealthReport Create(BufferStatistics buffer, IReadOnlyList<TargetStatus> targets, DateTimeOffset now, IReadOnlyList<DeviceStatus>? devices = null)
+    /// <remarks>An unsynchronised clock makes the report <c>degraded</c>: readings are kept but held back from forwarding.</remarks>
+    public static HealthReport Create(BufferStatistics buffer, IReadOnlyList<TargetStatus> targets, DateTimeOffset now, IReadOnlyList<DeviceStatus>? devices = null, ClockStatus? clock = null)
     {
         ArgumentNullException.ThrowIfNull(buffer);
         ArgumentNullException.ThrowIfNull(targets);
@@ -36,7 +45,8 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
         var status = Ok;
         if (buffer.DamagedRegions > 0
             || targets.Any(t => t.State is TargetState.Retrying or TargetState.CircuitOpen)
-            || devices.Any(d => !d.Answering))
+            || devices.Any(d => !d.Answering)
+            || clock is { Synchronised: false })
         {
             status = Degraded;
         }
@@ -51,9 +61,18 @@ public sealed record HealthReport(string Status, DateTime Time, BufferHealth Buf
             now.UtcDateTime,
             BufferHealth.Create(buffer),
             [.. targets.Select(TargetHealth.Create)],
-            [.. devices.Select(d => new DeviceHealth(d.Bus, d.Device, d.State ?? (d.Answering ? "online" : "offline"), d.DroppedReadings, d.Detail))]);
+            [.. devices.Select(d => new DeviceHealth(d.Bus, d.Device, d.State ?? (d.Answering ? "online" : "offline"), d.DroppedReadings, d.Detail))],
+            clock is null ? null : new ClockHealth(clock.Synchronised, clock.Since?.UtcDateTime, clock.HeldReadings, clock.SetAsideReadings, clock.Detail));
     }
 }
+
+/// <summary>The system clock in <see cref="HealthReport"/>.</summary>
+/// <param name="Synchronised">True once NTP synchronised it in this boot (or from boot, with <c>clock:trust: rtc</c>).</param>
+/// <param name="Since">When it became synchronised, or when it was found unsynchronised (by that clock, so possibly stale).</param>
+/// <param name="HeldReadings">Readings kept in the buffer and held back from forwarding until the clock is synchronised and their times corrected.</param>
+/// <param name="SetAsideReadings">Readings of an earlier boot whose time could not be corrected, written to <c>clock-unsynced.lp</c> since the gateway started.</param>
+/// <param name="Detail">Why the clock is not believed; absent once it is.</param>
+public sealed record ClockHealth(bool Synchronised, DateTime? Since, long HeldReadings, long SetAsideReadings, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail);
 
 /// <summary>One polled field device in <see cref="HealthReport"/>.</summary>
 /// <param name="Bus">The bus from the site file.</param>

@@ -1,8 +1,21 @@
 namespace Loos.Edge.Polling;
 
 /// <summary>The loop every poller runs: wait for the schedule's next tick, poll what is due, log a failure and go on.</summary>
+/// <remarks>
+/// Waits are timers on the monotonic clock, at most <see cref="ClockCheckInterval"/> long, and each compares how far the
+/// wall clock moved with how far the monotonic clock did: a step of the wall clock (NTP setting a stale boot time, a
+/// manual change) is seen within that interval. A step forward skips the ticks it jumped over (one poll at the next
+/// aligned tick, no burst of catch-ups, no reading taken now stamped with a tick long past); a step back polls nothing
+/// until the wall clock reaches the next tick again, so no tick is polled twice and no timestamp sent twice.
+/// </remarks>
 public static class PollLoop
 {
+    /// <summary>The longest wait between two looks at the wall clock.</summary>
+    public static readonly TimeSpan ClockCheckInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>A wall clock that moved this much more than the monotonic clock during one wait was stepped.</summary>
+    private static readonly TimeSpan StepThreshold = TimeSpan.FromMilliseconds(500);
+
     /// <summary>
     /// Runs <paramref name="pollDue"/> at each tick of <paramref name="schedule"/> until <paramref name="cancellationToken"/>
     /// is cancelled. A failure goes to <paramref name="onFailure"/>, never out: the schedule has moved on, so a
@@ -28,10 +41,22 @@ public static class PollLoop
                     await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
-                var wait = schedule.NextDue - timeProvider.GetUtcNow();
+                var wallBefore = timeProvider.GetUtcNow();
+                var wait = schedule.NextDue - wallBefore;
                 if (wait > TimeSpan.Zero)
                 {
-                    await Task.Delay(wait, timeProvider, cancellationToken).ConfigureAwait(false);
+                    var monotonicBefore = timeProvider.GetTimestamp();
+                    await Task.Delay(wait < ClockCheckInterval ? wait : ClockCheckInterval, timeProvider, cancellationToken).ConfigureAwait(false);
+                    var wallNow = timeProvider.GetUtcNow();
+                    if (wallNow - wallBefore - timeProvider.GetElapsedTime(monotonicBefore) > StepThreshold)
+                    {
+                        schedule.SkipTo(wallNow);
+                    }
+
+                    if (schedule.NextDue > wallNow)
+                    {
+                        continue;
+                    }
                 }
 
                 await pollDue(cancellationToken).ConfigureAwait(false);

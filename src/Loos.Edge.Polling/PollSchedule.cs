@@ -53,6 +53,22 @@ public sealed class PollSchedule
     }
 
     /// <summary>
+    /// After the wall clock stepped forward to <paramref name="now"/>: each entry's next tick becomes the first at or
+    /// after it, unless already later, so the ticks the step jumped over are not polled.
+    /// </summary>
+    public void SkipTo(DateTimeOffset now)
+    {
+        for (var entry = 0; entry < intervals.Count; entry++)
+        {
+            var next = WallClock.Ceiling(now, intervals[entry]);
+            if (next > nextDue[entry])
+            {
+                nextDue[entry] = next;
+            }
+        }
+    }
+
+    /// <summary>
     /// Writes the entries due at <paramref name="now"/> into <paramref name="destination"/> (in entry order) and
     /// advances each to its first tick after <paramref name="now"/>; returns how many were written.
     /// </summary>

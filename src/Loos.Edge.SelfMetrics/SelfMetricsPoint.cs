@@ -34,6 +34,7 @@ internal sealed class SelfMetricsPoint(ISeriesCatalog catalog, string site)
         double hoursLeft,
         bool? mqttConnected,
         bool clockSynchronised,
+        long? clockHeldReadings,
         ProcessUsage process,
         TimeSpan uptime)
     {
@@ -54,6 +55,11 @@ internal sealed class SelfMetricsPoint(ISeriesCatalog catalog, string site)
         }
 
         Add(Measurement, tags, "clock_synchronised", clockSynchronised ? 1 : 0);
+        if (clockHeldReadings is { } heldReadings)
+        {
+            Add(Measurement, tags, "clock_held_readings", heldReadings);
+        }
+
         Add(Measurement, tags, "rss_bytes", process.ResidentBytes);
         Add(Measurement, tags, "cpu_seconds", process.CpuTime.TotalSeconds, ValueKind.Float);
         Add(Measurement, tags, "uptime_seconds", uptime.TotalSeconds, ValueKind.Float);

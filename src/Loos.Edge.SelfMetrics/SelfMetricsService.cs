@@ -92,13 +92,15 @@ internal sealed partial class SelfMetricsService : BackgroundService
         var totals = Totals(buffer, targets, devices);
         rate.Add(now, buffer.AppendedBytes);
 
+        var clock = sources.ClockMonitor?.GetClockStatus();
         point.Start(now);
         point.AddGateway(
             totals,
             buffer,
             rate.HoursLeft(buffer.CapBytes - buffer.BytesOnDisk),
             sources.Broker?.IsConnected,
-            sources.Clock.WhyNotTrusted() is null,
+            clock?.Synchronised ?? sources.Clock.WhyNotTrusted() is null,
+            clock?.HeldReadings,
             sources.Process(),
             timeProvider.GetElapsedTime(startTimestamp));
         foreach (var target in targets)

@@ -19,10 +19,12 @@ internal readonly record struct ProcessUsage(long ResidentBytes, TimeSpan CpuTim
 /// <param name="Broker">The MQTT connection, when an mqtt section exists.</param>
 /// <param name="Clock">Whether the system clock is synchronised.</param>
 /// <param name="Process">The process's resource use.</param>
+/// <param name="ClockMonitor">The clock gate's state (synchronised, readings held back), when registered; it then answers for <paramref name="Clock"/>.</param>
 internal sealed record SelfMetricsSources(
     IBufferMonitor Buffer,
     IForwarderMonitor? Forwarder,
     IReadOnlyList<IDeviceMonitor> Devices,
     IBrokerConnectionMonitor? Broker,
     IClockTrust Clock,
-    Func<ProcessUsage> Process);
+    Func<ProcessUsage> Process,
+    IClockMonitor? ClockMonitor = null);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Loos.Edge.Core;
+using Loos.Edge.Core.Clock;
 
 namespace Loos.Edge.Http.Tests;
 
@@ -116,6 +117,33 @@ public sealed class HealthTests
 
         var json = JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(report, HealthJsonContext.Default.HealthReport)).RootElement;
         Assert.Equal(42, json.GetProperty("devices")[0].GetProperty("dropped_readings").GetInt64());
+    }
+
+    [Fact]
+    public void Create_ClockNotSynchronised_IsDegradedAndShowsSinceWhenWhyAndTheReadingsHeld()
+    {
+        var since = new DateTimeOffset(2023, 11, 25, 6, 12, 3, TimeSpan.Zero);
+        var clock = new ClockStatus(Synchronised: false, since, HeldReadings: 240, SetAsideReadings: 0, Detail: "no NTP time yet");
+
+        var report = HealthReport.Create(Statistics(), [Target("central", TargetState.Healthy)], Now, [], clock);
+
+        Assert.Equal(HealthReport.Degraded, report.Status);
+        var json = JsonDocument.Parse(System.Text.Json.JsonSerializer.Serialize(report, HealthJsonContext.Default.HealthReport)).RootElement.GetProperty("clock");
+        Assert.False(json.GetProperty("synchronised").GetBoolean());
+        Assert.Equal("2023-11-25T06:12:03Z", json.GetProperty("since").GetString());
+        Assert.Equal(240, json.GetProperty("held_readings").GetInt64());
+        Assert.Equal("no NTP time yet", json.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public void Create_ClockSynchronised_StaysOk()
+    {
+        var clock = new ClockStatus(Synchronised: true, Now, HeldReadings: 0, SetAsideReadings: 0, Detail: null);
+
+        var report = HealthReport.Create(Statistics(), [Target("central", TargetState.Healthy)], Now, [], clock);
+
+        Assert.Equal(HealthReport.Ok, report.Status);
+        Assert.True(report.Clock!.Synchronised);
     }
 
     [Fact]

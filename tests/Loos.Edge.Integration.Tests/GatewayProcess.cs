@@ -264,6 +264,9 @@ public sealed class SiteFileBuilder
 
     public long CapBytes { get; set; } = 64L * 1024 * 1024;
 
+    /// <summary>The site's <c>clock:trust</c>: <c>rtc</c> (believed from boot), since a test machine's kernel may never report NTP synchronisation.</summary>
+    public string ClockTrust { get; set; } = "rtc";
+
     public long SegmentBytes { get; set; } = 4L * 1024 * 1024;
 
     public bool EvictWhenFull { get; set; } = true;
@@ -323,6 +326,8 @@ public sealed class SiteFileBuilder
         var text = Text ?? string.Create(CultureInfo.InvariantCulture, $"""
             site:
               name: test-site{(Location is { } location ? $"\n  latitude: {location.Latitude}\n  longitude: {location.Longitude}" : "")}
+            clock:
+              trust: {ClockTrust}
             buffer:
               directory: buffer
               capBytes: {CapBytes}

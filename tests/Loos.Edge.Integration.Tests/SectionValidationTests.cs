@@ -12,6 +12,7 @@ public sealed class SectionValidationTests : IDisposable
     public static TheoryData<string, string, int, string> InvalidSections => new()
     {
         { "buffer", "buffer:\n  directory: buffer\n  capBytes: 10\n", 3, "buffer:capBytes" },
+        { "clock", "clock:\n  trust: sometimes\n", 4, "clock:trust" },
         { "forwarder", "forwarder:\n  targets:\n    - name: central\n      api: v3\n      url: http://127.0.0.1:8086\n      database: edge\n", 6, "forwarder:targets:0:api" },
         { "listener", "listener:\n  maxBodyBytes: 0\n", 4, "listener:maxBodyBytes" },
         { "health", "health:\n  address: everywhere\n", 4, "health:address" },

@@ -16,6 +16,21 @@ public sealed class AlwaysTrustedClock : IClockTrust
 }
 
 /// <summary>
+/// The machine's NTP client, asked two ways: systemd-timesyncd's marker file (created once it has synchronised the
+/// clock in this boot) and the kernel's clock state (<see cref="KernelClockTrust"/>), which timesyncd, timedated and
+/// chrony (with its default <c>rtcsync</c>) all keep. Both are cheap: a file test and a system call, no process.
+/// </summary>
+public sealed class SystemClockTrust(string timesyncMarkerFile = SystemClockTrust.TimesyncMarkerFile) : IClockTrust
+{
+    /// <summary>Where systemd-timesyncd marks a synchronised clock.</summary>
+    public const string TimesyncMarkerFile = "/run/systemd/timesync/synchronized";
+
+    private readonly KernelClockTrust kernel = new();
+
+    public string? WhyNotTrusted() => File.Exists(timesyncMarkerFile) ? null : kernel.WhyNotTrusted();
+}
+
+/// <summary>
 /// Asks the kernel (<c>adjtimex(2)</c> with no change): the clock is trusted once NTP (systemd-timesyncd, chrony)
 /// has marked it synchronised.
 /// </summary>

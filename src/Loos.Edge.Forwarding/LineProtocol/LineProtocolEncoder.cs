@@ -11,7 +11,7 @@ namespace Loos.Edge.Forwarding.LineProtocol;
 /// so that readings of one series less than a millisecond apart stay distinct points
 /// (https://docs.influxdata.com/influxdb/v1/write_protocols/line_protocol_reference/). Each series' escaped
 /// prefix is encoded once and cached by id, so encoding a batch copies bytes and formats numbers only. A reading's
-/// quality is the string field <c>&lt;field&gt;_quality</c>: <c>"stale"</c> or <c>"estimated"</c>, and for a good
+/// quality is the string field <c>&lt;field&gt;_quality</c>: <c>"stale"</c>, <c>"estimated"</c> or <c>"clock-unsynced"</c>, and for a good
 /// reading nothing, except in a republished series (<see cref="SeriesKey.Republished"/>), where it is <c>"good"</c>.
 /// Not thread-safe: one encoder per target.
 /// </summary>
@@ -26,6 +26,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
     private static readonly byte[] QualityGood = "=\"good\""u8.ToArray();
     private static readonly byte[] QualityStale = "=\"stale\""u8.ToArray();
     private static readonly byte[] QualityEstimated = "=\"estimated\""u8.ToArray();
+    private static readonly byte[] QualityClockUnsynced = "=\"clock-unsynced\""u8.ToArray();
 
     private SeriesShape?[] shapes = new SeriesShape?[64];
 
@@ -163,6 +164,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
             {
                 Quality.Good => QualityGood,
                 Quality.Stale => QualityStale,
+                Quality.ClockUnsynced => QualityClockUnsynced,
                 _ => QualityEstimated,
             });
         }

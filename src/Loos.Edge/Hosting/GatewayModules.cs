@@ -1,5 +1,6 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
+using Loos.Edge.Forwarding.Clock;
 using Loos.Edge.Gpio;
 using Loos.Edge.Heating;
 using Loos.Edge.Http;
@@ -20,7 +21,8 @@ namespace Loos.Edge.Hosting;
 internal static class GatewayModules
 {
     /// <summary>
-    /// Every module. The buffer comes first (the forwarder, GPIO and rollups keep their files beside it), the
+    /// Every module. The buffer comes first (the forwarder, GPIO and rollups keep their files beside it), the clock
+    /// just after it (it wraps the buffer's sink before any source takes it), the
     /// listener before health (health checks it does not share the listener's port), health before the self-metrics
     /// (which take its interval), Modbus before SunSpec discovery, the heating report before rollups (which count heat
     /// meters by its rules), lighting after MQTT and GPIO (whose connections and lines its circuits use).
@@ -28,6 +30,7 @@ internal static class GatewayModules
     public static IReadOnlyList<GatewayModule> All { get; } =
     [
         new BufferModule(),
+        new ClockModule(),
         new ForwarderModule(),
         new ListenerModule(),
         new HealthModule(),

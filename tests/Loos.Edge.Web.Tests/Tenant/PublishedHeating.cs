@@ -58,6 +58,8 @@ public sealed class PublishedHeating : IAsyncLifetime
         File.WriteAllText(SiteFile, string.Create(CultureInfo.InvariantCulture, $"""
             site:
               name: Résidence des Acacias
+            clock:
+              trust: rtc
             buffer:
               directory: buffer
             forwarder:
