@@ -49,7 +49,8 @@ public sealed class Arm64SmokeTests(ITestOutputHelper output) : IAsyncLifetime
         using var gateway = StartEmulated(["run", "--config", site], Path.Combine(scratch, "gateway.log"));
         try
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            // The first request compiles the whole HTTP pipeline, instruction by emulated instruction.
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var health = new Uri($"http://127.0.0.1:{healthPort}/health");
             string? answer = null;
             while (answer is null && watch.Elapsed < EmulatedCommand && !gateway.HasExited)
@@ -58,7 +59,7 @@ public sealed class Arm64SmokeTests(ITestOutputHelper output) : IAsyncLifetime
                 {
                     answer = await http.GetStringAsync(health);
                 }
-                catch (HttpRequestException)
+                catch (Exception exception) when (exception is HttpRequestException or TaskCanceledException)
                 {
                     await Task.Delay(500);
                 }

@@ -47,10 +47,21 @@ public sealed partial class UnitHardeningTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Verify_FindsNoUnknownOrInvalidSetting()
+    {
+        var result = await Shell.RunAsync("systemd-analyze", ["verify", UnitFile], TimeSpan.FromMinutes(1));
+
+        // The program is installed only on the gateway; any other line is a setting systemd would ignore or refuse.
+        var complaints = result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => !line.Contains("/opt/loos-edge/current/loos-edge is not executable", StringComparison.Ordinal))
+            .ToList();
+        Assert.True(complaints.Count == 0, string.Join('\n', complaints));
+    }
+
+    [Fact]
     public async Task Unit_AsSystemdReadsIt_RestartsOnFailureButNotAnInvalidSiteFile_AndWatchesTheGateway()
     {
-        // systemd-analyze cat-config is not offline-capable for a unit outside the search path; the unit's own lines
-        // are read the way systemd reads them (key=value, last assignment wins).
+        // The unit's lines as systemd reads them: key=value, comments skipped, the last assignment of a key wins.
         var settings = File.ReadAllLines(UnitFile)
             .Where(line => line.Contains('=', StringComparison.Ordinal) && !line.TrimStart().StartsWith('#'))
             .Select(line => line.Split('=', 2))
