@@ -110,11 +110,15 @@ LINK=$ROOT/usr/local/bin/loos-edge
 # The checksum of each profile and preset as shipped by the last install: a file that still has it was not edited here.
 CHECKSUMS=$ETC/shipped.sha256
 
+# The userland's architecture, not the kernel's: 32-bit Raspberry Pi OS runs on a 64-bit kernel (uname -m says aarch64).
 machine_rid() {
-  case "$(uname -m)" in
-    aarch64) echo linux-arm64 ;;
-    x86_64) echo linux-x64 ;;
-    *) echo "install.sh: unsupported machine $(uname -m) (releases exist for aarch64 and x86_64)" >&2; exit 1 ;;
+  local architecture
+  architecture=$(dpkg --print-architecture 2>/dev/null || uname -m)
+  case "$architecture" in
+    arm64 | aarch64) echo linux-arm64 ;;
+    amd64 | x86_64) echo linux-x64 ;;
+    armhf) echo "install.sh: this is a 32-bit system; the gateway is built for 64-bit Raspberry Pi OS (arm64)" >&2; exit 1 ;;
+    *) echo "install.sh: unsupported architecture $architecture (releases exist for arm64 and amd64)" >&2; exit 1 ;;
   esac
 }
 
