@@ -217,7 +217,7 @@ SystemKeepFree=256M
 RuntimeMaxUse=16M
 # Older entries do not help a technician and only cost writes.
 MaxRetentionSec=1month
-# Entries reach the card in batches every 5 minutes (errors and worse at once): fewer, larger writes.
+# Entries reach the card in batches every 5 minutes (critical ones at once): fewer, larger writes.
 SyncIntervalSec=5m
 CONF
   install -d -m 0755 "$(dirname "$JOURNALD_DROPIN")"
