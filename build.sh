@@ -3,13 +3,17 @@
 #   ./build.sh test    install the test peers (influxd, VictoriaMetrics), build, run every test suite
 #   ./build.sh bench   run the benchmarks and the side-by-side scripts in bench/
 #   ./build.sh build   build only
+#   ./build.sh package RID   a release archive for linux-arm64 (a Raspberry Pi) or linux-x64 in artifacts/:
+#                      the self-contained gateway, firmware-config, the unit, install.sh and README; no SDK needed to install
 set -euo pipefail
 cd "$(dirname "$0")"
 
 # Debian packages the tests start as real peers (influxd, VictoriaMetrics, pymodbus devices on TCP and on
 # socat pseudo-terminals), on loopback with temporary directories; python3-holidays is the second computation the
 # French public holidays are checked against; Debian's Chromium and ChromeDriver open the web pages as a browser does.
-TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial python3-holidays socat mosquitto mosquitto-clients chromium chromium-driver)
+# qemu-user-static with the arm64 C and C++ libraries runs the linux-arm64 archive's gateway as a smoke test.
+TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial python3-holidays socat mosquitto mosquitto-clients chromium chromium-driver
+  qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
 # Peers the side-by-side benchmarks compare against.
 BENCH_PACKAGES=(mbpoll)
 
@@ -19,6 +23,39 @@ install_packages() {
 
 build() {
   dotnet build Loos.Edge.sln -c Release -nologo -clp:ErrorsOnly
+}
+
+# The version every assembly carries (Directory.Build.props), which `loos-edge --version` prints.
+project_version() {
+  sed -nE 's|.*<Version>([^<]+)</Version>.*|\1|p' Directory.Build.props | head -1
+}
+
+# artifacts/loos-edge-VERSION-RID.tar.gz, unpacked beside it as artifacts/loos-edge-VERSION-RID/ (install.sh from a
+# clone installs from there). The archive's folder: install.sh, README.md, VERSION, program/ (the self-contained
+# publish), firmware-config/ (profiles, MQTT presets, site files, Grafana folder, systemd unit).
+package() {
+  local rid=${1:-}
+  case "$rid" in
+    linux-arm64 | linux-x64) ;;
+    *) echo "usage: $0 package linux-arm64|linux-x64" >&2; exit 2 ;;
+  esac
+  local version name stage started
+  version=$(project_version)
+  name="loos-edge-$version-$rid"
+  stage="artifacts/$name"
+  started=$SECONDS
+  rm -rf "$stage" "artifacts/$name.tar.gz"
+  # Satellite resources only in English: the gateway's messages are not translated, the libraries' would be a few
+  # hundred kilobytes in a dozen languages.
+  dotnet publish src/Loos.Edge/Loos.Edge.csproj -c Release -r "$rid" --self-contained -nologo -clp:ErrorsOnly \
+    -p:SatelliteResourceLanguages=en -o "$stage/program"
+  mkdir -p "$stage/firmware-config"
+  cp -r firmware-config/profiles firmware-config/mqtt-presets firmware-config/grafana firmware-config/systemd firmware-config/*.yaml "$stage/firmware-config/"
+  cp install.sh README.md "$stage/"
+  echo "$version" >"$stage/VERSION"
+  echo "$rid" >"$stage/RID"
+  tar -C artifacts -czf "artifacts/$name.tar.gz" "$name"
+  echo "artifacts/$name.tar.gz: $(du -m "artifacts/$name.tar.gz" | cut -f1) MB ($(du -sm "$stage" | cut -f1) MB unpacked), made in $((SECONDS - started)) s"
 }
 
 # The number after "NAME:" in dotnet test's summary line, 0 when absent.
@@ -86,5 +123,6 @@ case "${1:-test}" in
   test) run_tests ;;
   bench) run_benchmarks ;;
   build) build ;;
-  *) echo "usage: $0 [test|bench|build]" >&2; exit 2 ;;
+  package) package "${2:-}" ;;
+  *) echo "usage: $0 [test|bench|build|package RID]" >&2; exit 2 ;;
 esac
