@@ -1,5 +1,6 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Forwarding;
@@ -19,6 +20,9 @@ public sealed class ForwarderModule() : GatewayModule<ForwarderOptions>(Forwarde
             target.CaFile = site.ResolvePath(target.CaFile);
         }
     }
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(ForwarderOptions options, ISiteContext site, DoctorContext doctor) =>
+        options.Targets.Select(target => ForwarderCommissioning.TargetCheck(target, doctor.TimeProvider));
 
     protected override void AddServices(IServiceCollection services, ForwarderOptions options, ISiteContext site) =>
         services.AddForwarding();

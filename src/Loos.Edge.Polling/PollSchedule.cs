@@ -52,6 +52,15 @@ public sealed class PollSchedule
         }
     }
 
+    /// <summary>Makes every entry due at <paramref name="now"/>: a one-shot read of everything (the site test).</summary>
+    public void MakeAllDue(DateTimeOffset now)
+    {
+        for (var entry = 0; entry < nextDue.Count; entry++)
+        {
+            nextDue[entry] = now;
+        }
+    }
+
     /// <summary>
     /// Writes the entries due at <paramref name="now"/> into <paramref name="destination"/> (in entry order) and
     /// advances each to its first tick after <paramref name="now"/>; returns how many were written.
