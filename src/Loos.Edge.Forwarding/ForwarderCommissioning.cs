@@ -13,6 +13,8 @@ internal static class ForwarderCommissioning
     public static IDoctorCheck TargetCheck(TargetOptions target, TimeProvider timeProvider) =>
         new DoctorCheck($"influxdb target {target.Name} ({target.Url})", async cancellationToken =>
         {
+            // Uncompressed: a gzip stream of nothing is still a header, which influxd reads as a line and refuses (400 EOF).
+            target.Gzip = false;
             using var writer = new InfluxWriter(target, timeProvider);
             if (await writer.ProbeAsync(cancellationToken).ConfigureAwait(false) is { } unreachable)
             {
