@@ -9,7 +9,7 @@ namespace Loos.Edge.Polling.Serial;
 public static class SerialDevices
 {
     // USB adapters, CDC modems, the Pi's own UARTs and their stable aliases; /dev/ttyS* only when a driver claims them (System.IO.Ports' list).
-    private static readonly string[] Patterns = ["ttyUSB*", "ttyACM*", "ttyAMA*", "serial[0-9]"];
+    private static readonly string[] Patterns = ["ttyUSB*", "ttyACM*", "ttyAMA*", "serial?"];
 
     /// <summary>The serial ports present here, e.g. <c>/dev/ttyAMA0</c>, <c>/dev/ttyUSB0</c>, sorted.</summary>
     public static IReadOnlyList<string> Present()
