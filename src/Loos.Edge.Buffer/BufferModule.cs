@@ -1,4 +1,5 @@
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Buffer;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -12,6 +13,9 @@ public sealed class BufferModule() : GatewayModule<BufferOptions>(BufferOptions.
 
     protected override void AddServices(IServiceCollection services, BufferOptions options, ISiteContext site) =>
         services.AddDurableBuffer();
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(BufferOptions options, ISiteContext site, DoctorContext doctor) =>
+        [BufferCommissioning.DataDirectoryCheck(options, doctor)];
 
     public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [BufferCommand.Create(context)];
 }

@@ -1,6 +1,7 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Forwarding;
@@ -38,6 +39,9 @@ public sealed class ForwarderModule() : GatewayModule<ForwarderOptions>(Forwarde
             SecretFile.Check(problems, $"{ForwarderOptions.SectionName}:targets:{i}:passwordFile", target.PasswordFile);
         }
     }
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(ForwarderOptions options, ISiteContext site, DoctorContext doctor) =>
+        options.Targets.Select(target => ForwarderCommissioning.TargetCheck(target, doctor.TimeProvider));
 
     protected override void AddServices(IServiceCollection services, ForwarderOptions options, ISiteContext site) =>
         services.AddForwarding();

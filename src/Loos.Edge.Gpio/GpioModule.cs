@@ -1,5 +1,6 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Gpio;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +17,12 @@ public sealed class GpioModule() : GatewayModule<GpioOptions>(GpioOptions.Sectio
     }
 
     protected override bool IsEnabled(GpioOptions options, ISiteContext site) => options.IsEnabled;
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(GpioOptions options, ISiteContext site, DoctorContext doctor) => GpioCommissioning.Checks(options);
+
+    protected override double EstimateReadingsPerHour(GpioOptions options, ISiteContext site) => GpioCommissioning.ReadingsPerHour(options);
+
+    protected override IEnumerable<IDeviceTest> CreateDeviceTests(GpioOptions options, ISiteContext site) => GpioCommissioning.DeviceTests(options);
 
     protected override void AddServices(IServiceCollection services, GpioOptions options, ISiteContext site) =>
         services.AddGpioSources(options);

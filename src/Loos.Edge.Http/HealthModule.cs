@@ -1,5 +1,6 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,6 +15,9 @@ public sealed class HealthModule() : GatewayModule<HealthOptions>(HealthOptions.
         ArgumentNullException.ThrowIfNull(site);
         problems.AddRange(HealthOptionsValidator.Check(options, site.Options<ListenerOptions>()));
     }
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(HealthOptions options, ISiteContext site, DoctorContext doctor) =>
+        [HttpCommissioning.PortCheck("health", "health:address", options.Address, options.Address)];
 
     public override void ConfigureWebHost(IWebHostBuilder webHost, ISiteContext site)
     {

@@ -1,4 +1,5 @@
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,6 +14,9 @@ public sealed class ListenerModule() : GatewayModule<ListenerOptions>(ListenerOp
 
     protected override void AddServices(IServiceCollection services, ListenerOptions options, ISiteContext site) =>
         services.AddWriteListener();
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(ListenerOptions options, ISiteContext site, DoctorContext doctor) =>
+        options.Enabled ? [HttpCommissioning.PortCheck("listener", "listener:address", options.Address, site.Options<HealthOptions>().Address)] : [];
 
     public override void ConfigureWebHost(IWebHostBuilder webHost, ISiteContext site)
     {

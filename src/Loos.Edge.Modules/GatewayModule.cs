@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Loos.Edge.Core;
+using Loos.Edge.Modules.Commissioning;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -51,4 +52,13 @@ public abstract class GatewayModule
 
     /// <summary>The module's verbs of the <c>loos-edge</c> command, such as <c>modbus</c> with its <c>read</c> and <c>scan</c>.</summary>
     public virtual IEnumerable<Command> CreateVerbs(IVerbContext context) => [];
+
+    /// <summary>What <c>loos-edge doctor</c> checks for this module on a valid site: its files, lines, ports and servers.</summary>
+    public virtual IEnumerable<IDoctorCheck> CreateChecks(ISiteContext site, DoctorContext doctor) => [];
+
+    /// <summary>How many readings an hour the module's configured points and intervals make, for the doctor's estimate of how long the buffer lasts; 0 for none or unknown.</summary>
+    public virtual double EstimateReadingsPerHour(ISiteContext site) => 0;
+
+    /// <summary>What <c>loos-edge site test</c> reads once for this module: its devices, with its own pollers, never into the buffer.</summary>
+    public virtual IEnumerable<IDeviceTest> CreateDeviceTests(ISiteContext site) => [];
 }

@@ -1,4 +1,5 @@
 using Loos.Edge.Core;
+using Loos.Edge.Modules.Commissioning;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -51,6 +52,27 @@ public abstract class GatewayModule<TOptions> : GatewayModule
         }
     }
 
+    public sealed override IEnumerable<IDoctorCheck> CreateChecks(ISiteContext site, DoctorContext doctor)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var options = site.Options<TOptions>();
+        return IsEnabled(options, site) ? CreateChecks(options, site, doctor) : [];
+    }
+
+    public sealed override double EstimateReadingsPerHour(ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var options = site.Options<TOptions>();
+        return IsEnabled(options, site) ? EstimateReadingsPerHour(options, site) : 0;
+    }
+
+    public sealed override IEnumerable<IDeviceTest> CreateDeviceTests(ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        var options = site.Options<TOptions>();
+        return IsEnabled(options, site) ? CreateDeviceTests(options, site) : [];
+    }
+
     /// <summary>Resolves the paths of <paramref name="options"/> and fills defaults that depend on the site.</summary>
     protected virtual void Prepare(TOptions options, ISiteContext site)
     {
@@ -76,4 +98,13 @@ public abstract class GatewayModule<TOptions> : GatewayModule
     protected virtual void AddServices(IServiceCollection services, TOptions options, ISiteContext site)
     {
     }
+
+    /// <summary>The doctor checks of an enabled module (see <see cref="GatewayModule.CreateChecks(ISiteContext, DoctorContext)"/>).</summary>
+    protected virtual IEnumerable<IDoctorCheck> CreateChecks(TOptions options, ISiteContext site, DoctorContext doctor) => [];
+
+    /// <summary>The readings an hour of an enabled module (see <see cref="GatewayModule.EstimateReadingsPerHour(ISiteContext)"/>).</summary>
+    protected virtual double EstimateReadingsPerHour(TOptions options, ISiteContext site) => 0;
+
+    /// <summary>The site-test reads of an enabled module (see <see cref="GatewayModule.CreateDeviceTests(ISiteContext)"/>).</summary>
+    protected virtual IEnumerable<IDeviceTest> CreateDeviceTests(TOptions options, ISiteContext site) => [];
 }

@@ -1,4 +1,5 @@
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -21,6 +22,11 @@ public sealed class MqttModule() : GatewayModule<MqttOptions>(MqttOptions.Sectio
     }
 
     protected override bool IsEnabled(MqttOptions options, ISiteContext site) => options.IsEnabled;
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(MqttOptions options, ISiteContext site, DoctorContext doctor) => [MqttCommissioning.BrokerCheck(options)];
+
+    protected override IEnumerable<IDeviceTest> CreateDeviceTests(MqttOptions options, ISiteContext site) =>
+        options.Subscriptions.Count > 0 ? [MqttCommissioning.SubscriptionTest(options)] : [];
 
     protected override void AddServices(IServiceCollection services, MqttOptions options, ISiteContext site) =>
         services.AddMqttSource(options);

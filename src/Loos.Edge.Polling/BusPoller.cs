@@ -61,6 +61,13 @@ public abstract partial class BusPoller : IPoller, IDisposable
     public Task RunAsync(CancellationToken cancellationToken) =>
         PollLoop.RunAsync(Schedule, TimeProvider, async token => await PollDueAsync(token).ConfigureAwait(false), exception => LogPollFailed(Logger, exception, description), cancellationToken);
 
+    /// <summary>Reads every device and point once, now, whatever their schedule; returns how many readings the sink took.</summary>
+    public ValueTask<int> PollEverythingNowAsync(CancellationToken cancellationToken)
+    {
+        Schedule.MakeAllDue(TimeProvider.GetUtcNow());
+        return PollDueAsync(cancellationToken);
+    }
+
     /// <summary>Reads everything due now; returns how many readings the buffer took.</summary>
     public abstract ValueTask<int> PollDueAsync(CancellationToken cancellationToken);
 

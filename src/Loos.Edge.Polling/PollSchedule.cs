@@ -52,6 +52,15 @@ public sealed class PollSchedule
         }
     }
 
+    /// <summary>Makes every entry due at <paramref name="now"/>: a one-shot read of everything (the site test).</summary>
+    public void MakeAllDue(DateTimeOffset now)
+    {
+        for (var entry = 0; entry < nextDue.Count; entry++)
+        {
+            nextDue[entry] = now;
+        }
+    }
+
     /// <summary>
     /// After the wall clock stepped forward to <paramref name="now"/>: each entry's next tick becomes the first at or
     /// after it, unless already later, so the ticks the step jumped over are not polled.

@@ -1,4 +1,5 @@
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.MBus;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -11,6 +12,12 @@ public sealed class MBusModule() : GatewayModule<MBusOptions>(MBusOptions.Sectio
 
     protected override void AddServices(IServiceCollection services, MBusOptions options, ISiteContext site) =>
         services.AddMBusPolling(options);
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(MBusOptions options, ISiteContext site, DoctorContext doctor) => MBusCommissioning.Checks(options);
+
+    protected override double EstimateReadingsPerHour(MBusOptions options, ISiteContext site) => MBusCommissioning.ReadingsPerHour(options);
+
+    protected override IEnumerable<IDeviceTest> CreateDeviceTests(MBusOptions options, ISiteContext site) => MBusCommissioning.DeviceTests(options);
 
     public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [MBusCommand.Create()];
 }

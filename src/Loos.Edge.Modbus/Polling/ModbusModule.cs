@@ -1,4 +1,5 @@
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Modbus;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,14 @@ public sealed class ModbusModule() : GatewayModule<ModbusOptions>(ModbusOptions.
 
     protected override void AddServices(IServiceCollection services, ModbusOptions options, ISiteContext site) =>
         services.AddModbusPolling(options);
+
+    protected override IEnumerable<IDoctorCheck> CreateChecks(ModbusOptions options, ISiteContext site, DoctorContext doctor) => ModbusCommissioning.Checks(options);
+
+    protected override double EstimateReadingsPerHour(ModbusOptions options, ISiteContext site) => ModbusCommissioning.ReadingsPerHour(options);
+
+    // Devices discovered by SunSpec are read by the SunSpec module, which has the discovery.
+    protected override IEnumerable<IDeviceTest> CreateDeviceTests(ModbusOptions options, ISiteContext site) =>
+        ModbusCommissioning.DeviceTests(options, device => device.Discovery is null);
 
     public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [ModbusCommand.Create()];
 }

@@ -28,6 +28,11 @@ internal sealed class SerialLine(SerialLineSettings settings, string? endpoint =
 
     public ValueTask<string?> OpenAsync(CancellationToken cancellationToken)
     {
+        if (!SerialDevices.Exists(settings.DevicePath))
+        {
+            return ValueTask.FromResult<string?>(CannotOpen(SerialDevices.DescribeMissing(settings.DevicePath)));
+        }
+
         var candidate = new SerialPort(settings.DevicePath, settings.BaudRate, settings.Parity, settings.DataBits, settings.StopBits)
         {
             Handshake = Handshake.None,
@@ -50,10 +55,12 @@ internal sealed class SerialLine(SerialLineSettings settings, string? endpoint =
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException)
         {
             candidate.Dispose();
-            return ValueTask.FromResult<string?>(
-                $"could not open {settings.DevicePath} at {settings.BaudRate} baud, parity {settings.Parity.ToString().ToLowerInvariant()}: {exception.Message}");
+            return ValueTask.FromResult<string?>(CannotOpen(SerialDevices.DescribeOpenFailure(settings.DevicePath, exception)));
         }
     }
+
+    private string CannotOpen(string cause) =>
+        $"could not open {settings.DevicePath} at {settings.BaudRate} baud, parity {settings.Parity.ToString().ToLowerInvariant()}: {cause}";
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {

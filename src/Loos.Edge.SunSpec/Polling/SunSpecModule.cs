@@ -1,5 +1,6 @@
 using Loos.Edge.Modbus.Polling;
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.SunSpec;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,12 @@ public sealed class SunSpecModule : GatewayModule
         {
             services.AddSunSpecDiscovery();
         }
+    }
+
+    public override IEnumerable<IDeviceTest> CreateDeviceTests(ISiteContext site)
+    {
+        ArgumentNullException.ThrowIfNull(site);
+        return ModbusCommissioning.DeviceTests(site.Options<ModbusOptions>(), device => device.Discovery is not null, new SunSpecDeviceDiscovery());
     }
 
     public override IEnumerable<Command> CreateVerbs(IVerbContext context) => [SunSpecCommand.Create()];

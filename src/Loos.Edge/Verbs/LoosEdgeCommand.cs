@@ -1,3 +1,4 @@
+using Loos.Edge.Core.Clock;
 using Loos.Edge.Hosting;
 
 namespace Loos.Edge.Verbs;
@@ -26,6 +27,8 @@ public static class LoosEdgeCommand
         {
             RunVerb.Create(SiteVerbContext.Instance),
             ConfigVerb.Create(SiteVerbContext.Instance),
+            new DoctorVerb(new KernelClockTrust()).Command,
+            SiteTestVerb.Create(SiteVerbContext.Instance),
         };
         foreach (var verb in GatewayModules.All.SelectMany(module => module.CreateVerbs(SiteVerbContext.Instance)))
         {

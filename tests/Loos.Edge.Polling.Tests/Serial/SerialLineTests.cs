@@ -20,8 +20,23 @@ public sealed class SerialLineTests : IAsyncLifetime
 
         var failure = await line.OpenAsync(CancellationToken.None);
 
-        Assert.StartsWith("could not open /dev/ttyNOPE9 at 2400 baud, parity even: ", failure, StringComparison.Ordinal);
+        Assert.StartsWith("could not open /dev/ttyNOPE9 at 2400 baud, parity even: /dev/ttyNOPE9 does not exist (", failure, StringComparison.Ordinal);
+        Assert.DoesNotContain("denied", failure, StringComparison.OrdinalIgnoreCase);
         Assert.False(line.IsOpen);
+    }
+
+    [Fact]
+    public async Task OpenAsync_on_a_link_whose_device_is_gone_says_it_does_not_exist_and_lists_the_ports_there_are()
+    {
+        var link = Path.Combine(pair.Directory, "ttyGONE");
+        File.CreateSymbolicLink(link, "/dev/pts/99999");
+        var usb = Directory.GetFiles("/dev", "ttyUSB*").Order(StringComparer.Ordinal).ToList();
+        using var line = new SerialLine(new SerialLineSettings(link, 9600, Parity.None, 8, StopBits.One));
+
+        var failure = await line.OpenAsync(CancellationToken.None);
+
+        Assert.Contains($"{link} does not exist (", failure, StringComparison.Ordinal);
+        Assert.All(usb, port => Assert.Contains(port, failure, StringComparison.Ordinal));
     }
 
     [Fact]
