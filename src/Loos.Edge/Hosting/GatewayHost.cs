@@ -28,6 +28,9 @@ internal static class GatewayHost
         builder.Logging.AddGatewayConsole();
         builder.Logging.AddFilter("System.Net.Http.HttpClient", LogLevel.Warning);
 
+        // A start failure is one line on standard error (the run verb's); the host's entry would repeat it with its stack trace.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
         var services = builder.Services;
         services.Configure<HostOptions>(host => host.ShutdownTimeout = ShutdownTimeout);
         services.AddSingleton(TimeProvider.System);
@@ -37,6 +40,11 @@ internal static class GatewayHost
             module.AddServices(services, site);
             module.ConfigureWebHost(builder.WebHost, site);
         }
+
+        // Last, so that it watches the loops of every module.
+        services.AddSingleton<GatewayWatchdog>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<GatewayWatchdog>());
+        services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<GatewayWatchdog>());
 
         var app = builder.Build();
         foreach (var module in site.Modules)
