@@ -14,6 +14,7 @@ namespace Loos.Edge.Integration.Tests;
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
+    private const int SignalHangUp = 1;
     private const int SignalTerminate = 15;
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private Process? process;
@@ -103,6 +104,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
         running?.Dispose();
     }
+
+    /// <summary>SIGHUP, as <c>systemctl reload</c> sends it.</summary>
+    public void Reload() => _ = SendSignal(process?.Id ?? throw new InvalidOperationException("Not running."), SignalHangUp);
 
     /// <summary>SIGTERM, as systemd stops it; returns the exit code.</summary>
     public int Stop()

@@ -1,7 +1,6 @@
 using Loos.Edge.Hosting;
 using Loos.Edge.Modules;
 using Loos.Edge.SiteFiles;
-using Microsoft.Extensions.Hosting;
 
 namespace Loos.Edge.Verbs;
 
@@ -22,10 +21,11 @@ internal static class RunVerb
 
     private static async Task<int> RunAsync(SiteConfiguration site, bool verbose, TextWriter error)
     {
-        await using var app = GatewayHost.Build(site);
+        await using var lasting = new LastingServices(site);
+        await using var runner = new GatewayRunner(lasting);
         try
         {
-            await app.StartAsync().ConfigureAwait(false);
+            await runner.StartAsync().ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -34,8 +34,8 @@ internal static class RunVerb
             return ExitCodes.Failure;
         }
 
-        // The host's own lifetime handles SIGTERM and Ctrl-C, so that a stop flushes the buffer.
-        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        // The host's own lifetime handles SIGTERM and Ctrl-C, so that a stop flushes the buffer; SIGHUP reloads the site file.
+        await runner.RunUntilStoppedAsync().ConfigureAwait(false);
         return ExitCodes.Success;
     }
 
