@@ -4,14 +4,14 @@ using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs;
 
-/// <summary><c>loos-edge run --config FILE [--verbose]</c>: the gateway itself, as systemd runs it.</summary>
+/// <summary><c>loos-edge run --config FILE [--verbose]</c>: the gateway itself, as systemd runs (and reloads) it.</summary>
 internal static class RunVerb
 {
     public static Command Create(IVerbContext context)
     {
         var config = CommonOptions.Config();
         var verbose = new Option<bool>("--verbose") { Description = "When the gateway cannot start, print the exception with its stack trace, not only its cause." };
-        var command = new Command("run", "Run the gateway with a site file until stopped (SIGTERM or Ctrl-C).") { config, verbose };
+        var command = new Command("run", "Run the gateway with a site file until stopped (SIGTERM or Ctrl-C); SIGHUP reloads the site file.") { config, verbose };
         command.SetAction(async parse =>
             await context.LoadSiteAsync(parse.GetRequiredValue(config), parse.InvocationConfiguration.Error).ConfigureAwait(false) is { } site
                 ? await RunAsync((SiteConfiguration)site, parse.GetValue(verbose), parse.InvocationConfiguration.Error).ConfigureAwait(false)
