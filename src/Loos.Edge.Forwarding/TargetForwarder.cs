@@ -221,9 +221,17 @@ internal sealed partial class TargetForwarder : IDisposable
     {
         // The probe and the write each end by the target's timeout at the latest.
         Progress.ExpectBy(timeProvider.GetUtcNow() + options.Timeout + options.Timeout);
-        var result = lastOutcome is WriteOutcome.Transient or WriteOutcome.Unreachable ? await writer.ProbeAsync(sendToken) : null;
-        result ??= await writer.WriteAsync(body, sendToken);
-        Progress.Idle();
+        WriteResult? result;
+        try
+        {
+            result = lastOutcome is WriteOutcome.Transient or WriteOutcome.Unreachable ? await writer.ProbeAsync(sendToken) : null;
+            result ??= await writer.WriteAsync(body, sendToken);
+        }
+        finally
+        {
+            Progress.Idle();
+        }
+
         lastOutcome = result.Outcome;
         answeredFailures = result.Outcome switch
         {
