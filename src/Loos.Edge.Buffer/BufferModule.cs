@@ -8,6 +8,9 @@ namespace Loos.Edge.Buffer;
 /// <summary>The durable buffer (section <c>buffer</c>): every reading is kept on disk until forwarded.</summary>
 public sealed class BufferModule() : GatewayModule<BufferOptions>(BufferOptions.SectionName, BufferOptionsValidator.Check)
 {
+    /// <summary>Sources and the forwarder keep one buffer across a reload: its files stay open, nothing in flight is lost.</summary>
+    public override bool OutlivesReload => true;
+
     protected override void Prepare(BufferOptions options, ISiteContext site) =>
         options.Directory = site.ResolvePath(options.Directory) ?? string.Empty;
 

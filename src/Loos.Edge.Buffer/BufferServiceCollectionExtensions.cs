@@ -12,7 +12,7 @@ public static class BufferServiceCollectionExtensions
 {
     /// <summary>
     /// Registers one durable buffer serving <see cref="IReadingSink"/>, <see cref="IReadingLog"/>,
-    /// <see cref="IBufferMonitor"/> and <see cref="IDurableBuffer"/>. The host binds <see cref="BufferOptions"/>
+    /// <see cref="IBufferMonitor"/>, <see cref="IDurableBuffer"/> and the writer loop to the watchdog (<see cref="ILoopProgressSource"/>). The host binds <see cref="BufferOptions"/>
     /// (section <c>buffer</c>, checked by <see cref="BufferOptionsValidator"/>) and provides <see cref="ISeriesCatalog"/>.
     /// </summary>
     public static IServiceCollection AddDurableBuffer(this IServiceCollection services)
@@ -28,6 +28,7 @@ public static class BufferServiceCollectionExtensions
         services.TryAddSingleton<IReadingSink>(static provider => provider.GetRequiredService<IDurableBuffer>());
         services.TryAddSingleton<IReadingLog>(static provider => provider.GetRequiredService<IDurableBuffer>());
         services.TryAddSingleton<IBufferMonitor>(static provider => provider.GetRequiredService<IDurableBuffer>());
+        services.AddSingleton<ILoopProgressSource>(static provider => provider.GetRequiredService<IDurableBuffer>());
         return services;
     }
 }

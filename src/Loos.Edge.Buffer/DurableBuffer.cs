@@ -7,7 +7,7 @@ namespace Loos.Edge.Buffer;
 /// The durable buffer: sources append to it, forwarding targets read from it, the health endpoint watches it.
 /// Disposing it writes pending appends and closes its files.
 /// </summary>
-public interface IDurableBuffer : IDeliveryJournal, IReadingLog, IBufferMonitor, IAsyncDisposable, IDisposable
+public interface IDurableBuffer : IDeliveryJournal, IReadingLog, IBufferMonitor, ILoopProgressSource, IAsyncDisposable, IDisposable
 {
     /// <summary>Readings the disk cap deleted before <paramref name="consumerName"/> had acknowledged them, since the buffer was opened.</summary>
     long GetEvictedReadings(string consumerName);

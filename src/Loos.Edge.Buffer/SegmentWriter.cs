@@ -53,6 +53,9 @@ internal sealed class SegmentWriter(
     /// <summary>Runs before each write of the writer loop; tests make it throw to stand for a failing disk.</summary>
     public Action? WriteFault { get; set; }
 
+    /// <summary>The writer loop's promise to finish the commit it started, for the watchdog; idle while nothing is queued.</summary>
+    public LoopProgress Progress { get; } = new("buffer writer", timeProvider);
+
     /// <summary>Why the last write failed; null once one succeeds again. Under the index's lock.</summary>
     public string? AppendError => appendError;
 
@@ -152,6 +155,7 @@ internal sealed class SegmentWriter(
         var reader = queue.Reader;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            Progress.ExpectWithin(options.MaxCommitDelay);
             if (options.MaxCommitDelay > TimeSpan.Zero && Volatile.Read(ref closing) == 0)
             {
                 var wait = window.WaitAsync(options.MaxCommitDelay);
@@ -170,6 +174,7 @@ internal sealed class SegmentWriter(
             }
 
             Commit();
+            Progress.Idle();
         }
     }
 

@@ -66,6 +66,8 @@ internal sealed class SegmentedLog : IDurableBuffer
 
     public IReadOnlyList<ReadOnlyMemory<byte>> RecoveredDeliveryNotes { get; private set; } = [];
 
+    public IEnumerable<LoopProgress> Loops => [writer.Progress];
+
     public static SegmentedLog Open(BufferOptions options, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger logger)
     {
         var log = new SegmentedLog(options, catalog, timeProvider, logger);

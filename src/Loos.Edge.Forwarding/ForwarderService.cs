@@ -12,10 +12,15 @@ internal sealed class ForwarderService(
     ISeriesCatalog catalog,
     TimeProvider timeProvider,
     ILoggerFactory loggerFactory,
-    ForwarderMonitor monitor) : BackgroundService
+    ForwarderMonitor monitor) : BackgroundService, ILoopProgressSource
 {
     /// <summary>How long a write in flight at shutdown may still finish; well inside the host's default 30 s shutdown timeout.</summary>
     internal static readonly TimeSpan ShutdownGrace = TimeSpan.FromSeconds(5);
+
+    private volatile IReadOnlyList<TargetForwarder> running = [];
+
+    /// <summary>Each target's loop, for the watchdog.</summary>
+    public IEnumerable<LoopProgress> Loops => running.Select(forwarder => forwarder.Progress);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -39,11 +44,14 @@ internal sealed class ForwarderService(
                     ShutdownGrace));
             }
 
+            running = [.. forwarders];
+
             // Each target on its own task: a slow or failing server never holds back another.
             await Task.WhenAll(forwarders.Select(f => Task.Run(() => f.RunAsync(stoppingToken), CancellationToken.None)));
         }
         finally
         {
+            running = [];
             foreach (var forwarder in forwarders)
             {
                 forwarder.Dispose();

@@ -33,7 +33,9 @@ public static class ForwarderServiceCollectionExtensions
             return monitor;
         });
         services.TryAddSingleton<IForwarderMonitor>(provider => provider.GetRequiredService<ForwarderMonitor>());
-        services.AddSingleton<IHostedService, ForwarderService>();
+        services.AddSingleton<ForwarderService>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ForwarderService>());
+        services.AddSingleton<ILoopProgressSource>(provider => provider.GetRequiredService<ForwarderService>());
         return services;
     }
 

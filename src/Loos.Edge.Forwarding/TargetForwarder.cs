@@ -64,9 +64,13 @@ internal sealed partial class TargetForwarder : IDisposable
         deadLetters = new DeadLetterFile(deadLetterFile, options.DeadLetterMaxBytes, timeProvider);
         encoder = new LineProtocolEncoder(catalog);
         pipeline = BuildPipeline();
+        Progress = new LoopProgress($"forwarder target {options.Name}", timeProvider);
     }
 
     public Uri Endpoint => writer.WriteUri;
+
+    /// <summary>The promise to be out of the call in flight by its timeout, for the watchdog; idle between calls.</summary>
+    public LoopProgress Progress { get; }
 
     /// <summary>Forwards until <paramref name="stoppingToken"/> is cancelled; failures are logged and retried, never thrown.</summary>
     public async Task RunAsync(CancellationToken stoppingToken)
@@ -215,8 +219,19 @@ internal sealed partial class TargetForwarder : IDisposable
     /// </summary>
     private async Task<WriteResult> AttemptAsync(ReadOnlyMemory<byte> body)
     {
-        var result = lastOutcome is WriteOutcome.Transient or WriteOutcome.Unreachable ? await writer.ProbeAsync(sendToken) : null;
-        result ??= await writer.WriteAsync(body, sendToken);
+        // The probe and the write each end by the target's timeout at the latest.
+        Progress.ExpectWithin(options.Timeout + options.Timeout);
+        WriteResult? result;
+        try
+        {
+            result = lastOutcome is WriteOutcome.Transient or WriteOutcome.Unreachable ? await writer.ProbeAsync(sendToken) : null;
+            result ??= await writer.WriteAsync(body, sendToken);
+        }
+        finally
+        {
+            Progress.Idle();
+        }
+
         lastOutcome = result.Outcome;
         answeredFailures = result.Outcome switch
         {

@@ -19,6 +19,13 @@ public abstract class GatewayModule
     /// <summary>The top-level site-file section the module owns, such as <c>buffer</c>; null for none.</summary>
     public virtual string? Section => null;
 
+    /// <summary>
+    /// Whether the module's services are made once per process and kept across a reload of the site file (the buffer,
+    /// which sources and forwarder share); a change to its section then takes effect at the next restart. False by default:
+    /// a reload stops the module's services gracefully and starts them again from the new file.
+    /// </summary>
+    public virtual bool OutlivesReload => false;
+
     /// <summary>A new instance of the module's options, with their defaults, for the loader to bind the section into.</summary>
     public virtual object? CreateOptions() => null;
 

@@ -31,10 +31,14 @@ public abstract partial class BusPoller : IPoller, IDisposable
         TimeProvider = timeProvider;
         Logger = logger;
         refusals = new BufferRefusals(description, timeProvider, logger);
+        Progress = new LoopProgress(description, timeProvider);
     }
 
     /// <summary>The bus name.</summary>
     public string Name { get; }
+
+    /// <summary>The poll loop's promise to come round again, for the watchdog.</summary>
+    public LoopProgress Progress { get; }
 
     /// <summary>When the next poll is due.</summary>
     public DateTimeOffset NextDue => Schedule.NextDue;
@@ -59,7 +63,7 @@ public abstract partial class BusPoller : IPoller, IDisposable
 
     /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        PollLoop.RunAsync(Schedule, TimeProvider, async token => await PollDueAsync(token).ConfigureAwait(false), exception => LogPollFailed(Logger, exception, description), cancellationToken);
+        PollLoop.RunAsync(Schedule, TimeProvider, async token => await PollDueAsync(token).ConfigureAwait(false), exception => LogPollFailed(Logger, exception, description), Progress, cancellationToken);
 
     /// <summary>Reads every device and point once, now, whatever their schedule; returns how many readings the sink took.</summary>
     public ValueTask<int> PollEverythingNowAsync(CancellationToken cancellationToken)

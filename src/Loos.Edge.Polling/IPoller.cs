@@ -8,6 +8,9 @@ public interface IPoller : IAsyncDisposable
     /// <summary>Its devices as the health endpoint shows them.</summary>
     IEnumerable<DeviceStatus> DeviceStatuses { get; }
 
+    /// <summary>The loop's promise to come round again, for the watchdog.</summary>
+    LoopProgress Progress { get; }
+
     /// <summary>Polls until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
     Task RunAsync(CancellationToken cancellationToken);
 }

@@ -1,3 +1,5 @@
+using Loos.Edge.Core;
+
 namespace Loos.Edge.Polling;
 
 /// <summary>The loop every poller runs: wait for the schedule's next tick, poll what is due, log a failure and go on.</summary>
@@ -20,29 +22,34 @@ public static class PollLoop
     /// Runs <paramref name="pollDue"/> at each tick of <paramref name="schedule"/> until <paramref name="cancellationToken"/>
     /// is cancelled. A failure goes to <paramref name="onFailure"/>, never out: the schedule has moved on, so a
     /// persistent failure is retried at the next tick, not in a tight loop. An empty schedule waits for cancellation.
+    /// Before each wait the loop promises <paramref name="progress"/> to be back at the wake-up, for the watchdog.
     /// </summary>
     public static async Task RunAsync(
         PollSchedule schedule,
         TimeProvider timeProvider,
         Func<CancellationToken, ValueTask> pollDue,
         Action<Exception> onFailure,
+        LoopProgress progress,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(schedule);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(pollDue);
         ArgumentNullException.ThrowIfNull(onFailure);
+        ArgumentNullException.ThrowIfNull(progress);
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
                 if (schedule.Count == 0)
                 {
+                    progress.Idle();
                     await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken).ConfigureAwait(false);
                 }
 
                 var wallBefore = timeProvider.GetUtcNow();
                 var wait = schedule.NextDue - wallBefore;
+                progress.ExpectWithin(wait < ClockCheckInterval ? wait : ClockCheckInterval);
                 if (wait > TimeSpan.Zero)
                 {
                     var monotonicBefore = timeProvider.GetTimestamp();
@@ -63,6 +70,7 @@ public static class PollLoop
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
+                progress.Idle();
                 return;
             }
             catch (Exception exception)

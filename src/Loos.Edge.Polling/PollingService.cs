@@ -10,13 +10,16 @@ namespace Loos.Edge.Polling;
 /// </summary>
 /// <typeparam name="TPoller">The source's poll loop.</typeparam>
 /// <param name="section">The site-file section, for the message when it is not valid: <c>modbus</c>.</param>
-public abstract class PollingService<TPoller>(string section) : BackgroundService, IDeviceMonitor
+public abstract class PollingService<TPoller>(string section) : BackgroundService, IDeviceMonitor, ILoopProgressSource
     where TPoller : class, IPoller
 {
     private volatile IReadOnlyList<TPoller> running = [];
 
     /// <summary>Every polled device and whether it answers; empty before polling starts.</summary>
     public IReadOnlyList<DeviceStatus> GetDevices() => [.. running.SelectMany(poller => poller.DeviceStatuses)];
+
+    /// <summary>The poll loops running now, for the watchdog.</summary>
+    public IEnumerable<LoopProgress> Loops => running.Select(poller => poller.Progress);
 
     /// <summary>Plans the section; adds to <paramref name="problems"/> what is wrong with it, else returns the pollers to run.</summary>
     protected abstract IReadOnlyList<TPoller> CreatePollers(ConfigurationProblems problems);

@@ -10,15 +10,17 @@ public static class PollingServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <typeparamref name="TService"/> (made by <paramref name="create"/>) as a hosted service whose devices show in
-    /// health, and <see cref="TimeProvider.System"/> unless a time provider is registered already.
+    /// health and whose loops the watchdog watches, and <see cref="TimeProvider.System"/> unless a time provider is
+    /// registered already.
     /// </summary>
     public static IServiceCollection AddPolledSource<TService>(this IServiceCollection services, Func<IServiceProvider, TService> create)
-        where TService : class, IHostedService, IDeviceMonitor
+        where TService : class, IHostedService, IDeviceMonitor, ILoopProgressSource
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(create);
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<TService>());
         services.AddSingleton<IDeviceMonitor>(provider => provider.GetRequiredService<TService>());
+        services.AddSingleton<ILoopProgressSource>(provider => provider.GetRequiredService<TService>());
         return services;
     }
 }

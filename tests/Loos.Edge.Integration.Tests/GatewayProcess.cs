@@ -14,6 +14,7 @@ namespace Loos.Edge.Integration.Tests;
 /// </summary>
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
+    private const int SignalHangUp = 1;
     private const int SignalTerminate = 15;
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private Process? process;
@@ -37,11 +38,19 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     /// <summary>The loos-edge assembly built beside the tests.</summary>
     public static string Assembly => Path.Combine(AppContext.BaseDirectory, "loos-edge.dll");
 
+    /// <summary>Variables set in the gateway's environment, as systemd sets NOTIFY_SOCKET and WATCHDOG_USEC.</summary>
+    public Dictionary<string, string> Environment { get; } = [];
+
     /// <summary>Writes the site file and starts the gateway; waits until its health endpoint answers.</summary>
-    public static async Task<GatewayProcess> StartAsync(SiteFileBuilder site)
+    public static async Task<GatewayProcess> StartAsync(SiteFileBuilder site, IReadOnlyDictionary<string, string>? environment = null)
     {
         var path = site.Write();
         var gateway = new GatewayProcess(path, site.ListenerPort, site.HealthPort);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            gateway.Environment[name] = value;
+        }
+
         await gateway.StartAsync();
         return gateway;
     }
@@ -51,6 +60,11 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add($"exec dotnet '{Assembly}' run --config '{SiteFile}' >>'{LogFile}' 2>&1");
+        foreach (var (name, value) in Environment)
+        {
+            info.Environment[name] = value;
+        }
+
         process = Process.Start(info) ?? throw new InvalidOperationException("Could not start loos-edge.");
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
         while (DateTime.UtcNow < deadline)
@@ -90,6 +104,9 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
         running?.Dispose();
     }
+
+    /// <summary>SIGHUP, as <c>systemctl reload</c> sends it.</summary>
+    public void Reload() => _ = SendSignal(process?.Id ?? throw new InvalidOperationException("Not running."), SignalHangUp);
 
     /// <summary>SIGTERM, as systemd stops it; returns the exit code.</summary>
     public int Stop()

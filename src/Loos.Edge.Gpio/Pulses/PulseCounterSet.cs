@@ -34,6 +34,9 @@ internal sealed partial class PulseCounterSet : IPoller, IDisposable
     private bool controllerFailureLogged;
     private bool stopped;
 
+    /// <summary>The counters' loop's promise to come round again, for the watchdog.</summary>
+    public LoopProgress Progress { get; }
+
     public PulseCounterSet(
         IReadOnlyList<PulseCounterPlan> plans,
         string stateDirectory,
@@ -49,6 +52,7 @@ internal sealed partial class PulseCounterSet : IPoller, IDisposable
         this.openController = openController;
         this.sink = sink;
         this.timeProvider = timeProvider;
+        Progress = new LoopProgress("GPIO pulse counters", timeProvider);
         this.logger = logger;
         refused = new HeldReadings("Pulse counters", logger);
         counters = [.. plans.Select(p => new RunningCounter(p, PulseCounterFile.PathOf(stateDirectory, p.Name), catalog.Intern(p.CounterSeries), catalog.Intern(p.DerivedSeries)))];
@@ -87,7 +91,7 @@ internal sealed partial class PulseCounterSet : IPoller, IDisposable
 
     /// <summary>Writes and saves until <paramref name="cancellationToken"/> is cancelled; failures are logged, never thrown.</summary>
     public Task RunAsync(CancellationToken cancellationToken) =>
-        PollLoop.RunAsync(schedule, timeProvider, async token => await RunDueAsync(token).ConfigureAwait(false), exception => LogTickFailed(logger, exception), cancellationToken);
+        PollLoop.RunAsync(schedule, timeProvider, async token => await RunDueAsync(token).ConfigureAwait(false), exception => LogTickFailed(logger, exception), Progress, cancellationToken);
 
     /// <summary>
     /// Saves and writes whatever is due now, after the readings the buffer refused before; returns how many readings

@@ -5,14 +5,11 @@ public static class ExitCodes
 {
     public const int Success = 0;
 
-    /// <summary>A device, a line, a file or a server could not be read.</summary>
+    /// <summary>A device, a line, a file or a server could not be read; the gateway could not start (a port in use, a buffer held by another gateway, an unwritable directory).</summary>
     public const int Failure = 1;
 
     /// <summary>The command line does not parse, or names values that cannot be.</summary>
     public const int BadArguments = 2;
 
     public const int InvalidSiteFile = 2;
-
-    /// <summary>The gateway could not start (a port in use, an unwritable buffer directory).</summary>
-    public const int StartFailed = 3;
 }

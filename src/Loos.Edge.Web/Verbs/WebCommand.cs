@@ -4,7 +4,7 @@ namespace Loos.Edge.Web.Verbs;
 
 /// <summary>
 /// <c>loos-edge web --config FILE</c>: serves the web pages until stopped; its subcommands manage the tenants' links
-/// (<c>token</c>). Exit codes: 0 stopped, 2 bad arguments or site file, 3 cannot start.
+/// (<c>token</c>). Exit codes: 0 stopped, 1 cannot start, 2 bad arguments or site file.
 /// </summary>
 public static class WebCommand
 {

@@ -45,7 +45,7 @@ internal sealed class WebServeVerb : Verb
         {
             // A port in use, an unreadable certificate: say what, not a stack trace.
             await error.WriteLineAsync($"loos-edge web: cannot start: {exception.Message}").ConfigureAwait(false);
-            return ExitCodes.StartFailed;
+            return ExitCodes.Failure;
         }
 
         return ExitCodes.Success;
