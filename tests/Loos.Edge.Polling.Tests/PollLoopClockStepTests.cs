@@ -91,6 +91,7 @@ public sealed class PollLoopClockStepTests
                 return ValueTask.CompletedTask;
             },
             exception => throw exception,
+            new Loos.Edge.Core.LoopProgress("test loop", clock),
             cancellationToken));
         SpinWait.SpinUntil(() => monotonic.Armed.Count > armed, TimeSpan.FromSeconds(10));
         return loop;
