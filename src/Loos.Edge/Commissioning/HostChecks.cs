@@ -11,11 +11,18 @@ internal static class HostChecks
 
     private static readonly TimeSpan SystemctlTimeout = TimeSpan.FromSeconds(10);
 
-    public static IEnumerable<IDoctorCheck> Create(IClockTrust clock) => [ClockCheck(clock), ServiceCheck()];
+    /// <param name="clock">How the system clock's synchronisation is read.</param>
+    /// <param name="trustedFromBoot">Whether the site believes the clock from boot (<c>clock: trust: rtc</c>).</param>
+    public static IEnumerable<IDoctorCheck> Create(IClockTrust clock, bool trustedFromBoot) => [ClockCheck(clock, trustedFromBoot), ServiceCheck()];
 
-    private static DoctorCheck ClockCheck(IClockTrust clock) => DoctorCheck.Of("clock", () => clock.WhyNotTrusted() is { } why
-        ? CheckResult.Warn(why, "give the gateway a network with NTP (`timedatectl` should say \"System clock synchronized: yes\"); readings are stamped with the system clock")
-        : CheckResult.Pass("the system clock is synchronised"));
+    private static DoctorCheck ClockCheck(IClockTrust clock, bool trustedFromBoot) => DoctorCheck.Of("clock", () => clock.WhyNotTrusted() switch
+    {
+        null => CheckResult.Pass("the system clock is synchronised"),
+        { } why when trustedFromBoot => CheckResult.Pass($"trusted from boot (clock: trust: rtc), though {why}"),
+        { } why => CheckResult.Warn(
+            $"{why}; readings are held back from forwarding until it is",
+            "give the gateway a network with NTP (`timedatectl` should say \"System clock synchronized: yes\"), or set clock: trust: rtc on a Pi with a battery-backed clock"),
+    });
 
     private static DoctorCheck ServiceCheck() => new($"service {ServiceName}", async cancellationToken =>
     {

@@ -1,5 +1,6 @@
 using Loos.Edge.Commissioning;
 using Loos.Edge.Core.Clock;
+using Loos.Edge.Forwarding.Clock;
 using Loos.Edge.Hosting;
 using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.SiteFiles;
@@ -58,7 +59,7 @@ internal sealed class DoctorVerb : Verb
             checks.AddRange(GatewayModules.All.SelectMany(module => module.CreateChecks(site, doctor)));
         }
 
-        checks.AddRange(HostChecks.Create(clock));
+        checks.AddRange(HostChecks.Create(clock, site?.Options<ClockOptions>().Trust == ClockTrustMode.Rtc));
         var results = await Task.WhenAll(checks.Select(check => RunAsync(check, cancellationToken))).ConfigureAwait(false);
         List<DoctorLine> lines = [new($"site file {Path.GetFullPath(path)}", siteCheck), .. checks.Select((check, i) => new DoctorLine(check.Name, results[i]))];
         await console.Output.WriteLineAsync(parse.GetValue(json) ? DoctorReport.Json(Path.GetFullPath(path), lines) : DoctorReport.Text(lines)).ConfigureAwait(false);

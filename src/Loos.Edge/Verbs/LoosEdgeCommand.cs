@@ -27,7 +27,7 @@ public static class LoosEdgeCommand
         {
             RunVerb.Create(SiteVerbContext.Instance),
             ConfigVerb.Create(SiteVerbContext.Instance),
-            new DoctorVerb(new KernelClockTrust()).Command,
+            new DoctorVerb(new SystemClockTrust()).Command,
             SiteTestVerb.Create(SiteVerbContext.Instance),
         };
         foreach (var verb in GatewayModules.All.SelectMany(module => module.CreateVerbs(SiteVerbContext.Instance)))
