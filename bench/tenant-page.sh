@@ -26,31 +26,9 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; w
 trap cleanup EXIT
 trap "exit 1" INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 300); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" != 000 ] && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
+. bench/common.sh
 
-influx_port=$(free_port)
-rpc_port=$(free_port)
-cat >"$work/influxdb.conf" <<CONF
-reporting-disabled = true
-bind-address = "127.0.0.1:$rpc_port"
-[meta]
-  dir = "$work/influx/meta"
-[data]
-  dir = "$work/influx/data"
-  wal-dir = "$work/influx/wal"
-  query-log-enabled = false
-[monitor]
-  store-enabled = false
-[subscriber]
-  enabled = false
-[http]
-  bind-address = "127.0.0.1:$influx_port"
-  log-enabled = false
-[continuous_queries]
-  enabled = false
-CONF
-influx="http://127.0.0.1:$influx_port"
+write_influxd_config "$work"
 influxd -config "$work/influxdb.conf" >"$work/influxd.log" 2>&1 &
 pids+=($!)
 wait_http "$influx/ping"

@@ -1,0 +1,39 @@
+# Shared by the bench scripts (sourced): free loopback ports, waiting for a server's first answer, and the
+# configuration of a throwaway influxd (Debian's 1.6) in a work folder.
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+# Waits up to 30 s for any HTTP answer from URL.
+wait_http() {
+  for _ in $(seq 1 300); do [ "$(curl -s -o /dev/null -w '%{http_code}' "$1")" != 000 ] && return 0; sleep 0.1; done
+  echo "no answer from $1" >&2
+  return 1
+}
+
+# Writes WORK/influxdb.conf for an influxd on two free loopback ports with its data under WORK/influx, and sets
+# influx to its URL. Start it with: influxd -config "$WORK/influxdb.conf".
+write_influxd_config() {
+  local work=$1 http_port rpc_port
+  http_port=$(free_port)
+  rpc_port=$(free_port)
+  cat >"$work/influxdb.conf" <<CONF
+reporting-disabled = true
+bind-address = "127.0.0.1:$rpc_port"
+[meta]
+  dir = "$work/influx/meta"
+[data]
+  dir = "$work/influx/data"
+  wal-dir = "$work/influx/wal"
+  query-log-enabled = false
+[monitor]
+  store-enabled = false
+[subscriber]
+  enabled = false
+[http]
+  bind-address = "127.0.0.1:$http_port"
+  log-enabled = false
+[continuous_queries]
+  enabled = false
+CONF
+  influx="http://127.0.0.1:$http_port"
+}
