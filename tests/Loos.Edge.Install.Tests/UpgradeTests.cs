@@ -76,7 +76,9 @@ public sealed class UpgradeTests(ITestOutputHelper output) : IAsyncLifetime
         File.AppendAllText(edited, "# meter 2 wired on L2 only\n");
         var editedText = await File.ReadAllTextAsync(edited);
         var siteText = await File.ReadAllTextAsync(install.SiteFile);
-        var bufferFiles = Directory.GetFiles(Path.Combine(install.Data, "buffer"), "*", SearchOption.AllDirectories);
+        // Segments every target has are deleted by the buffer itself as it goes; its checkpoints and counters are what
+        // an upgrade that wiped the folder would lose.
+        var bufferFiles = Directory.GetFiles(Path.Combine(install.Data, "buffer"), "*", SearchOption.AllDirectories).Where(file => !file.EndsWith(".seg", StringComparison.Ordinal)).ToArray();
         Assert.NotEmpty(bufferFiles);
 
         var next = await Releases.DeriveAsync(packaged, releases, "99.0.0", folder =>
