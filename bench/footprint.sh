@@ -61,19 +61,13 @@ SITE
 } >"$work/site.yaml"
 
 health="http://127.0.0.1:$health_port/health"
-start_ms() {
-  local begin end
+starts=()
+for _ in $(seq 1 "$STARTS"); do
   begin=$(date +%s%N)
   dotnet "$work/bin/loos-edge.dll" run --config "$work/site.yaml" >>"$work/gateway.log" 2>&1 &
   gateway=$!
   until curl -s -o /dev/null "$health"; do sleep 0.01; done
-  end=$(date +%s%N)
-  echo $(((end - begin) / 1000000))
-}
-
-starts=()
-for _ in $(seq 1 "$STARTS"); do
-  starts+=("$(start_ms)")
+  starts+=($((($(date +%s%N) - begin) / 1000000)))
   kill -TERM "$gateway"; wait "$gateway" 2>/dev/null || true
 done
 
