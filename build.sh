@@ -117,6 +117,7 @@ run_benchmarks() {
   bench/end-to-end-vs-vmagent.sh
   bench/modbus-vs-mbpoll.sh
   bench/tenant-page.sh
+  bench/footprint.sh
 }
 
 case "${1:-test}" in
