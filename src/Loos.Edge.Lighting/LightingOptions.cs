@@ -37,8 +37,8 @@ public sealed class LightingOptions
     public int? SafeLevel { get; set; }
 
     /// <summary>
-    /// Whether the system clock must be synchronised (kernel NTP status) before a scheduled step is taken; default true.
-    /// A Pi without a real-time clock boots at a stale time.
+    /// Whether the system clock must be trusted (synchronised by NTP, or <c>clock: trust: rtc</c>) before a scheduled step
+    /// is taken; default true. A Pi without a real-time clock boots at a stale time.
     /// </summary>
     public bool RequireClockSync { get; set; } = true;
 

@@ -15,7 +15,7 @@ public static class ClockServiceCollectionExtensions
     /// <summary>
     /// Puts the clock gate between the sources and the durable buffer: <see cref="IReadingSink"/> becomes the gate, which
     /// holds back readings stamped by an unsynchronised clock (<paramref name="trust"/>) and releases them corrected.
-    /// Registers <see cref="IClockMonitor"/>. Needs <see cref="IDurableBuffer"/> and <see cref="BufferOptions"/>; call after
+    /// Registers <see cref="IClockMonitor"/> and <paramref name="trust"/> as the site's <see cref="IClockTrust"/>. Needs <see cref="IDurableBuffer"/> and <see cref="BufferOptions"/>; call after
     /// <c>AddDurableBuffer</c>. <paramref name="bootId"/> is <see cref="BootId.Current"/> unless a test says otherwise.
     /// </summary>
     public static IServiceCollection AddClockGate(this IServiceCollection services, IClockTrust trust, Guid bootId)
@@ -23,6 +23,7 @@ public static class ClockServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(trust);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(trust);
         services.AddSingleton(provider =>
         {
             var bufferOptions = provider.GetRequiredService<IOptions<BufferOptions>>().Value;

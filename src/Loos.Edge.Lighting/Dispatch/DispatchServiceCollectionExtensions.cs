@@ -9,6 +9,7 @@ using Loos.Edge.Modules;
 using Loos.Edge.Mqtt;
 using Loos.Edge.Mqtt.Output;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -34,7 +35,8 @@ internal static class DispatchServiceCollectionExtensions
             services.AddMqttChannel(mqtt);
         }
 
-        services.AddSingleton<IClockTrust>(options.RequireClockSync ? new KernelClockTrust() : new AlwaysTrustedClock());
+        // The site's view of the clock (the clock section's trust) when the clock module registered it.
+        services.TryAddSingleton<IClockTrust>(new SystemClockTrust());
         services.AddSingleton(new LightingPlanner(options, site.Location, site.TimeZone));
         services.AddSingleton(provider => new ControllerStatus(provider.GetRequiredService<ISeriesCatalog>(), presets.Values.Select(p => (p.Measurement, p.Command.Field))));
         services.AddSingleton<IHostedService>(provider => ActivatorUtilities.CreateInstance<ControllerStatusReader>(provider));
