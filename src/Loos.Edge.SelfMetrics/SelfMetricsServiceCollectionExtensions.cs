@@ -26,7 +26,7 @@ public static class SelfMetricsServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
 
-        // The kernel's own answer: lighting may register a clock it trusts without asking, the series must not.
+        // The site's view of the clock (the clock module registers it); the clock gate's state answers first when there is one.
         services.AddSingleton<IHostedService>(provider => new SelfMetricsService(
             settings,
             new SelfMetricsSources(
@@ -34,7 +34,7 @@ public static class SelfMetricsServiceCollectionExtensions
                 provider.GetService<IForwarderMonitor>(),
                 [.. provider.GetServices<IDeviceMonitor>()],
                 provider.GetService<IBrokerConnectionMonitor>(),
-                new KernelClockTrust(),
+                provider.GetService<IClockTrust>() ?? new SystemClockTrust(),
                 ProcessUsage.Current,
                 provider.GetService<IClockMonitor>()),
             provider.GetRequiredService<IReadingSink>(),
