@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build, test and benchmark Loos Edge.
 #   ./build.sh test    install the test peers (influxd, VictoriaMetrics), build, run every test suite
-#   ./build.sh bench   run the benchmarks and the side-by-side scripts in bench/
+#   ./build.sh bench   run the benchmarks and the side-by-side scripts in bench/ and refresh README's benchmark record
+#                      (BENCH_FILTER='*MBus*' or '' for none, BENCH_SCRIPTS='release tenant-page' choose a part)
 #   ./build.sh build   build only
 #   ./build.sh package RID   a release archive for linux-arm64 (a Raspberry Pi) or linux-x64 in artifacts/:
 #                      the self-contained gateway, firmware-config, the unit, install.sh and README; no SDK needed to install
@@ -14,8 +15,8 @@ cd "$(dirname "$0")"
 # qemu-user-static with the arm64 C and C++ libraries runs the linux-arm64 archive's gateway as a smoke test.
 TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial python3-holidays socat mosquitto mosquitto-clients chromium chromium-driver
   qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
-# Peers the side-by-side benchmarks compare against.
-BENCH_PACKAGES=(mbpoll)
+# Peers the side-by-side benchmarks compare against, and /usr/bin/time for the heating report's peak memory.
+BENCH_PACKAGES=(mbpoll time)
 
 install_packages() {
   ./install.sh --packages "$@"
@@ -111,13 +112,31 @@ run_tests() {
   [ "$failed" -eq 0 ] && [ "$status" -eq 0 ] && [ "$other_skipped" -eq 0 ]
 }
 
+# Every benchmark and side-by-side script; each adds its figures to the benchmark record (bench/record.py), which
+# then redraws README.md's Performance table. A script that fails is named at the end and its figures keep their date.
 run_benchmarks() {
   install_packages "${TEST_PACKAGES[@]}" "${BENCH_PACKAGES[@]}"
-  dotnet run -c Release --project bench/Loos.Edge.Benchmarks -- --filter "${BENCH_FILTER:-*}"
-  bench/end-to-end-vs-vmagent.sh
-  bench/modbus-vs-mbpoll.sh
-  bench/tenant-page.sh
-  bench/footprint.sh
+  local failed=() script results
+  export BENCH_RECORD_OUT
+  BENCH_RECORD_OUT=$(mktemp)
+  results=$(mktemp -d)
+  if [ -z "${BENCH_FILTER-*}" ]; then
+    echo "BenchmarkDotNet skipped (BENCH_FILTER is empty)"
+  elif dotnet run -c Release --project bench/Loos.Edge.Benchmarks -- --filter "${BENCH_FILTER-*}" --artifacts "$results"; then
+    python3 bench/record.py bdn "$results/results" || failed+=(BenchmarkDotNet)
+  else
+    failed+=(BenchmarkDotNet)
+  fi
+  for script in ${BENCH_SCRIPTS:-end-to-end-vs-vmagent modbus-vs-mbpoll tenant-page heating-report outage-return building-load release robustness}; do
+    echo "== bench/$script.sh"
+    bench/$script.sh || failed+=("bench/$script.sh")
+  done
+  python3 bench/record.py refresh
+  rm -rf "$BENCH_RECORD_OUT" "$results"
+  if [ "${#failed[@]}" -gt 0 ]; then
+    echo "failed: ${failed[*]}" >&2
+    return 1
+  fi
 }
 
 case "${1:-test}" in

@@ -1,5 +1,5 @@
-# Shared by the bench scripts (sourced): free loopback ports, waiting for a server's first answer, and the
-# configuration of a throwaway influxd (Debian's 1.6) in a work folder.
+# Shared by the bench scripts (sourced): free loopback ports, waiting for a server's first answer, the
+# configuration of a throwaway influxd (Debian's 1.6) in a work folder, and adding a figure to the benchmark record.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -36,4 +36,13 @@ bind-address = "127.0.0.1:$rpc_port"
   enabled = false
 CONF
   influx="http://127.0.0.1:$http_port"
+}
+
+# The script's own arguments, for the command a recorded figure names.
+bench_arguments="$*"
+
+# Adds a figure to the benchmark record (bench/record.py; only under ./build.sh bench, which sets BENCH_RECORD_OUT):
+#   record KEY WHAT LOOS_EDGE PEER      the command is this script with its arguments
+record() {
+  python3 bench/record.py add "$1" "$2" "$3" "$4" "bench/$(basename "$0")${bench_arguments:+ $bench_arguments}"
 }

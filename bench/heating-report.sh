@@ -8,6 +8,8 @@ homes=${1:-1000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+. bench/common.sh
+
 echo "generating $homes homes × 35,040 quarter-hours into $work/readings.csv"
 python3 - "$homes" > "$work/readings.csv" <<'PY'
 import math, sys
@@ -36,8 +38,12 @@ for h in range(homes):
 PY
 ls -l "$work/readings.csv"
 dotnet build src/Loos.Edge/Loos.Edge.csproj -c Release -nologo -clp:ErrorsOnly > /dev/null
-/usr/bin/time -f "heating report: %e s wall, %M KB peak memory" \
+/usr/bin/time -o "$work/time" -f "%e %M" \
   dotnet src/Loos.Edge/bin/Release/net10.0/loos-edge.dll heating report --readings "$work/readings.csv" \
   --as-of 2026-07-01 --tariff-eur-per-kwh 0.12 --fixed-eur-per-year 30 --dju-normal 2400 --csv > "$work/report.csv"
 echo "$(($(wc -l < "$work/report.csv") - 1)) homes in the report; the first lines:"
 head -4 "$work/report.csv"
+read -r wall_seconds peak_kb <"$work/time"
+echo "heating report: $wall_seconds s wall, $((peak_kb / 1024)) MiB peak memory"
+record heating-report "loos-edge heating report on $homes homes × one year of 15-minute readings ($(du -h "$work/readings.csv" | cut -f1) of CSV)" \
+  "$wall_seconds s wall, CSV parsing included, $((peak_kb / 1024)) MiB peak memory" "—"

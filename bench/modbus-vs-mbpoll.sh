@@ -22,11 +22,12 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+. bench/common.sh
+
 echo "Building loos-edge (Release)"
 dotnet build -c Release src/Loos.Edge -o "$work/bin" -v q -nologo >"$work/build.log" 2>&1 || { tail -20 "$work/build.log"; exit 1; }
 loos_edge=(dotnet "$work/bin/loos-edge.dll")
 
-free_port() { $PYTHON -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 start_device() { # ready-file, transport arguments...
   local ready=$1; shift
   $PYTHON tests/Loos.Edge.Testing/pymodbus_device.py --image "$work/image.json" --control "$work/control.json" --ready "$ready" "$@" >>"$work/pymodbus.log" 2>&1 &
@@ -73,11 +74,14 @@ printf '%-44s %12s %10s\n' "Loos Edge (loos-edge modbus read --repeat)" "$loos_r
 printf '%-44s %12s %10s\n' "pymodbus 3.0 ModbusTcpClient (sync loop)" "$pymodbus_rate" "$($PYTHON -c "print(f'{$loos_rate / $pymodbus_rate:.2f}')")"
 printf '%-44s %12s %10s\n' "mbpoll -1 (one process per request)" "$mbpoll_rate" "$($PYTHON -c "print(f'{$loos_rate / $mbpoll_rate:.2f}')")"
 echo "(ratio = Loos Edge requests/s ÷ that client's; the server, pymodbus, is the same process for all three)"
+record modbus-tcp "Modbus TCP, 100 holding registers per request from the same pymodbus server" "$loos_rate requests/s" \
+  "pymodbus' own client $pymodbus_rate requests/s ($($PYTHON -c "print(f'{$loos_rate / $pymodbus_rate:.1f}')")x slower); mbpoll $mbpoll_rate (one process per request)"
 
 echo
 echo "== RTU on a socat pseudo-terminal pair: $RTU_REQUESTS reads of $RTU_REGISTERS registers =="
 echo "(a pseudo-terminal carries bytes at memory speed whatever the baud rate; the limit is what a real line allows)"
 printf '%-8s %16s %20s %8s\n' "baud" "cycle ms" "wire-limit ms" "ratio"
+rtu_ours="" rtu_limits=""
 for baud in 9600 19200; do
   rm -f "$work/device" "$work/gateway" "$work/ready-rtu"
   socat pty,raw,echo=0,link="$work/device" pty,raw,echo=0,link="$work/gateway" 2>>"$work/socat.log" &
@@ -88,7 +92,7 @@ for baud in 9600 19200; do
   device_pid=${pids[-1]}
   rtu_json=$("${loos_edge[@]}" modbus read --rtu "$work/gateway" --baud "$baud" --parity N --stop 2 --unit 1 --address 0 \
     --count "$RTU_REGISTERS" --repeat "$RTU_REQUESTS" --json)
-  $PYTHON - "$baud" "$RTU_REGISTERS" "$rtu_json" <<'PY'
+  line=$($PYTHON - "$baud" "$RTU_REGISTERS" "$rtu_json" <<'PY'
 import json, sys
 baud, registers, result = int(sys.argv[1]), int(sys.argv[2]), json.loads(sys.argv[3])
 cycle_ms = 1000.0 / result["requests_per_second"]
@@ -99,7 +103,13 @@ silence_s = 0.00175 if baud > 19200 else 3.5 * character_s   # §2.5.1.1 t3.5, b
 limit_ms = ((request_bytes + reply_bytes) * character_s + 2 * silence_s) * 1000
 print(f"{baud:<8} {cycle_ms:16.2f} {limit_ms:20.2f} {cycle_ms / limit_ms:8.2f}")
 PY
+  )
+  echo "$line"
+  read -r _ cycle_ms limit_ms ratio <<<"$line"
+  rtu_ours+="${rtu_ours:+, }$cycle_ms ms per read at $baud baud"
+  rtu_limits+="${rtu_limits:+, }$limit_ms ms at $baud (${ratio}x)"
   kill "$device_pid" "$socat_pid" 2>/dev/null || true
   wait "$device_pid" "$socat_pid" 2>/dev/null || true
 done
 echo "(ratio = measured cycle ÷ wire-time limit; below 1 means the gateway's own overhead fits inside a real line's time)"
+record modbus-rtu "Modbus RTU, $RTU_REQUESTS reads of $RTU_REGISTERS registers on a pseudo-terminal" "$rtu_ours" "the wire-time limit: $rtu_limits"

@@ -81,4 +81,7 @@ for run in $(seq 1 "$RUNS"); do
   results+=("$seconds")
   echo "  run $run: target state during the outage: $state; first reading landed after $seconds s"
 done
-python3 -c "import sys; v=sorted(map(float, sys.argv[1:])); print(f'min {v[0]:.2f} s, median {v[len(v)//2]:.2f} s, max {v[-1]:.2f} s')" "${results[@]}"
+summary=$(python3 -c "import sys; v=sorted(map(float, sys.argv[1:])); print(f'{v[0]:.2f}–{v[-1]:.2f} s (median {v[len(v)//2]:.2f} s)')" "${results[@]}")
+echo "first reading landed after $summary"
+record outage-return "return after an InfluxDB outage (influxd stopped $OUTAGE s, $RUNS times, a reading posted meanwhile)" \
+  "that reading lands $summary after influxd answers again" "—"

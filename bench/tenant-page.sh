@@ -185,9 +185,10 @@ for _ in $(seq 1 "$RUNS"); do
 done
 curl -s -o "$work/page.gz" -D "$work/page-gzip.headers" -H "Cookie: $cookie" -H 'Accept-Encoding: gzip, br' "$web/maison"
 
-python3 - "$work" "$HOMES" "$RUNS" "$LINKED_HOME" "$published_at" <<'PY'
+python3 - "$work" "$HOMES" "$RUNS" "$LINKED_HOME" "$published_at" "$WARMUPS" "$DAYS" <<'PY'
 import gzip, re, statistics, sys
 work, homes, runs, home, published_seconds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5])
+warmups, days = int(sys.argv[6]), int(sys.argv[7])
 
 def times(name):
     rows = [line.split() for line in open(f"{work}/{name}.times")]
@@ -244,4 +245,16 @@ print(f"  lang=\"{facts['lang']}\", viewport meta {'present' if facts['viewport'
 print(f"  Content-Security-Policy: {csp}")
 if external:
     sys.exit(f"the page would load {external} things from elsewhere: {foreign}")
+
+sys.path.insert(0, "bench")
+import record
+command = f"bench/tenant-page.sh {homes}"
+record.add("tenant-page-time", f"tenant page /maison with {homes} homes in influxd 1.6 ({runs} requests after {warmups} warm-ups)",
+           f"time to first byte median {statistics.median(page):.1f} ms, p95 {p95(page):.1f} ms ({statistics.median(page) / statistics.median(direct):.2f}x its query's time)",
+           f"its four InfluxQL statements straight to influxd's /query: median {statistics.median(direct):.1f} ms", command)
+record.add("tenant-page-weight", f"tenant page weight, {days} days",
+           f"{len(html):,} B of HTML (style sheet {style_bytes:,} B and charts {svg_bytes:,} B inline, {elements} elements), {len(gzip.compress(html, 9)):,} B gzipped",
+           "—", command)
+record.add("tenant-page-origins", "tenant page requests to other origins",
+           f"none: one request in all, {scripts} script, {style_links} style-sheet link, {css_urls} url(); Content-Security-Policy {csp}", "—", command)
 PY
