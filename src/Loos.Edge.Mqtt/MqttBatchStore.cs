@@ -103,11 +103,11 @@ internal sealed partial class MqttBatchStore
         // Not cancelled by the stop: a batch being written is finished and acknowledged, so it is not sent twice.
         if (Journal is null)
         {
-            await sink.AppendAsync(readings, CancellationToken.None).ConfigureAwait(false);
+            await sink.AppendAsync(readings, AppendDurability.Written, CancellationToken.None).ConfigureAwait(false);
         }
         else
         {
-            await Journal.AppendAsync(readings, note, CancellationToken.None).ConfigureAwait(false);
+            await Journal.AppendAsync(readings, note, AppendDurability.Written, CancellationToken.None).ConfigureAwait(false);
         }
 
         if (refusals > 0)
