@@ -14,8 +14,8 @@ cd "$(dirname "$0")"
 # qemu-user-static with the arm64 C and C++ libraries runs the linux-arm64 archive's gateway as a smoke test.
 TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial python3-holidays socat mosquitto mosquitto-clients chromium chromium-driver
   qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
-# Peers the side-by-side benchmarks compare against.
-BENCH_PACKAGES=(mbpoll)
+# Peers the side-by-side benchmarks compare against; strace shows bench/building-load.sh which files take the writes.
+BENCH_PACKAGES=(mbpoll strace)
 
 install_packages() {
   ./install.sh --packages "$@"
@@ -117,7 +117,7 @@ run_benchmarks() {
   bench/end-to-end-vs-vmagent.sh
   bench/modbus-vs-mbpoll.sh
   bench/tenant-page.sh
-  bench/footprint.sh
+  bench/building-load.sh
 }
 
 case "${1:-test}" in

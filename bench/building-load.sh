@@ -192,8 +192,9 @@ done
 start_gateway
 pids+=("$gateway")
 wait_http "$health"
-# The first poll tick and the connections to the broker and influxd come before the window.
-sleep "${WARMUP_SECONDS:-30}"
+# The window starts 20 s after the first poll tick (the next whole minute): the series are defined in the segment
+# (once per segment, a start-up cost) and the connections to the broker and influxd made before it.
+sleep $((60 - $(date +%s) % 60 + 20))
 
 segment_bytes() { find "$work/buffer" -name '*.seg' -printf '%s\n' | awk '{ total += $1 } END { print total + 0 }'; }
 forwarded() { curl -sf "$health" | python3 -c 'import json, sys; print(sum(t["forwarded_readings"] for t in json.load(sys.stdin)["targets"]))'; }
