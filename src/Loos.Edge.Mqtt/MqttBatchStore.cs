@@ -80,7 +80,8 @@ internal sealed partial class MqttBatchStore
         }
 
         readings = batch.ToArray();
-        note = Journal is null ? [] : StoredMessages.Note(identities);
+        // Messages without an identity (QoS 0) are never delivered again: no note for them, 17 bytes each on disk.
+        note = Journal is null || identities.Count == 0 ? [] : StoredMessages.Note(identities);
         generation = batchGeneration;
         refusals = 0;
         try
