@@ -15,8 +15,9 @@ cd "$(dirname "$0")"
 # qemu-user-static with the arm64 C and C++ libraries runs the linux-arm64 archive's gateway as a smoke test.
 TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus python3-serial python3-holidays socat mosquitto mosquitto-clients chromium chromium-driver
   qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
-# Peers the side-by-side benchmarks compare against, and /usr/bin/time for the heating report's peak memory.
-BENCH_PACKAGES=(mbpoll time)
+# Peers the side-by-side benchmarks compare against; /usr/bin/time measures the heating report's peak memory and
+# strace shows bench/building-load.sh which files take the writes.
+BENCH_PACKAGES=(mbpoll time strace)
 
 install_packages() {
   ./install.sh --packages "$@"

@@ -14,6 +14,9 @@ internal sealed class AppendRequest(ConcurrentQueue<AppendRequest> pool) : IValu
     /// <summary>Written with the readings in the same commit (see <see cref="SegmentFormat.DeliveryNoteRecord"/>); empty for none.</summary>
     public ReadOnlyMemory<byte> DeliveryNote { get; set; }
 
+    /// <summary>Whether the append completes only once fsynced (<see cref="AppendDurability.Synced"/>).</summary>
+    public bool WaitsForSync { get; set; }
+
     /// <summary>Set by the writer when this append alone fails (full, unknown series).</summary>
     public Exception? Failure { get; set; }
 

@@ -17,6 +17,11 @@ internal sealed class ConsumerState(string name, BufferPosition position)
 
     public Lock CheckpointGate { get; } = new();
 
+    /// <summary>The position last written to its checkpoint file, and when (<see cref="TimeProvider.GetTimestamp"/>); under <see cref="CheckpointGate"/>.</summary>
+    public BufferPosition? WrittenPosition { get; set; }
+
+    public long WrittenTimestamp { get; set; }
+
     public List<PlannedRead> Plan { get; } = [];
 
     public BufferConsumer? Instance { get; set; }

@@ -15,6 +15,9 @@ public sealed class BufferOptions
     /// <summary>The longest commit delay: appends must be durable quickly for sources that acknowledge their peers.</summary>
     public static readonly TimeSpan MaxCommitDelayLimit = TimeSpan.FromMilliseconds(50);
 
+    /// <summary>The longest sync interval: what a power cut may cost stays bounded.</summary>
+    public static readonly TimeSpan MaxSyncInterval = TimeSpan.FromMinutes(10);
+
     /// <summary>The folder holding segments and checkpoints, created if missing. Required.</summary>
     public string Directory { get; set; } = string.Empty;
 
@@ -31,8 +34,21 @@ public sealed class BufferOptions
     public TimeSpan MaxCommitDelay { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>
+    /// How long readings appended without waiting for their fsync (<see cref="Core.AppendDurability.Written"/>: polls,
+    /// MQTT messages, computed series) may stay unsynchronised: they are written to the segment at once, so a crash of
+    /// the gateway loses none, and fsynced at most this long after. A power cut may lose this much of them; the next
+    /// start counts it (<see cref="Core.BufferStatistics.PossibleLossAfter"/>). Default 30 s, the kernel's own writeback
+    /// delay (vm.dirty_expire_centisecs): a longer one saves an SD card nothing. Zero fsyncs every append, as for the
+    /// listener, whose appends are always fsynced before it answers. At most <see cref="MaxSyncInterval"/>.
+    /// </summary>
+    public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
     /// Whether the oldest segments are deleted (counted and logged) when the cap is reached; when false, appends
     /// throw <see cref="Core.BufferFullException"/> instead. Default true.
     /// </summary>
     public bool EvictWhenFull { get; set; } = true;
+
+    /// <summary>The boot the buffer runs in, told apart from the previous run's at start; the kernel's unless a test sets it.</summary>
+    internal Guid? BootId { get; set; }
 }

@@ -30,6 +30,11 @@ public static class BufferOptionsValidator
             problems.Add("buffer:maxCommitDelay", $"must be between 0 and {BufferOptions.MaxCommitDelayLimit.TotalMilliseconds} ms (got {options.MaxCommitDelay.TotalMilliseconds} ms).");
         }
 
+        if (options.SyncInterval < TimeSpan.Zero || options.SyncInterval > BufferOptions.MaxSyncInterval)
+        {
+            problems.Add("buffer:syncInterval", $"must be between 0 and {BufferOptions.MaxSyncInterval} (got {options.SyncInterval}).");
+        }
+
         return problems;
     }
 }

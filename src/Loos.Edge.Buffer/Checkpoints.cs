@@ -6,9 +6,11 @@ namespace Loos.Edge.Buffer;
 /// <summary>
 /// Writes the consumers' checkpoints (<c>consumers/&lt;name&gt;.pos</c>). A checkpoint the disk refuses is not an
 /// error of the acknowledgement: the position holds in memory, <see cref="Error"/> says so, and it is written again
-/// with the next one.
+/// with the next one. After an acknowledgement a checkpoint is written at most every <paramref name="writeInterval"/>
+/// (<see cref="BufferOptions.SyncInterval"/>; every time when zero), and at a clean stop: a crash meanwhile only sends
+/// the readings acknowledged since again, which a target that stores points by series and time keeps once.
 /// </summary>
-internal sealed class Checkpoints(SegmentIndex index, ILogger logger)
+internal sealed class Checkpoints(SegmentIndex index, TimeSpan writeInterval, TimeProvider timeProvider, ILogger logger)
 {
     private string? error;
 
@@ -29,6 +31,44 @@ internal sealed class Checkpoints(SegmentIndex index, ILogger logger)
             }
 
             StateFiles.WriteCheckpoint(index.Directory, new ConsumerCheckpoint(consumer.Name, position));
+            consumer.WrittenPosition = position;
+            consumer.WrittenTimestamp = timeProvider.GetTimestamp();
+        }
+    }
+
+    /// <summary>After an acknowledgement: writes the checkpoint unless one was written less than the write interval ago.</summary>
+    public bool TryWriteAcknowledged(ConsumerState consumer)
+    {
+        if (writeInterval > TimeSpan.Zero && !Failing)
+        {
+            lock (consumer.CheckpointGate)
+            {
+                if (consumer.WrittenPosition is not null && timeProvider.GetElapsedTime(consumer.WrittenTimestamp) < writeInterval)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return TryWrite(consumer);
+    }
+
+    /// <summary>At a clean stop: writes every position acknowledged since its checkpoint was last written.</summary>
+    public void WriteAcknowledged()
+    {
+        foreach (var consumer in index.ConsumerStates())
+        {
+            bool behind;
+            lock (consumer.CheckpointGate)
+            lock (index.Gate)
+            {
+                behind = consumer.WrittenPosition != consumer.Position;
+            }
+
+            if (behind)
+            {
+                TryWrite(consumer);
+            }
         }
     }
 

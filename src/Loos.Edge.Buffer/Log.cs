@@ -33,4 +33,13 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "The buffer writes its checkpoints in {Directory} again.")]
     public static partial void CheckpointsWrittenAgain(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "The buffer in {Directory} was not stopped cleanly and the machine restarted since (a power cut?): readings appended after {NewestOnDisk:o}, the newest on disk, may be missing (up to buffer:syncInterval, {SyncInterval}, of readings nobody waited to acknowledge). Counted in health as buffer.possible_loss_after.")]
+    public static partial void PossibleLoss(ILogger logger, string directory, DateTimeOffset? newestOnDisk, TimeSpan syncInterval);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Information, Message = "The buffer in {Directory} was not stopped cleanly, but the machine did not restart: everything written was kept.")]
+    public static partial void UncleanStopNothingLost(ILogger logger, string directory);
+
+    [LoggerMessage(EventId = 13, Level = LogLevel.Error, Message = "The buffer could not mark its clean stop in {Directory}; the next start will say readings may be missing.")]
+    public static partial void StopNotMarked(ILogger logger, string directory, Exception exception);
 }

@@ -81,6 +81,42 @@ internal static class SegmentFormat
     /// <summary>Larger lengths are not plausible and mark a damaged header: no segment may exceed 1 GiB (see BufferOptions).</summary>
     public const int MaxPayloadBytes = 1 << 30;
 
+    /// <summary>Creates segment <paramref name="number"/> at <paramref name="path"/> with its header, durably (file and directory fsynced).</summary>
+    /// <exception cref="IOException">The file exists or cannot be written; nothing is left behind.</exception>
+    public static Microsoft.Win32.SafeHandles.SafeFileHandle CreateFile(string path, long number)
+    {
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
+        try
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(handle, DurableFile.PrivateFileMode);
+            }
+
+            Span<byte> header = stackalloc byte[HeaderBytes];
+            WriteHeader(header, number);
+            RandomAccess.Write(handle, header, 0);
+            RandomAccess.FlushToDisk(handle);
+            DurableFile.SyncDirectory(Path.GetDirectoryName(path)!);
+            return handle;
+        }
+        catch
+        {
+            handle.Dispose();
+
+            // A segment without its header would block this number for good (CreateNew) and read as damage.
+            try
+            {
+                File.Delete(path);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+            }
+
+            throw;
+        }
+    }
+
     public static string FileName(long segmentNumber) => segmentNumber.ToString("D8", CultureInfo.InvariantCulture) + ".seg";
 
     /// <summary>The segment number of a file named like <c>00000012.seg</c>, or false for any other file.</summary>

@@ -9,6 +9,9 @@ namespace Loos.Edge.Buffer;
 /// <summary>
 /// The one writer of the active segment. Its loop drains every queued append, serialises them, writes them, fsyncs
 /// once and completes them all (group commit); a failed write is undone. Makes the new records visible to readers.
+/// A group whose appends do not wait for their fsync (<see cref="AppendDurability.Written"/>) is written without one;
+/// what is written stays unsynchronised at most <see cref="BufferOptions.SyncInterval"/>, then a timer asks the loop to
+/// fsync it, unless an append that waits (the listener's) or a roll fsyncs it first.
 /// </summary>
 internal sealed class SegmentWriter(
     BufferOptions options,
@@ -29,12 +32,18 @@ internal sealed class SegmentWriter(
     private readonly CommitWindow window = new(timeProvider);
     private readonly List<AppendRequest> group = [];
     private readonly CommitBuffer records = new(catalog);
-    private Task loop = Task.CompletedTask;
 
-    // Owned by the writer loop: the active segment, its durable length, and where the last write began in it.
+    // Queued by the sync timer: asks the loop to fsync what is written; never completed nor pooled.
+    private readonly AppendRequest syncMarker = new(new ConcurrentQueue<AppendRequest>());
+    private Task loop = Task.CompletedTask;
+    private ITimer? syncTimer;
+
+    // Owned by the writer loop: the active segment, its written length, where the last write began in it, and whether
+    // some of it is written but not fsynced yet (the sync timer runs).
     private SafeFileHandle? active;
     private long activeWritten;
     private long writeStart;
+    private bool unsynced;
 
     // The last cut-back after a failed write failed too: the next append starts a new segment.
     private bool rollBeforeWrite;
@@ -59,10 +68,17 @@ internal sealed class SegmentWriter(
     /// <summary>Why the last write failed; null once one succeeds again. Under the index's lock.</summary>
     public string? AppendError => appendError;
 
-    public void Start() => loop = Task.Run(WriteLoopAsync);
+    public void Start()
+    {
+        syncTimer = timeProvider.CreateTimer(static state => ((SegmentWriter)state!).RequestSync(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        loop = Task.Run(WriteLoopAsync);
+    }
 
-    /// <summary>Queues an append for the next commit; the task completes once it is on disk.</summary>
-    public ValueTask Enqueue(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote)
+    /// <summary>
+    /// Queues an append for the next commit; the task completes once it is on disk (fsynced), or once it is written to
+    /// the segment for <see cref="AppendDurability.Written"/>.
+    /// </summary>
+    public ValueTask Enqueue(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, AppendDurability durability = AppendDurability.Synced)
     {
         if (!pool.TryDequeue(out var request))
         {
@@ -71,6 +87,7 @@ internal sealed class SegmentWriter(
 
         request.Readings = readings;
         request.DeliveryNote = deliveryNote;
+        request.WaitsForSync = durability == AppendDurability.Synced;
         var version = request.Version;
         var queued = Interlocked.Add(ref queuedReadings, readings.Length);
         if (!queue.Writer.TryWrite(request))
@@ -94,6 +111,9 @@ internal sealed class SegmentWriter(
     public async Task CompleteAsync()
     {
         Volatile.Write(ref closing, 1);
+
+        // A clean stop leaves nothing unsynchronised.
+        queue.Writer.TryWrite(syncMarker);
         queue.Writer.TryComplete();
         window.Fire();
         await loop.ConfigureAwait(false);
@@ -102,6 +122,7 @@ internal sealed class SegmentWriter(
     /// <summary>Closes the active segment's handle and the commit window; after <see cref="CompleteAsync"/>, or when the open failed.</summary>
     public void Dispose()
     {
+        syncTimer?.Dispose();
         active?.Dispose();
         window.Dispose();
     }
@@ -109,36 +130,7 @@ internal sealed class SegmentWriter(
     public void CreateActiveSegment(long number)
     {
         var path = Path.Combine(index.Directory, SegmentFormat.FileName(number));
-        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read | FileShare.Delete);
-        try
-        {
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(handle, DurableFile.PrivateFileMode);
-            }
-
-            Span<byte> header = stackalloc byte[SegmentFormat.HeaderBytes];
-            SegmentFormat.WriteHeader(header, number);
-            RandomAccess.Write(handle, header, 0);
-            RandomAccess.FlushToDisk(handle);
-            DurableFile.SyncDirectory(index.Directory);
-        }
-        catch
-        {
-            handle.Dispose();
-
-            // A segment without its header would block this number for good (CreateNew) and read as damage.
-            try
-            {
-                File.Delete(path);
-            }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-            {
-            }
-
-            throw;
-        }
-
+        var handle = SegmentFormat.CreateFile(path, number);
         active?.Dispose();
         active = handle;
         activeWritten = SegmentFormat.HeaderBytes;
@@ -167,24 +159,36 @@ internal sealed class SegmentWriter(
                 await wait.ConfigureAwait(false);
             }
 
+            var syncRequested = false;
             while (reader.TryRead(out var request))
             {
+                if (ReferenceEquals(request, syncMarker))
+                {
+                    syncRequested = true;
+                    continue;
+                }
+
                 Interlocked.Add(ref queuedReadings, -request.Readings.Length);
                 group.Add(request);
             }
 
-            Commit();
+            Commit(syncRequested);
             Progress.Idle();
         }
     }
 
-    private void Commit()
+    /// <summary>Called by the sync timer: the loop fsyncs what is written at its next pass.</summary>
+    private void RequestSync() => queue.Writer.TryWrite(syncMarker);
+
+    private void Commit(bool syncRequested)
     {
+        var sync = syncRequested || options.SyncInterval == TimeSpan.Zero;
         IOException? groupFailure = null;
         try
         {
             foreach (var request in group)
             {
+                sync |= request.WaitsForSync;
                 try
                 {
                     Stage(request.Readings.Span, request.DeliveryNote.Span);
@@ -210,9 +214,21 @@ internal sealed class SegmentWriter(
             records.CloseRecord();
             if (records.Length > 0)
             {
-                WriteBuffered();
-                Interlocked.Increment(ref commitFsyncs);
+                WriteBuffered(sync);
                 Publish();
+            }
+            else if (sync && unsynced)
+            {
+                SyncActive();
+            }
+            else
+            {
+                sync = false;
+            }
+
+            if (sync)
+            {
+                Interlocked.Increment(ref commitFsyncs);
             }
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
@@ -308,8 +324,8 @@ internal sealed class SegmentWriter(
         records.Add(readings, deliveryNote);
     }
 
-    /// <summary>Writes the serialised records at the end of the active segment and fsyncs it.</summary>
-    private void WriteBuffered()
+    /// <summary>Writes the serialised records at the end of the active segment, and fsyncs it when <paramref name="sync"/>.</summary>
+    private void WriteBuffered(bool sync)
     {
         WriteFault?.Invoke();
         var bytes = records.Bytes;
@@ -318,7 +334,16 @@ internal sealed class SegmentWriter(
             RandomAccess.Write(active!, bytes, activeWritten);
         }
 
-        RandomAccess.FlushToDisk(active!);
+        if (sync)
+        {
+            SyncActive();
+        }
+        else if (!unsynced && bytes.Length > 0)
+        {
+            unsynced = true;
+            syncTimer!.Change(options.SyncInterval, Timeout.InfiniteTimeSpan);
+        }
+
         writeStart = activeWritten;
         activeWritten += bytes.Length;
         records.Written();
@@ -348,10 +373,21 @@ internal sealed class SegmentWriter(
         signal?.TrySetResult();
     }
 
+    /// <summary>fsyncs the active segment, with what earlier commits wrote without an fsync.</summary>
+    private void SyncActive()
+    {
+        RandomAccess.FlushToDisk(active!);
+        if (unsynced)
+        {
+            unsynced = false;
+            syncTimer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
     private void Roll()
     {
         records.CloseRecord();
-        WriteBuffered();
+        WriteBuffered(sync: true);
         Publish();
         CreateActiveSegment(index.LastSegmentNumber() + 1);
     }

@@ -28,6 +28,7 @@ internal sealed class SegmentedLog : IDurableBuffer
     private readonly ReadPlanner reads;
     private readonly SegmentWriter writer;
     private readonly FileStream directoryLock;
+    private RunState.Previous previousRun;
     private int disposed;
 
     private SegmentedLog(BufferOptions options, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger logger)
@@ -48,7 +49,7 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
 
         index = new SegmentIndex(directory);
-        checkpoints = new Checkpoints(index, logger);
+        checkpoints = new Checkpoints(index, options.SyncInterval, timeProvider, logger);
         retention = new SegmentRetention(index, options, logger);
         reads = new ReadPlanner(index, logger);
         writer = new SegmentWriter(options, index, retention, checkpoints, catalog, timeProvider, logger);
@@ -92,14 +93,22 @@ internal sealed class SegmentedLog : IDurableBuffer
     /// be on disk, so it completes normally.
     /// </remarks>
     public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
-        AppendAsync(readings, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        AppendAsync(readings, ReadOnlyMemory<byte>.Empty, AppendDurability.Synced, cancellationToken);
+
+    /// <inheritdoc cref="AppendAsync(ReadOnlyMemory{Reading}, CancellationToken)"/>
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, AppendDurability durability, CancellationToken cancellationToken = default) =>
+        AppendAsync(readings, ReadOnlyMemory<byte>.Empty, durability, cancellationToken);
+
+    /// <inheritdoc cref="AppendAsync(ReadOnlyMemory{Reading}, ReadOnlyMemory{byte}, AppendDurability, CancellationToken)"/>
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken = default) =>
+        AppendAsync(readings, deliveryNote, AppendDurability.Synced, cancellationToken);
 
     /// <remarks>
     /// The note is written as a record just before the append's records, in the same write and fsync; recovery takes it
     /// back only when all of them follow intact. Neither <paramref name="readings"/> nor <paramref name="deliveryNote"/>
     /// may change until the task completes.
     /// </remarks>
-    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, AppendDurability durability, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
         {
@@ -107,7 +116,7 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
 
         ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
-        return readings.IsEmpty ? default : writer.Enqueue(readings, deliveryNote);
+        return readings.IsEmpty ? default : writer.Enqueue(readings, deliveryNote, durability);
     }
 
     public IBufferConsumer OpenConsumer(string name)
@@ -155,7 +164,7 @@ internal sealed class SegmentedLog : IDurableBuffer
                 list.Add(BufferStatisticsCalculator.Compute(index.Segments, consumer.Name, consumer.Position));
             }
 
-            return new BufferStatistics(list, index.BytesOnDisk, index.Segments.Count, options.CapBytes, index.EvictedTotal, index.DamagedRegions, writer.AppendError ?? checkpoints.Error, index.AppendedReadings, index.AppendedBytes);
+            return new BufferStatistics(list, index.BytesOnDisk, index.Segments.Count, options.CapBytes, index.EvictedTotal, index.DamagedRegions, writer.AppendError ?? checkpoints.Error, index.AppendedReadings, index.AppendedBytes, previousRun.PossibleLossAfter, previousRun.PossibleLossStops);
         }
     }
 
@@ -175,6 +184,16 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
 
         await writer.CompleteAsync().ConfigureAwait(false);
+        checkpoints.WriteAcknowledged();
+        try
+        {
+            RunState.Stopped(index.Directory, options, previousRun.PossibleLossStops);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Log.StopNotMarked(logger, index.Directory, exception);
+        }
+
         TaskCompletionSource? signal;
         lock (index.Gate)
         {
@@ -270,7 +289,7 @@ internal sealed class SegmentedLog : IDurableBuffer
         // A checkpoint that cannot be written (full or read-only disk) is not the target's failure: the batch is
         // delivered. The position holds in memory and is written with the next one; a crash meanwhile only sends
         // delivered readings again. Delivered segments go all the same: on a full disk that frees the space needed.
-        checkpoints.TryWrite(consumer);
+        checkpoints.TryWriteAcknowledged(consumer);
         lock (index.Gate)
         {
             retention.DeleteAcknowledgedSegments();
@@ -284,6 +303,7 @@ internal sealed class SegmentedLog : IDurableBuffer
     {
         var recovered = SegmentRecovery.Scan(index, catalog, timeProvider.GetUtcNow().UtcTicks, logger);
         RecoveredDeliveryNotes = recovered.DeliveryNotes;
+        previousRun = RunState.Open(index, options, logger);
         writer.CreateActiveSegment(index.Segments.Count == 0 ? 1 : index.Segments[^1].Number + 1);
         lock (index.Gate)
         {

@@ -9,8 +9,13 @@ namespace Loos.Edge.Core;
 /// <param name="DamagedRegions">Damaged records skipped at recovery since the process started.</param>
 /// <param name="DiskError">Why the buffer cannot write to its disk (full, read-only, failing) while that lasts; null once
 /// it writes again.</param>
-/// <param name="AcceptedReadings">Readings appended and fsynced since the buffer was opened.</param>
+/// <param name="AcceptedReadings">Readings appended (written to a segment) since the buffer was opened.</param>
 /// <param name="AppendedBytes">Segment bytes appended since the buffer was opened (readings, series definitions, delivery notes).</param>
+/// <param name="PossibleLossAfter">Set when the previous run ended without a clean stop and the machine restarted
+/// meanwhile (a power cut) while readings were fsynced every <c>buffer:syncInterval</c>: readings appended after this
+/// time (the newest on disk) may be missing. Null after a clean stop, a crash of the gateway alone (the page cache kept
+/// its writes) or with every append fsynced.</param>
+/// <param name="PossibleLossStops">Such stops since the buffer was created.</param>
 public sealed record BufferStatistics(
     IReadOnlyList<ConsumerStatistics> Consumers,
     long BytesOnDisk,
@@ -20,7 +25,9 @@ public sealed record BufferStatistics(
     int DamagedRegions,
     string? DiskError = null,
     long AcceptedReadings = 0,
-    long AppendedBytes = 0);
+    long AppendedBytes = 0,
+    DateTimeOffset? PossibleLossAfter = null,
+    long PossibleLossStops = 0);
 
 /// <param name="Name">The consumer (forwarding target) name.</param>
 /// <param name="Position">Its checkpointed position.</param>

@@ -15,6 +15,14 @@ public interface IDeliveryJournal : IReadingSink
     /// <exception cref="BufferFullException">The disk cap is reached and eviction is disabled.</exception>
     ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends <paramref name="readings"/> with <paramref name="deliveryNote"/> as the overload without
+    /// <paramref name="durability"/> does, completing when <paramref name="durability"/> says (see <see cref="IReadingSink.AppendAsync(ReadOnlyMemory{Reading}, AppendDurability, CancellationToken)"/>).
+    /// </summary>
+    /// <exception cref="BufferFullException">The disk cap is reached and eviction is disabled.</exception>
+    ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, AppendDurability durability, CancellationToken cancellationToken = default) =>
+        AppendAsync(readings, deliveryNote, cancellationToken);
+
     /// <summary>The notes of the latest appends found when the sink was opened (what the previous runs stored last), oldest first.</summary>
     IReadOnlyList<ReadOnlyMemory<byte>> RecoveredDeliveryNotes { get; }
 }

@@ -121,7 +121,7 @@ internal sealed partial class HeatingSeriesService(
             }
         }
 
-        await sink.AppendAsync(readings.ToArray(), cancellationToken).ConfigureAwait(false);
+        await sink.AppendAsync(readings.ToArray(), AppendDurability.Written, cancellationToken).ConfigureAwait(false);
         LogPublished(logger, asOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), homes.Count, homes.Count(h => h.Status == "on-track"), homes.Count(h => h.Status == "at-risk"), homes.Count(h => h.Status == "over"), homes.Count(h => h.Status == "no-data"));
     }
 

@@ -95,6 +95,9 @@ public sealed record DeviceHealth(string Bus, string Device, string State, long 
 /// <param name="DamagedRegions">Damaged records skipped at recovery since the process started.</param>
 /// <param name="Consumers">The same figures per consumer (forwarding target).</param>
 /// <param name="DiskError">Why the buffer cannot write to its disk while that lasts (appends are refused), or null.</param>
+/// <param name="PossibleLossAfter">After a power cut that stopped the previous run: readings appended after this time (the
+/// newest on disk) and not yet fsynced (<c>buffer:syncInterval</c>) may be missing; null otherwise.</param>
+/// <param name="PossibleLossStops">Such stops since the buffer was created.</param>
 public sealed record BufferHealth(
     long UnsentReadings,
     long UnsentBytes,
@@ -105,7 +108,9 @@ public sealed record BufferHealth(
     long EvictedReadings,
     int DamagedRegions,
     IReadOnlyList<ConsumerHealth> Consumers,
-    string? DiskError = null)
+    string? DiskError = null,
+    DateTime? PossibleLossAfter = null,
+    long PossibleLossStops = 0)
 {
     /// <summary>Summarises <paramref name="statistics"/>, taking the worst consumer for the top-level unsent figures.</summary>
     /// <exception cref="ArgumentNullException"><paramref name="statistics"/> is null.</exception>
@@ -124,7 +129,9 @@ public sealed record BufferHealth(
             statistics.EvictedReadings,
             statistics.DamagedRegions,
             [.. consumers.Select(c => new ConsumerHealth(c.Name, c.Position.ToString(), c.UnsentReadings, c.UnsentBytes, c.OldestUnsentTimestamp?.UtcDateTime))],
-            statistics.DiskError);
+            statistics.DiskError,
+            statistics.PossibleLossAfter?.UtcDateTime,
+            statistics.PossibleLossStops);
     }
 }
 

@@ -80,7 +80,8 @@ internal sealed partial class MqttBatchStore
         }
 
         readings = batch.ToArray();
-        note = Journal is null ? [] : StoredMessages.Note(identities);
+        // Messages without an identity (QoS 0) are never delivered again: no note for them, 17 bytes each on disk.
+        note = Journal is null || identities.Count == 0 ? [] : StoredMessages.Note(identities);
         generation = batchGeneration;
         refusals = 0;
         try
@@ -103,11 +104,11 @@ internal sealed partial class MqttBatchStore
         // Not cancelled by the stop: a batch being written is finished and acknowledged, so it is not sent twice.
         if (Journal is null)
         {
-            await sink.AppendAsync(readings, CancellationToken.None).ConfigureAwait(false);
+            await sink.AppendAsync(readings, AppendDurability.Written, CancellationToken.None).ConfigureAwait(false);
         }
         else
         {
-            await Journal.AppendAsync(readings, note, CancellationToken.None).ConfigureAwait(false);
+            await Journal.AppendAsync(readings, note, AppendDurability.Written, CancellationToken.None).ConfigureAwait(false);
         }
 
         if (refusals > 0)

@@ -8,9 +8,11 @@ namespace Loos.Edge.Mqtt;
 
 /// <summary>
 /// Subscribes to every mapping's topic filter with QoS 1 on a persistent MQTT 5 session and turns the messages into
-/// readings. A message is acknowledged to the broker only once its readings are durable in the buffer, so a message
-/// is never lost between the broker and the disk: whatever is not acknowledged when the gateway stops, crashes or
-/// loses the broker is delivered again by the broker on the next connection. Messages are taken in batches (all
+/// readings. A message is acknowledged to the broker only once its readings are written to the buffer
+/// (<see cref="AppendDurability.Written"/>: they survive a crash of the gateway and are fsynced within
+/// <c>buffer:syncInterval</c>; a power cut before that fsync may lose them, which the buffer counts at the next start),
+/// so a message is never lost between the broker and the file: whatever is not acknowledged when the gateway stops,
+/// crashes or loses the broker is delivered again by the broker on the next connection. Messages are taken in batches (all
 /// those that arrived while the previous batch was written) so that one fsync serves many of them.
 /// Readings whose payload has no time of its own take the receive time, kept strictly increasing per series
 /// (<see cref="ReceiveTimeStamper"/>). The identities of a batch's messages are written with its readings (a

@@ -30,7 +30,7 @@ public sealed partial class BufferRefusals(string source, TimeProvider timeProvi
         ArgumentNullException.ThrowIfNull(sink);
         try
         {
-            await sink.AppendAsync(readings, cancellationToken).ConfigureAwait(false);
+            await sink.AppendAsync(readings, AppendDurability.Written, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (BufferFullException exception)

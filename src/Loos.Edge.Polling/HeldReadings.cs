@@ -33,7 +33,7 @@ public sealed partial class HeldReadings(string source, ILogger logger)
         Reading[] batch = [.. held, .. readings];
         try
         {
-            await sink.AppendAsync(batch, cancellationToken).ConfigureAwait(false);
+            await sink.AppendAsync(batch, AppendDurability.Written, cancellationToken).ConfigureAwait(false);
         }
         catch (BufferFullException exception)
         {

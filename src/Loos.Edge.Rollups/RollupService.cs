@@ -102,7 +102,7 @@ internal sealed partial class RollupService(
                 output.Clear();
                 if (readings.Count > 0)
                 {
-                    await sink.AppendAsync(readings.ToArray(), stoppingToken).ConfigureAwait(false);
+                    await sink.AppendAsync(readings.ToArray(), AppendDurability.Written, stoppingToken).ConfigureAwait(false);
                 }
 
                 if (batch is not null)

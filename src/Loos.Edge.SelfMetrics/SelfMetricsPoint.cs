@@ -49,6 +49,7 @@ internal sealed class SelfMetricsPoint(ISeriesCatalog catalog, string site)
         Add(Measurement, tags, "unsent_readings", health.UnsentReadings);
         Add(Measurement, tags, "oldest_unsent_age_seconds", oldestAgeSeconds, ValueKind.Float);
         Add(Measurement, tags, "buffer_hours_left", hoursLeft, ValueKind.Float);
+        Add(Measurement, tags, "buffer_possible_loss_stops", buffer.PossibleLossStops);
         if (mqttConnected is { } connected)
         {
             Add(Measurement, tags, "mqtt_connected", connected ? 1 : 0);

@@ -118,7 +118,7 @@ internal sealed partial class SelfMetricsService : BackgroundService
         var readings = point.ToArray();
         try
         {
-            await sink.AppendAsync(readings, cancellationToken).ConfigureAwait(false);
+            await sink.AppendAsync(readings, AppendDurability.Written, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is BufferFullException or BufferAppendTooLargeException or IOException)
         {

@@ -102,7 +102,7 @@ internal sealed partial class SimulatedDevices : BackgroundService
 
         try
         {
-            await sink.AppendAsync(readings.ToArray(), stoppingToken).ConfigureAwait(false);
+            await sink.AppendAsync(readings.ToArray(), AppendDurability.Written, stoppingToken).ConfigureAwait(false);
         }
         catch (BufferFullException exception)
         {

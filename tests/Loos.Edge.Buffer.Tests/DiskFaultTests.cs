@@ -67,7 +67,9 @@ public sealed class DiskFaultTests
         var catalog = new SeriesCatalog();
         var series = catalog.Intern(Buffers.Key("meter", "A1"));
         var logger = new ListLogger();
-        await using (var buffer = Buffers.Open(scratch.Directory, catalog, logger, configure: o => o.SegmentBytes = 64 * 1024))
+
+        // syncInterval 0: every acknowledgement writes its checkpoint, so this one meets the full disk.
+        await using (var buffer = Buffers.Open(scratch.Directory, catalog, logger, configure: o => (o.SegmentBytes, o.SyncInterval) = (64 * 1024, TimeSpan.Zero)))
         {
             var consumer = buffer.OpenConsumer(Consumer);
             for (var i = 0; i < 20; i++)

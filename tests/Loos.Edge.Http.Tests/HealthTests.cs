@@ -181,7 +181,7 @@ public sealed class HealthTests
         var root = JsonDocument.Parse(json).RootElement;
 
         Assert.Equal(
-            ["unsent_readings", "unsent_bytes", "bytes_on_disk", "segments", "cap_bytes", "oldest_unsent", "evicted_readings", "damaged_regions", "consumers", "disk_error"],
+            ["unsent_readings", "unsent_bytes", "bytes_on_disk", "segments", "cap_bytes", "oldest_unsent", "evicted_readings", "damaged_regions", "consumers", "disk_error", "possible_loss_after", "possible_loss_stops"],
             root.EnumerateObject().Select(p => p.Name));
     }
 }

@@ -288,6 +288,9 @@ public sealed class SiteFileBuilder
 
     public bool EvictWhenFull { get; set; } = true;
 
+    /// <summary>The site's <c>buffer:syncInterval</c>; the default (30 s) when null.</summary>
+    public TimeSpan? SyncInterval { get; set; }
+
     /// <summary>The address health (and the management endpoints) listen on; loopback by default.</summary>
     public string HealthHost { get; set; } = "127.0.0.1";
 
@@ -349,7 +352,7 @@ public sealed class SiteFileBuilder
               directory: buffer
               capBytes: {CapBytes}
               segmentBytes: {SegmentBytes}
-              evictWhenFull: {(EvictWhenFull ? "true" : "false")}
+              evictWhenFull: {(EvictWhenFull ? "true" : "false")}{(SyncInterval is { } sync ? $"\n  syncInterval: {sync:hh\\:mm\\:ss}" : "")}
             forwarder:
               targets:
             {string.Join('\n', targets)}

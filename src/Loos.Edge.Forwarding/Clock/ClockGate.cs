@@ -165,13 +165,19 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
     }
 
     public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, CancellationToken cancellationToken = default) =>
-        AppendAsync(readings, ReadOnlyMemory<byte>.Empty, cancellationToken);
+        AppendAsync(readings, ReadOnlyMemory<byte>.Empty, AppendDurability.Synced, cancellationToken);
 
-    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken = default)
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, AppendDurability durability, CancellationToken cancellationToken = default) =>
+        AppendAsync(readings, ReadOnlyMemory<byte>.Empty, durability, cancellationToken);
+
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken = default) =>
+        AppendAsync(readings, deliveryNote, AppendDurability.Synced, cancellationToken);
+
+    public ValueTask AppendAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, AppendDurability durability, CancellationToken cancellationToken = default)
     {
         if (!synchronised)
         {
-            return AppendWhileUnsynchronisedAsync(readings, deliveryNote, cancellationToken);
+            return AppendWhileUnsynchronisedAsync(readings, deliveryNote, durability, cancellationToken);
         }
 
         if (lateStamps is { } late)
@@ -186,7 +192,7 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
             }
         }
 
-        return buffer.AppendAsync(readings, deliveryNote, cancellationToken);
+        return buffer.AppendAsync(readings, deliveryNote, durability, cancellationToken);
     }
 
     public ClockStatus GetClockStatus()
@@ -218,7 +224,7 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
         gate.Dispose();
     }
 
-    private async ValueTask AppendWhileUnsynchronisedAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, CancellationToken cancellationToken)
+    private async ValueTask AppendWhileUnsynchronisedAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, AppendDurability durability, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken);
         try
@@ -226,13 +232,13 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
             if (synchronised)
             {
                 // Waited for the release: a reading stamped just before the step is still corrected.
-                await AppendAsync(readings, deliveryNote, cancellationToken);
+                await AppendAsync(readings, deliveryNote, durability, cancellationToken);
                 return;
             }
 
             if (episode is null || held is null)
             {
-                await buffer.AppendAsync(readings, deliveryNote, cancellationToken);
+                await buffer.AppendAsync(readings, deliveryNote, durability, cancellationToken);
                 return;
             }
 
@@ -240,18 +246,18 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
             var (stamped, own) = stale.Partition(readings);
             if (own.Length == 0)
             {
-                await held.AppendAsync(readings, deliveryNote, cancellationToken);
+                await held.AppendAsync(readings, deliveryNote, durability, cancellationToken);
                 return;
             }
 
             if (stamped.Length == 0)
             {
-                await buffer.AppendAsync(readings, deliveryNote, cancellationToken);
+                await buffer.AppendAsync(readings, deliveryNote, durability, cancellationToken);
                 return;
             }
 
-            await buffer.AppendAsync(own, cancellationToken);
-            await held.AppendAsync(stamped, deliveryNote, cancellationToken);
+            await buffer.AppendAsync(own, durability, cancellationToken);
+            await held.AppendAsync(stamped, deliveryNote, durability, cancellationToken);
         }
         finally
         {

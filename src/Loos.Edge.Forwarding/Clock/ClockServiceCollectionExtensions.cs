@@ -33,6 +33,7 @@ public static class ClockServiceCollectionExtensions
                 CapBytes = bufferOptions.CapBytes,
                 SegmentBytes = bufferOptions.SegmentBytes,
                 MaxCommitDelay = bufferOptions.MaxCommitDelay,
+                SyncInterval = bufferOptions.SyncInterval,
                 EvictWhenFull = bufferOptions.EvictWhenFull,
             };
             var settings = new ClockGateSettings(held, Path.Combine(bufferOptions.Directory, ClockGate.SetAsideFileName), SetAsideMaxBytes: 16L << 20);

@@ -90,7 +90,7 @@ internal sealed partial class LightingSeries(ISeriesCatalog catalog, IReadingSin
     {
         try
         {
-            await sink.AppendAsync(readings.ToArray(), cancellationToken).ConfigureAwait(false);
+            await sink.AppendAsync(readings.ToArray(), AppendDurability.Written, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is BufferFullException or BufferAppendTooLargeException or IOException)
         {
