@@ -1,19 +1,8 @@
-using System.Globalization;
-
 namespace Loos.Edge.MBus;
 
 /// <summary>The EN 13757-3 data types (annex A): integers, BCD, dates and text as the records carry them.</summary>
 internal static class MBusDataTypes
 {
-    /// <summary>Bytes as hex, most significant (last) byte first.</summary>
-    internal static string ReversedHex(ReadOnlySpan<byte> raw)
-    {
-        Span<byte> reversed = stackalloc byte[raw.Length];
-        raw.CopyTo(reversed);
-        reversed.Reverse();
-        return Convert.ToHexString(reversed);
-    }
-
     /// <summary>Type B: signed little-endian integer of 1 to 8 bytes.</summary>
     internal static long SignedInteger(ReadOnlySpan<byte> raw)
     {
@@ -55,25 +44,127 @@ internal static class MBusDataTypes
         return negative ? -value : value;
     }
 
-    /// <summary>Type G date: day bits 0–4, month in the second byte's low nibble, year split over both high parts.</summary>
-    internal static string DateG(ReadOnlySpan<byte> raw)
+    /// <summary>The number of characters <see cref="FormatText"/> writes for <paramref name="byteCount"/> bytes of <paramref name="kind"/>.</summary>
+    internal static int TextLength(MBusTextKind kind, int byteCount) => kind switch
     {
-        var (year, month, day) = DateParts(raw);
-        return string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}-{day:D2}");
+        MBusTextKind.Date => 10,                    // yyyy-MM-dd
+        MBusTextKind.DateTime or MBusTextKind.DateTimeWithSeconds => 19, // yyyy-MM-ddTHH:mm:ss
+        MBusTextKind.ReversedHex or MBusTextKind.Hex => 2 * byteCount,
+        MBusTextKind.ReversedText => byteCount,
+        _ => 0,
+    };
+
+    /// <summary>Writes the text of <paramref name="raw"/> into <paramref name="destination"/>, exactly <see cref="TextLength"/> characters.</summary>
+    internal static void FormatText(MBusTextKind kind, ReadOnlySpan<byte> raw, Span<char> destination)
+    {
+        switch (kind)
+        {
+            case MBusTextKind.Date:
+                // Type G date: day bits 0–4, month in the second byte's low nibble, year split over both high parts.
+                WriteDate(raw, destination);
+                break;
+            case MBusTextKind.DateTime:
+                // Type F date and time: minute, hour, then a type G date.
+                WriteDateTime(raw, second: 0, destination);
+                break;
+            case MBusTextKind.DateTimeWithSeconds:
+                // Type I date and time: second, then a type F date and time.
+                WriteDateTime(raw[1..], second: raw[0] & 0x3F, destination);
+                break;
+            case MBusTextKind.ReversedHex:
+                for (var index = 0; index < raw.Length; index++)
+                {
+                    WriteHex(raw[raw.Length - 1 - index], destination[(2 * index)..]);
+                }
+
+                break;
+            case MBusTextKind.Hex:
+                for (var index = 0; index < raw.Length; index++)
+                {
+                    WriteHex(raw[index], destination[(2 * index)..]);
+                }
+
+                break;
+            case MBusTextKind.ReversedText:
+                for (var index = 0; index < raw.Length; index++)
+                {
+                    destination[index] = (char)raw[raw.Length - 1 - index];
+                }
+
+                break;
+        }
     }
 
-    /// <summary>Type F date and time: minute, hour, then a type G date.</summary>
-    internal static string DateTimeF(ReadOnlySpan<byte> raw) => DateTime(raw, second: 0);
-
-    /// <summary>Type I date and time: second, then a type F date and time.</summary>
-    internal static string DateTimeI(ReadOnlySpan<byte> raw) => DateTime(raw[1..], second: raw[0] & 0x3F);
-
-    private static string DateTime(ReadOnlySpan<byte> raw, int second)
+    /// <summary>The date and time of a type G, F or I value, as the meter's local time; false for other kinds and impossible dates.</summary>
+    internal static bool TryGetDateTime(MBusTextKind kind, ReadOnlySpan<byte> raw, out DateTime local)
     {
-        var minute = raw[0] & 0x3F;
-        var hour = raw[1] & 0x1F;
-        var (year, month, day) = DateParts(raw[2..]);
-        return string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}-{day:D2}T{hour:D2}:{minute:D2}:{second:D2}");
+        local = default;
+        int second;
+        ReadOnlySpan<byte> clock;
+        switch (kind)
+        {
+            case MBusTextKind.DateTime:
+                second = 0;
+                clock = raw;
+                break;
+            case MBusTextKind.DateTimeWithSeconds:
+                second = raw[0] & 0x3F;
+                clock = raw[1..];
+                break;
+            case MBusTextKind.Date:
+                second = 0;
+                clock = [];
+                break;
+            default:
+                return false;
+        }
+
+        var (minute, hour) = clock.IsEmpty ? (0, 0) : (clock[0] & 0x3F, clock[1] & 0x1F);
+        var (year, month, day) = DateParts(clock.IsEmpty ? raw : clock[2..]);
+        if (month is < 1 or > 12 || day < 1 || day > System.DateTime.DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59)
+        {
+            return false;
+        }
+
+        local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Unspecified);
+        return true;
+    }
+
+    private static void WriteDate(ReadOnlySpan<byte> raw, Span<char> destination)
+    {
+        var (year, month, day) = DateParts(raw);
+        WriteDigits(year, 4, destination);
+        destination[4] = '-';
+        WriteDigits(month, 2, destination[5..]);
+        destination[7] = '-';
+        WriteDigits(day, 2, destination[8..]);
+    }
+
+    private static void WriteDateTime(ReadOnlySpan<byte> raw, int second, Span<char> destination)
+    {
+        WriteDate(raw[2..], destination);
+        destination[10] = 'T';
+        WriteDigits(raw[1] & 0x1F, 2, destination[11..]);
+        destination[13] = ':';
+        WriteDigits(raw[0] & 0x3F, 2, destination[14..]);
+        destination[16] = ':';
+        WriteDigits(second, 2, destination[17..]);
+    }
+
+    private static void WriteDigits(int value, int digits, Span<char> destination)
+    {
+        for (var index = digits - 1; index >= 0; index--)
+        {
+            destination[index] = (char)('0' + (value % 10));
+            value /= 10;
+        }
+    }
+
+    private static void WriteHex(byte value, Span<char> destination)
+    {
+        const string Digits = "0123456789ABCDEF";
+        destination[0] = Digits[value >> 4];
+        destination[1] = Digits[value & 0x0F];
     }
 
     private static (int Year, int Month, int Day) DateParts(ReadOnlySpan<byte> raw) =>
@@ -86,11 +177,26 @@ internal static class MBusDataTypes
     internal static string ReversedText(ReadOnlySpan<byte> raw)
     {
         Span<char> text = stackalloc char[raw.Length];
-        for (var index = 0; index < raw.Length; index++)
+        FormatText(MBusTextKind.ReversedText, raw, text);
+        return new string(text);
+    }
+
+    /// <summary>Whether <paramref name="text"/> is <paramref name="raw"/> read last character first.</summary>
+    internal static bool IsReversedText(ReadOnlySpan<byte> raw, string text)
+    {
+        if (text.Length != raw.Length)
         {
-            text[index] = (char)raw[raw.Length - 1 - index];
+            return false;
         }
 
-        return new string(text);
+        for (var index = 0; index < raw.Length; index++)
+        {
+            if (text[index] != (char)raw[raw.Length - 1 - index])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 }

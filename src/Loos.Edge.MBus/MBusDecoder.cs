@@ -8,18 +8,13 @@ namespace Loos.Edge.MBus;
 /// </summary>
 public static class MBusDecoder
 {
-
-    /// <summary>Decodes one complete long frame.</summary>
+    /// <summary>Decodes one complete long frame into a new telegram (a new object and strings each time).</summary>
     /// <exception cref="MBusFrameException">The frame fails a link-layer check, is not a reply with user data, or its user data is malformed.</exception>
     public static MBusTelegram Decode(ReadOnlySpan<byte> frame)
     {
-        var parsed = MBusFrame.Parse(frame);
-        if (parsed.Kind != MBusFrameKind.Long && !(parsed.Kind == MBusFrameKind.Control && parsed.ControlInformation == (byte)ControlInformation.ApplicationError))
-        {
-            throw new MBusFrameException($"a {parsed.Kind.ToString().ToLowerInvariant()} frame carries no user data", 0);
-        }
-
-        return DecodeApplicationLayer(frame, parsed);
+        var buffer = new MBusRecordBuffer(recordCapacity: 16);
+        var header = Decode(frame, buffer);
+        return MBusTelegram.From(header, buffer.Records);
     }
 
     /// <summary>Decodes one frame; a rejected frame gives false and the <paramref name="error"/>, never an exception.</summary>
@@ -39,86 +34,111 @@ public static class MBusDecoder
         }
     }
 
-    private static MBusTelegram DecodeApplicationLayer(ReadOnlySpan<byte> frame, MBusFrame parsed)
+    /// <summary>
+    /// Decodes one complete long frame and adds it to <paramref name="buffer"/> as its next telegram; allocates nothing
+    /// once the buffer has grown to the readout. A rejected frame leaves the buffer as it was.
+    /// </summary>
+    /// <returns>The telegram's header.</returns>
+    /// <exception cref="MBusFrameException">The frame fails a link-layer check, is not a reply with user data, or its user data is malformed.</exception>
+    public static MBusTelegramHeader Decode(ReadOnlySpan<byte> frame, MBusRecordBuffer buffer)
+    {
+        ArgumentNullException.ThrowIfNull(buffer);
+        var parsed = MBusFrame.Parse(frame);
+        if (parsed.Kind != MBusFrameKind.Long && !(parsed.Kind == MBusFrameKind.Control && parsed.ControlInformation == (byte)ControlInformation.ApplicationError))
+        {
+            throw new MBusFrameException($"a {parsed.Kind.ToString().ToLowerInvariant()} frame carries no user data", 0);
+        }
+
+        var mark = buffer.Mark();
+        try
+        {
+            return DecodeApplicationLayer(frame, parsed, buffer);
+        }
+        catch (MBusFrameException)
+        {
+            buffer.ResetTo(mark);
+            throw;
+        }
+    }
+
+    /// <summary>Decodes one frame into <paramref name="buffer"/>; a rejected frame gives false and the <paramref name="error"/>, never an exception.</summary>
+    public static bool TryDecode(ReadOnlySpan<byte> frame, MBusRecordBuffer buffer, out MBusFrameException? error)
+    {
+        try
+        {
+            Decode(frame, buffer);
+            error = null;
+            return true;
+        }
+        catch (MBusFrameException exception)
+        {
+            error = exception;
+            return false;
+        }
+    }
+
+    private static MBusTelegramHeader DecodeApplicationLayer(ReadOnlySpan<byte> frame, MBusFrame parsed, MBusRecordBuffer buffer)
     {
         var start = parsed.DataOffset;
         var data = frame.Slice(start, parsed.DataLength);
+        var link = new MBusTelegramHeader { Control = parsed.Control, Address = parsed.Address, ControlInformation = parsed.ControlInformation };
+        MBusTelegramHeader header;
         switch ((ControlInformation)parsed.ControlInformation)
         {
             case ControlInformation.ApplicationError:
                 // EN 13757-3, application errors: one error byte; none means "unspecified error".
-                return new MBusTelegram
-                {
-                    Control = parsed.Control,
-                    Address = parsed.Address,
-                    ControlInformation = parsed.ControlInformation,
-                    ErrorCode = data.IsEmpty ? (byte)0 : data[0],
-                };
+                header = link with { ErrorCode = data.IsEmpty ? (byte)0 : data[0] };
+                buffer.AddTelegram(header);
+                return header;
 
             case ControlInformation.Fixed:
-                return DecodeFixed(data, start, parsed);
+                return DecodeFixed(data, start, link, buffer);
 
             case ControlInformation.VariableLong:
-            {
                 // EN 13757-3, variable data structure, long header: ID (4, BCD), manufacturer (2), version, medium, access number, status, signature (2).
                 if (data.Length < 12)
                 {
                     throw new MBusFrameException($"the 12-byte header ends after {data.Length} bytes", start + data.Length);
                 }
 
-                var records = MBusRecordDecoder.Decode(data[12..], start + 12);
-                return new MBusTelegram
+                header = link with
                 {
-                    Control = parsed.Control,
-                    Address = parsed.Address,
-                    ControlInformation = parsed.ControlInformation,
-                    Identification = Identification(data[..4]),
-                    Manufacturer = Manufacturer(BinaryPrimitives.ReadUInt16LittleEndian(data[4..])),
+                    IdentificationNumber = BinaryPrimitives.ReadUInt32LittleEndian(data),
+                    ManufacturerCode = BinaryPrimitives.ReadUInt16LittleEndian(data[4..]),
                     Version = data[6],
                     MediumCode = data[7],
                     Medium = MBusTables.MediumName(data[7]),
                     AccessNumber = data[8],
                     Status = data[9],
                     Signature = BinaryPrimitives.ReadUInt16LittleEndian(data[10..]),
-                    Records = records,
                 };
-            }
+                buffer.AddTelegram(header);
+                MBusRecordDecoder.Decode(data[12..], start + 12, buffer);
+                return header;
 
             case ControlInformation.VariableShort:
-            {
                 // EN 13757-3, variable data structure, short header: access number, status, signature (2).
                 if (data.Length < 4)
                 {
                     throw new MBusFrameException($"the 4-byte header ends after {data.Length} bytes", start + data.Length);
                 }
 
-                return new MBusTelegram
-                {
-                    Control = parsed.Control,
-                    Address = parsed.Address,
-                    ControlInformation = parsed.ControlInformation,
-                    AccessNumber = data[0],
-                    Status = data[1],
-                    Signature = BinaryPrimitives.ReadUInt16LittleEndian(data[2..]),
-                    Records = MBusRecordDecoder.Decode(data[4..], start + 4),
-                };
-            }
+                header = link with { AccessNumber = data[0], Status = data[1], Signature = BinaryPrimitives.ReadUInt16LittleEndian(data[2..]) };
+                buffer.AddTelegram(header);
+                MBusRecordDecoder.Decode(data[4..], start + 4, buffer);
+                return header;
 
             case ControlInformation.VariableNone:
-                return new MBusTelegram
-                {
-                    Control = parsed.Control,
-                    Address = parsed.Address,
-                    ControlInformation = parsed.ControlInformation,
-                    Records = MBusRecordDecoder.Decode(data, start),
-                };
+                buffer.AddTelegram(link);
+                MBusRecordDecoder.Decode(data, start, buffer);
+                return link;
 
             default:
                 throw new MBusFrameException($"CI field 0x{parsed.ControlInformation:X2} is not a reply with user data (0x70, 0x72, 0x73, 0x78, 0x7A)", 6);
         }
     }
 
-    private static MBusTelegram DecodeFixed(ReadOnlySpan<byte> data, int start, MBusFrame parsed)
+    private static MBusTelegramHeader DecodeFixed(ReadOnlySpan<byte> data, int start, MBusTelegramHeader link, MBusRecordBuffer buffer)
     {
         // EN 13757-3 fixed data structure: ID (4, BCD), access number, status, medium/unit (2), counter 1 (4), counter 2 (4).
         if (data.Length < 16)
@@ -128,16 +148,24 @@ public static class MBusDecoder
 
         var status = data[5];
         var medium = ((data[6] & 0xC0) >> 6) | ((data[7] & 0xC0) >> 4);
+        var header = link with
+        {
+            IdentificationNumber = BinaryPrimitives.ReadUInt32LittleEndian(data),
+            AccessNumber = data[4],
+            Status = status,
+            MediumCode = (byte)medium,
+            Medium = MBusTables.FixedMediumName(medium),
+        };
+        buffer.AddTelegram(header);
 
         // Status bit 7: counters in binary (1) or BCD (0).
         var binary = (status & 0x80) != 0;
-        var records = new List<MBusRecord>(2);
         for (var counter = 0; counter < 2; counter++)
         {
             var meaning = MBusTables.FixedUnit(data[6 + counter] & 0x3F);
             var raw = data.Slice(8 + (counter * 4), 4);
             double? value = binary ? BinaryPrimitives.ReadUInt32LittleEndian(raw) : MBusDataTypes.Bcd(raw, out _);
-            records.Add(new MBusRecord
+            buffer.Add(new MBusRecord
             {
                 Function = MBusFunction.Actual,
                 Quantity = meaning.Quantity,
@@ -147,27 +175,7 @@ public static class MBusDecoder
             });
         }
 
-        return new MBusTelegram
-        {
-            Control = parsed.Control,
-            Address = parsed.Address,
-            ControlInformation = parsed.ControlInformation,
-            Identification = Identification(data[..4]),
-            AccessNumber = data[4],
-            Status = status,
-            MediumCode = (byte)medium,
-            Medium = MBusTables.FixedMediumName(medium),
-            Records = records,
-        };
-    }
-
-    /// <summary>The identification number: 8 BCD digits, most significant first (hex digits where a nibble is above 9).</summary>
-    private static string Identification(ReadOnlySpan<byte> raw)
-    {
-        Span<byte> reversed = stackalloc byte[4];
-        raw[..4].CopyTo(reversed);
-        reversed.Reverse();
-        return Convert.ToHexString(reversed);
+        return header;
     }
 
     /// <summary>EN 13757-3 manufacturer field (FLAG code): three letters of 5 bits each, 'A' = 1.</summary>

@@ -9,11 +9,10 @@ internal static class MBusRecordDecoder
     // EN 13757-3, data record header: at most 10 DIFEs and 10 VIFEs per record.
     private const int MaximumExtensions = 10;
 
-    /// <summary>Decodes the data records of <paramref name="data"/>, which starts at byte <paramref name="start"/> of the frame.</summary>
+    /// <summary>Decodes the data records of <paramref name="data"/>, which starts at byte <paramref name="start"/> of the frame, into <paramref name="buffer"/>.</summary>
     /// <exception cref="MBusFrameException">A record is malformed; the offset is counted from the first byte of the frame.</exception>
-    public static List<MBusRecord> Decode(ReadOnlySpan<byte> data, int start)
+    public static void Decode(ReadOnlySpan<byte> data, int start, MBusRecordBuffer buffer)
     {
-        var records = new List<MBusRecord>();
         var position = 0;
         while (position < data.Length)
         {
@@ -28,10 +27,11 @@ internal static class MBusRecordDecoder
 
             if (dif is 0x0F or 0x1F)
             {
-                records.Add(new MBusRecord
+                buffer.Add(new MBusRecord
                 {
                     Function = dif == 0x0F ? MBusFunction.ManufacturerSpecific : MBusFunction.MoreRecordsFollow,
-                    Text = Convert.ToHexString(data[position..]),
+                    TextKind = MBusTextKind.Hex,
+                    RawText = buffer.Keep(data[position..]),
                     Offset = recordOffset,
                 });
                 break;
@@ -75,10 +75,8 @@ internal static class MBusRecordDecoder
                 throw new MBusFrameException("the record ends before its VIF", start + position);
             }
 
-            var vifOffset = start + position;
             var vif = data[position++];
             VifMeaning meaning;
-            string? plainText = null;
             var vifeCount = 0;
             extended = (vif & 0x80) != 0;
             switch (vif)
@@ -108,9 +106,8 @@ internal static class MBusRecordDecoder
                         throw new MBusFrameException($"the plain-text VIF of {textLength} characters runs past the end", start + position);
                     }
 
-                    plainText = ReversedText(data.Slice(position + 1, textLength));
+                    meaning = new VifMeaning(buffer.PlainTextQuantity(data.Slice(position + 1, textLength)), string.Empty, 1);
                     position += 1 + textLength;
-                    meaning = new VifMeaning(plainText, string.Empty, 1);
                     break;
 
                 default:
@@ -141,8 +138,8 @@ internal static class MBusRecordDecoder
                 }
             }
 
-            var value = DecodeValue(data, ref position, dif, start, vifOffset, meaning, scale);
-            records.Add(new MBusRecord
+            var value = DecodeValue(data, ref position, dif, start, meaning, scale, out var textKind, out var textBytes);
+            buffer.Add(new MBusRecord
             {
                 Function = function,
                 Storage = storage,
@@ -151,13 +148,12 @@ internal static class MBusRecordDecoder
                 DifeCount = difeCount,
                 Quantity = meaning.Quantity,
                 Unit = meaning.Unit,
-                Value = value.Number,
-                Text = value.Text,
+                Value = value,
+                TextKind = textKind,
+                RawText = textKind == MBusTextKind.None ? ReadOnlyMemory<byte>.Empty : buffer.Keep(data.Slice(textBytes.Start, textBytes.Length)),
                 Offset = recordOffset,
             });
         }
-
-        return records;
     }
 
     // EN 13757-3 "Combinable (orthogonal) VIFE-code extension table": E111 0nnn multiplicative correction 10^(nnn-6); E111 1101 factor 10^3.
@@ -168,8 +164,12 @@ internal static class MBusRecordDecoder
         _ => 1,
     };
 
-    private static (double? Number, string? Text) DecodeValue(ReadOnlySpan<byte> data, ref int position, byte dif, int start, int vifOffset, VifMeaning meaning, double scale)
+    /// <summary>The value of a record: a number, or the kind of text and where its bytes are in <paramref name="data"/>.</summary>
+    private static double? DecodeValue(ReadOnlySpan<byte> data, ref int position, byte dif, int start, VifMeaning meaning, double scale, out MBusTextKind textKind, out (int Start, int Length) textBytes)
     {
+        textKind = MBusTextKind.None;
+        textBytes = default;
+
         // EN 13757-3 "Coding of the data field", DIF bits 0–3.
         var field = dif & 0x0F;
         int length = field switch
@@ -186,7 +186,7 @@ internal static class MBusRecordDecoder
 
         if (length < 0)
         {
-            return DecodeVariable(data, ref position, start, scale);
+            return DecodeVariable(data, ref position, start, scale, out textKind, out textBytes);
         }
 
         if (position + length > data.Length)
@@ -195,38 +195,54 @@ internal static class MBusRecordDecoder
         }
 
         var raw = data.Slice(position, length);
+        var rawStart = position;
         position += length;
         if (length == 0)
         {
-            return (null, null);
+            return null;
         }
 
-        switch (meaning.Kind)
+        switch (meaning.Kind, length)
         {
-            case VifKind.Date when length == 2:
-                return (null, DateG(raw));
-            case VifKind.DateTime when length == 4:
+            case (VifKind.Date, 2):
+                textKind = MBusTextKind.Date;
+                textBytes = (rawStart, length);
+                return null;
+            case (VifKind.DateTime, 4):
                 // Type F: bit 7 of the minute byte flags the time as invalid; such a reading has no value.
-                return (null, (raw[0] & 0x80) != 0 ? null : DateTimeF(raw));
-            case VifKind.DateTime when length == 6:
-                return (null, DateTimeI(raw));
+                textKind = (raw[0] & 0x80) != 0 ? MBusTextKind.None : MBusTextKind.DateTime;
+                textBytes = (rawStart, length);
+                return null;
+            case (VifKind.DateTime, 6):
+                textKind = MBusTextKind.DateTimeWithSeconds;
+                textBytes = (rawStart, length);
+                return null;
         }
 
         switch (field)
         {
             case 0x5:
-                return (BinaryPrimitives.ReadSingleLittleEndian(raw) * scale, null);
+                return BinaryPrimitives.ReadSingleLittleEndian(raw) * scale;
             case 0x9 or 0xA or 0xB or 0xC or 0xE:
                 // EN 13757-3, BCD with hex codes: hex digits A–E in a BCD field are not a number (meters send them as error codes); kept as text.
                 var bcd = Bcd(raw, out var valid);
-                return valid ? (bcd * scale, null) : (null, ReversedHex(raw));
+                if (valid)
+                {
+                    return bcd * scale;
+                }
+
+                textKind = MBusTextKind.ReversedHex;
+                textBytes = (rawStart, length);
+                return null;
             default:
-                return (SignedInteger(raw) * scale, null);
+                return SignedInteger(raw) * scale;
         }
     }
 
-    private static (double? Number, string? Text) DecodeVariable(ReadOnlySpan<byte> data, ref int position, int start, double scale)
+    private static double? DecodeVariable(ReadOnlySpan<byte> data, ref int position, int start, double scale, out MBusTextKind textKind, out (int Start, int Length) textBytes)
     {
+        textKind = MBusTextKind.None;
+        textBytes = default;
         if (position >= data.Length)
         {
             throw new MBusFrameException("the record ends before the LVAR length", start + position);
@@ -255,24 +271,33 @@ internal static class MBusRecordDecoder
         }
 
         var raw = data.Slice(position + 1, length);
+        textBytes = (position + 1, length);
         position += 1 + length;
         if (lvar <= 0xBF)
         {
-            return (null, ReversedText(raw));
+            textKind = MBusTextKind.ReversedText;
+            return null;
         }
 
         if (lvar <= 0xDF)
         {
             var bcd = Bcd(raw, out var valid);
-            return valid ? ((lvar >= 0xD0 ? -bcd : bcd) * scale, null) : (null, ReversedHex(raw));
+            if (valid)
+            {
+                return (lvar >= 0xD0 ? -bcd : bcd) * scale;
+            }
+
+            textKind = MBusTextKind.ReversedHex;
+            return null;
         }
 
         if (length <= 8)
         {
-            return (SignedInteger(raw) * scale, null);
+            return SignedInteger(raw) * scale;
         }
 
         // Longer binary numbers are kept as hex, most significant byte first.
-        return (null, ReversedHex(raw));
+        textKind = MBusTextKind.ReversedHex;
+        return null;
     }
 }

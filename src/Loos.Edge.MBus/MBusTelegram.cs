@@ -25,41 +25,56 @@ public enum MBusFunction
     Actual,
 }
 
-/// <summary>One data record, its value normalised: energy Wh, volume m³, power W, volume flow m³/h, mass kg, °C, K, s.</summary>
-public sealed class MBusRecord
+/// <summary>The header of a decoded RSP_UD telegram, or the application error the device replied with, without its records.</summary>
+public readonly record struct MBusTelegramHeader
 {
-    /// <summary>The value function.</summary>
-    public MBusFunction Function { get; init; }
+    /// <summary>The C field.</summary>
+    public byte Control { get; init; }
 
-    /// <summary>The storage number (DIF bit 6 and the DIFE storage bits).</summary>
-    public long Storage { get; init; }
+    /// <summary>The primary address (A field).</summary>
+    public byte Address { get; init; }
 
-    /// <summary>The tariff (DIFE bits 4–5).</summary>
-    public int Tariff { get; init; }
+    /// <summary>The CI field.</summary>
+    public byte ControlInformation { get; init; }
 
-    /// <summary>The subunit (DIFE bit 6).</summary>
-    public int Subunit { get; init; }
+    /// <summary>The manufacturer field (EN 13757-3, three letters of 5 bits), or null where the header carries none.</summary>
+    public ushort? ManufacturerCode { get; init; }
 
-    /// <summary>Number of DIFE bytes; tariff and subunit are only sent when it is above 0.</summary>
-    public int DifeCount { get; init; }
+    /// <summary>The identification number as sent (8 BCD digits read as hex), or null with a short header.</summary>
+    public uint? IdentificationNumber { get; init; }
 
-    /// <summary>The quantity, e.g. "energy", "flowTemperature"; a plain-text VIF gives its own text; empty for a tail.</summary>
-    public string Quantity { get; init; } = string.Empty;
+    /// <summary>The version (generation) byte.</summary>
+    public byte? Version { get; init; }
 
-    /// <summary>The unit after normalisation, e.g. "Wh", "m³", "°C"; empty when there is none.</summary>
-    public string Unit { get; init; } = string.Empty;
+    /// <summary>The medium code (EN 13757-3 device type identification).</summary>
+    public byte? MediumCode { get; init; }
 
-    /// <summary>The numeric value after scaling and normalisation, or null for text, dates and binary data.</summary>
-    public double? Value { get; init; }
+    /// <summary>The medium's name, e.g. "heat (outlet)".</summary>
+    public string? Medium { get; init; }
 
-    /// <summary>Dates (ISO 8601), text strings, and binary or manufacturer data as hex; null for numbers.</summary>
-    public string? Text { get; init; }
+    /// <summary>The access number.</summary>
+    public byte? AccessNumber { get; init; }
 
-    /// <summary>Offset of the record's DIF in the frame.</summary>
-    public int Offset { get; init; }
+    /// <summary>The status byte.</summary>
+    public byte? Status { get; init; }
+
+    /// <summary>The signature (configuration) field.</summary>
+    public ushort? Signature { get; init; }
+
+    /// <summary>The application error code of a CI 0x70 reply, else null.</summary>
+    public byte? ErrorCode { get; init; }
+
+    /// <summary>The three-letter manufacturer code; a new string on each read.</summary>
+    public string? Manufacturer => ManufacturerCode is { } code ? MBusDecoder.Manufacturer(code) : null;
+
+    /// <summary>The identification number as 8 digits (hex digits where a nibble is not BCD); a new string on each read.</summary>
+    public string? Identification => IdentificationNumber?.ToString("X8", CultureInfo.InvariantCulture);
 }
 
-/// <summary>A decoded RSP_UD telegram: the header and the records, or the application error the device replied with.</summary>
+/// <summary>
+/// A decoded RSP_UD telegram: the header and the records, or the application error the device replied with; a new object
+/// per telegram (the gateway's polling decodes into an <see cref="MBusRecordBuffer"/> instead).
+/// </summary>
 public sealed class MBusTelegram
 {
     /// <summary>The C field.</summary>
@@ -100,6 +115,24 @@ public sealed class MBusTelegram
 
     /// <summary>The application error code of a CI 0x70 reply, else null.</summary>
     public byte? ErrorCode { get; init; }
+
+    /// <summary>The telegram of <paramref name="header"/> with a copy of <paramref name="records"/>.</summary>
+    internal static MBusTelegram From(MBusTelegramHeader header, ReadOnlySpan<MBusRecord> records) => new()
+    {
+        Control = header.Control,
+        Address = header.Address,
+        ControlInformation = header.ControlInformation,
+        Manufacturer = header.Manufacturer,
+        Identification = header.Identification,
+        Version = header.Version,
+        MediumCode = header.MediumCode,
+        Medium = header.Medium,
+        AccessNumber = header.AccessNumber,
+        Status = header.Status,
+        Signature = header.Signature,
+        ErrorCode = header.ErrorCode,
+        Records = records.ToArray(),
+    };
 
     /// <summary>The meaning of <see cref="ErrorCode"/>, e.g. "application busy".</summary>
     public string? Error => ErrorCode is { } code ? MBusTables.ApplicationErrorName(code) : null;

@@ -5,7 +5,7 @@ namespace Loos.Edge.MBus.Tests;
 public sealed class MBusDecoderTests
 {
     // kamstrup_multical_601's header and its first two records, checksum recomputed.
-    private static byte[] Frame(params byte[] userData)
+    internal static byte[] Frame(params byte[] userData)
     {
         byte[] header = [0x08, 0x11, 0x72, 0x17, 0x58, 0x85, 0x06, 0x2D, 0x2C, 0x08, 0x04, 0x04, 0x00, 0x00, 0x00];
         return Long([.. header, .. userData]);

@@ -22,6 +22,7 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
     private const byte CiSelectSecondary = 0x52;
 
     private readonly byte[] receiveBuffer = new byte[2 * (255 + 6)]; // Room for a long frame behind noise.
+    private readonly byte[] shortFrame = new byte[5];
     private long lastActivityTimestamp;
 
     /// <summary>The serial device, for messages.</summary>
@@ -99,7 +100,7 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
     /// telegram again) up to the retries.
     /// </summary>
     /// <returns>A <see cref="ReplyKind.Frame"/>; else the last attempt's <see cref="ReplyKind.Silent"/> or <see cref="ReplyKind.Invalid"/> with its problem.</returns>
-    public async Task<Reply> RequestUserDataAsync(byte address, bool frameCountBit, string what, CancellationToken cancellationToken)
+    public async Task<Reply> RequestUserDataAsync(byte address, bool frameCountBit, MBusMeterAddress? meter, CancellationToken cancellationToken)
     {
         var request = ShortFrame((byte)(ReqUd2 | (frameCountBit ? FrameCountBit : 0)), address);
         Reply reply = default;
@@ -108,22 +109,22 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
             reply = await SendAsync(request, expectReply: true, cancellationToken).ConfigureAwait(false);
             if (reply.Kind == ReplyKind.Frame)
             {
-                var parsed = MBusFrame.Parse(reply.Frame!);
+                var parsed = MBusFrame.Parse(reply.Frame.Span);
                 if ((parsed.Control & 0xCF) == 0x08)
                 {
                     return reply;
                 }
 
-                reply = new Reply(ReplyKind.Invalid, null, $"C field 0x{parsed.Control:X2} is not RSP_UD", 4);
+                reply = new Reply(ReplyKind.Invalid, default, $"C field 0x{parsed.Control:X2} is not RSP_UD", 4);
             }
             else if (reply.Kind == ReplyKind.Acknowledged)
             {
-                reply = new Reply(ReplyKind.Invalid, null, "an acknowledgement (0xE5) instead of data", 0);
+                reply = new Reply(ReplyKind.Invalid, default, "an acknowledgement (0xE5) instead of data", 0);
             }
 
             if (attempt < Attempts)
             {
-                LogRetry(logger, Port, what, attempt, reply.Kind == ReplyKind.Silent ? "no reply" : $"{reply.Problem} at byte {reply.ProblemOffset}");
+                LogRetry(logger, Port, Describe(address, meter), attempt, reply.Kind == ReplyKind.Silent ? "no reply" : $"{reply.Problem} at byte {reply.ProblemOffset}");
             }
         }
 
@@ -132,8 +133,20 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
 
     public void Dispose() => line.Dispose();
 
-    private static byte[] ShortFrame(byte control, byte address) =>
-        [MBusFrame.ShortStart, control, address, (byte)(control + address), MBusFrame.Stop];
+    /// <summary>A meter as messages name it: its address as the site file gives it, else the address on the line.</summary>
+    internal static string Describe(byte address, MBusMeterAddress? meter) =>
+        meter?.ToString() ?? string.Create(CultureInfo.InvariantCulture, $"address {address}");
+
+    /// <summary>A short frame in the one array the link sends them from (one request at a time).</summary>
+    private byte[] ShortFrame(byte control, byte address)
+    {
+        shortFrame[0] = MBusFrame.ShortStart;
+        shortFrame[1] = control;
+        shortFrame[2] = address;
+        shortFrame[3] = (byte)(control + address);
+        shortFrame[4] = MBusFrame.Stop;
+        return shortFrame;
+    }
 
     private static byte Checksum(ReadOnlySpan<byte> bytes)
     {
@@ -184,7 +197,7 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
                 // Nobody answers a broadcast; give the meters the request's wire time and the quiet time to take it in.
                 await Task.Delay(options.WireTime(request.Length) + options.WireTime(3), timeProvider, cancellationToken).ConfigureAwait(false);
                 lastActivityTimestamp = timeProvider.GetTimestamp();
-                return new Reply(ReplyKind.Silent, null, null, 0);
+                return new Reply(ReplyKind.Silent, default, null, 0);
             }
 
             var reply = await ReceiveAsync(sent + ToStopwatchTicks(options.WireTime(request.Length) + options.EffectiveResponseTimeout), watchForCollision, cancellationToken).ConfigureAwait(false);
@@ -215,7 +228,7 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
             if (read == 0)
             {
                 // Silence: the reply, if any, has ended.
-                return Classify(receiveBuffer.AsSpan(0, received));
+                return Classify(received);
             }
 
             var bytes = receiveBuffer.AsSpan(0, received);
@@ -227,12 +240,12 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
                     LogTrailingBytes(logger, Port, received - length);
                 }
 
-                return Classify(bytes[..length]);
+                return Classify(length);
             }
 
             if (received == receiveBuffer.Length)
             {
-                return new Reply(ReplyKind.Invalid, null, $"{received} bytes without a valid frame", 0);
+                return new Reply(ReplyKind.Invalid, default, $"{received} bytes without a valid frame", 0);
             }
         }
     }
@@ -263,26 +276,28 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
         _ => 1, // Not a start character: decided by Classify as soon as it arrives.
     };
 
-    private static Reply Classify(ReadOnlySpan<byte> bytes)
+    /// <summary>What the first <paramref name="length"/> bytes of the receive buffer are; a frame stays in the buffer until the next request.</summary>
+    private Reply Classify(int length)
     {
+        var bytes = receiveBuffer.AsSpan(0, length);
         if (bytes.IsEmpty)
         {
-            return new Reply(ReplyKind.Silent, null, null, 0);
+            return new Reply(ReplyKind.Silent, default, null, 0);
         }
 
         if (bytes[0] == MBusFrame.SingleCharacterByte)
         {
             return bytes.Length == 1
-                ? new Reply(ReplyKind.Acknowledged, null, null, 0)
-                : new Reply(ReplyKind.Invalid, null, $"{bytes.Length - 1} more bytes after the acknowledgement (several meters answering)", 1);
+                ? new Reply(ReplyKind.Acknowledged, default, null, 0)
+                : new Reply(ReplyKind.Invalid, default, $"{bytes.Length - 1} more bytes after the acknowledgement (several meters answering)", 1);
         }
 
         if (!MBusFrame.TryParse(bytes, out _, out var reason, out var offset))
         {
-            return new Reply(ReplyKind.Invalid, null, reason, offset);
+            return new Reply(ReplyKind.Invalid, default, reason, offset);
         }
 
-        return new Reply(ReplyKind.Frame, bytes.ToArray(), null, 0);
+        return new Reply(ReplyKind.Frame, receiveBuffer.AsMemory(0, length), null, 0);
     }
 
     private static long ToStopwatchTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
@@ -305,6 +320,6 @@ internal sealed partial class MBusLink(IBusLine line, MBusLineOptions options, T
         Invalid,
     }
 
-    /// <summary>One reply: the frame when valid, else the problem and the byte offset it was found at.</summary>
-    internal readonly record struct Reply(ReplyKind Kind, byte[]? Frame, string? Problem, int ProblemOffset);
+    /// <summary>One reply: the frame when valid (in the receive buffer, until the next request), else the problem and the byte offset it was found at.</summary>
+    internal readonly record struct Reply(ReplyKind Kind, ReadOnlyMemory<byte> Frame, string? Problem, int ProblemOffset);
 }

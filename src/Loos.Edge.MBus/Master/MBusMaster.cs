@@ -66,13 +66,29 @@ public sealed partial class MBusMaster : IDisposable
     /// count bit, so the meter sends the same telegram again.
     /// </summary>
     /// <returns>
-    /// The readout; or <see cref="MBusOutcomeKind.NoReply"/> when the meter did not answer,
-    /// <see cref="MBusOutcomeKind.InvalidReply"/> when its reply stayed invalid after every retry or several meters
-    /// answered a selection, <see cref="MBusOutcomeKind.InvalidTelegram"/> when its user data is malformed.
+    /// The readout, a new object with its own strings; or <see cref="MBusOutcomeKind.NoReply"/> when the meter did not
+    /// answer, <see cref="MBusOutcomeKind.InvalidReply"/> when its reply stayed invalid after every retry or several
+    /// meters answered a selection, <see cref="MBusOutcomeKind.InvalidTelegram"/> when its user data is malformed.
     /// </returns>
     /// <exception cref="MBusLineException">The serial port failed.</exception>
     public async Task<MBusReadResult> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken)
     {
+        var records = new MBusRecordBuffer();
+        var status = await ReadAsync(address, records, cancellationToken).ConfigureAwait(false);
+        return MBusReadResult.From(status, records);
+    }
+
+    /// <summary>
+    /// Reads a meter as <see cref="ReadAsync(MBusMeterAddress, CancellationToken)"/> does, decoding its telegrams into
+    /// <paramref name="records"/> (cleared first), which a poller keeps from one readout to the next: no decoded
+    /// telegram allocates once the buffer has grown to the meter's readout.
+    /// </summary>
+    /// <returns>Success, or why the readout failed (then <paramref name="records"/> holds no complete readout).</returns>
+    /// <exception cref="MBusLineException">The serial port failed.</exception>
+    public async ValueTask<MBusReadStatus> ReadAsync(MBusMeterAddress address, MBusRecordBuffer records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        records.Clear();
         await oneRequestAtATime.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
@@ -83,7 +99,7 @@ public sealed partial class MBusMaster : IDisposable
                 var reset = await link.ResetAsync(primary, cancellationToken).ConfigureAwait(false);
                 if (reset == MBusLink.ReplyKind.Silent)
                 {
-                    return MBusReadResult.NoReply($"no meter answers at {address} on {Port} ({link.Effort})");
+                    return MBusReadStatus.NoReply($"no meter answers at {address} on {Port} ({link.Effort})");
                 }
             }
             else
@@ -97,13 +113,13 @@ public sealed partial class MBusMaster : IDisposable
                 switch (selection)
                 {
                     case MBusSelection.None:
-                        return MBusReadResult.NoReply($"no meter answers the selection of {address} on {Port} ({link.Effort})");
+                        return MBusReadStatus.NoReply($"no meter answers the selection of {address} on {Port} ({link.Effort})");
                     case MBusSelection.Collision:
-                        return MBusReadResult.InvalidReply($"several meters answer the selection of {address} on {Port}", "collision", 0);
+                        return MBusReadStatus.InvalidReply($"several meters answer the selection of {address} on {Port}", "collision", 0);
                 }
             }
 
-            return await ReadTelegramsAsync(target, address.ToString(), options.MaxTelegrams, cancellationToken).ConfigureAwait(false);
+            return await ReadTelegramsAsync(target, address, options.MaxTelegrams, records, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -238,49 +254,54 @@ public sealed partial class MBusMaster : IDisposable
     /// <summary>Reads the first telegram at <paramref name="address"/> for a scan's list; a failure becomes the entry's problem.</summary>
     private async Task<MBusFoundMeter> DescribeAsync(byte address, byte? primary, CancellationToken cancellationToken)
     {
-        var result = await ReadTelegramsAsync(address, $"address {address}", 1, cancellationToken).ConfigureAwait(false);
-        if (!result.IsSuccess)
+        var records = new MBusRecordBuffer();
+        var status = await ReadTelegramsAsync(address, null, 1, records, cancellationToken).ConfigureAwait(false);
+        if (!status.IsSuccess)
         {
-            return new MBusFoundMeter(primary, null, null, null, null, result.Detail);
+            return new MBusFoundMeter(primary, null, null, null, null, status.Detail);
         }
 
-        var header = result.Readout.First;
+        var header = records.Header;
         return new MBusFoundMeter(primary ?? header.Address, header.Identification, header.Manufacturer, header.Version, header.Medium);
     }
 
-    private async Task<MBusReadResult> ReadTelegramsAsync(byte address, string what, int maxTelegrams, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the telegrams of the meter at <paramref name="address"/> into <paramref name="records"/>, named in
+    /// messages by <paramref name="meter"/> (else by the address).
+    /// </summary>
+    private async ValueTask<MBusReadStatus> ReadTelegramsAsync(byte address, MBusMeterAddress? meter, int maxTelegrams, MBusRecordBuffer records, CancellationToken cancellationToken)
     {
-        var telegrams = new List<MBusTelegram>();
+        records.Clear();
 
         // After a reset the meter expects FCB set; each next telegram is asked for with the bit toggled.
         var frameCountBit = true;
         while (true)
         {
-            var reply = await link.RequestUserDataAsync(address, frameCountBit, what, cancellationToken).ConfigureAwait(false);
+            var reply = await link.RequestUserDataAsync(address, frameCountBit, meter, cancellationToken).ConfigureAwait(false);
             switch (reply.Kind)
             {
                 case MBusLink.ReplyKind.Silent:
-                    return MBusReadResult.NoReply($"the meter at {what} on {Port} did not answer REQ_UD2 ({link.Effort})");
+                    return MBusReadStatus.NoReply($"the meter at {MBusLink.Describe(address, meter)} on {Port} did not answer REQ_UD2 ({link.Effort})");
                 case MBusLink.ReplyKind.Invalid:
-                    return MBusReadResult.InvalidReply(
-                        $"the meter at {what} on {Port} sent an invalid reply to REQ_UD2 ({link.Attempts} attempts): {reply.Problem} at byte {reply.ProblemOffset}", reply.Problem!, reply.ProblemOffset);
+                    return MBusReadStatus.InvalidReply(
+                        $"the meter at {MBusLink.Describe(address, meter)} on {Port} sent an invalid reply to REQ_UD2 ({link.Attempts} attempts): {reply.Problem} at byte {reply.ProblemOffset}", reply.Problem!, reply.ProblemOffset);
             }
 
-            if (!MBusDecoder.TryDecode(reply.Frame, out var telegram, out var rejection))
+            if (!MBusDecoder.TryDecode(reply.Frame.Span, records, out var rejection))
             {
-                return MBusReadResult.InvalidTelegram(rejection!.Message, rejection.Reason, rejection.Offset);
+                return MBusReadStatus.InvalidTelegram(rejection!.Message, rejection.Reason, rejection.Offset);
             }
 
-            telegrams.Add(telegram!);
-            var more = telegram!.Records.Count > 0 && telegram.Records[^1].Function == MBusFunction.MoreRecordsFollow;
-            if (!more || telegrams.Count == maxTelegrams)
+            var more = records.MoreRecordsFollow;
+            if (!more || records.TelegramCount == maxTelegrams)
             {
                 if (more && maxTelegrams > 1)
                 {
-                    LogTelegramLimit(logger, Port, what, maxTelegrams);
+                    LogTelegramLimit(logger, Port, MBusLink.Describe(address, meter), maxTelegrams);
                 }
 
-                return MBusReadResult.Success(new MBusReadout { Telegrams = telegrams, Truncated = more });
+                records.Truncated = more;
+                return MBusReadStatus.Success;
             }
 
             frameCountBit = !frameCountBit;

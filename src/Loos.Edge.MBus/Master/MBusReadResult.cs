@@ -21,6 +21,31 @@ public enum MBusOutcomeKind : byte
     InvalidTelegram,
 }
 
+/// <summary>How reading a meter into an <see cref="MBusRecordBuffer"/> ended: success, or the field failure a technician can read.</summary>
+/// <param name="Kind">How the reading ended.</param>
+/// <param name="Detail">What went wrong, naming the meter and the port; null on success.</param>
+/// <param name="Reason">Why a reply or telegram was rejected, e.g. "checksum mismatch"; null for success and for no reply.</param>
+/// <param name="Offset">The byte offset of the fault in the rejected reply or telegram.</param>
+public readonly record struct MBusReadStatus(MBusOutcomeKind Kind, string? Detail, string? Reason, int Offset)
+{
+    /// <summary>The meter answered with valid telegrams.</summary>
+    public static MBusReadStatus Success => default;
+
+    [MemberNotNullWhen(false, nameof(Detail))]
+    public bool IsSuccess => Kind == MBusOutcomeKind.Success;
+
+    /// <summary>The meter stayed silent.</summary>
+    public static MBusReadStatus NoReply(string detail) => new(MBusOutcomeKind.NoReply, detail, null, 0);
+
+    /// <summary>The replies were not valid frames: <paramref name="reason"/> at byte <paramref name="offset"/>.</summary>
+    public static MBusReadStatus InvalidReply(string detail, string reason, int offset) => new(MBusOutcomeKind.InvalidReply, detail, reason, offset);
+
+    /// <summary>A valid frame whose user data is malformed: <paramref name="reason"/> at byte <paramref name="offset"/>.</summary>
+    public static MBusReadStatus InvalidTelegram(string detail, string reason, int offset) => new(MBusOutcomeKind.InvalidTelegram, detail, reason, offset);
+
+    public override string ToString() => Detail ?? "success";
+}
+
 /// <summary>The result of reading a meter: its readout, or the field failure a technician can read.</summary>
 public sealed class MBusReadResult
 {
@@ -60,6 +85,23 @@ public sealed class MBusReadResult
     /// <summary>A valid frame whose user data is malformed: <paramref name="reason"/> at byte <paramref name="offset"/>.</summary>
     public static MBusReadResult InvalidTelegram(string detail, string reason, int offset) =>
         new() { Kind = MBusOutcomeKind.InvalidTelegram, Detail = detail, Reason = reason, Offset = offset };
+
+    /// <summary>The result of a read that ended with <paramref name="status"/>, with its telegrams copied out of <paramref name="records"/> on success.</summary>
+    internal static MBusReadResult From(MBusReadStatus status, MBusRecordBuffer records)
+    {
+        if (!status.IsSuccess)
+        {
+            return new() { Kind = status.Kind, Detail = status.Detail, Reason = status.Reason, Offset = status.Offset };
+        }
+
+        var telegrams = new MBusTelegram[records.TelegramCount];
+        for (var index = 0; index < telegrams.Length; index++)
+        {
+            telegrams[index] = MBusTelegram.From(records.HeaderOf(index), records.RecordsOf(index));
+        }
+
+        return Success(new MBusReadout { Telegrams = telegrams, Truncated = records.Truncated });
+    }
 
     public override string ToString() => Detail ?? "success";
 }

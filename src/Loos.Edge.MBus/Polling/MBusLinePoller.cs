@@ -60,10 +60,10 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
 
-        MBusReadResult result;
+        MBusReadStatus status;
         try
         {
-            result = await reader.ReadAsync(address, cancellationToken).ConfigureAwait(false);
+            status = await reader.ReadAsync(address, meter.Records, cancellationToken).ConfigureAwait(false);
         }
         catch (MBusLineException exception)
         {
@@ -77,21 +77,20 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
 
-        if (result.Kind == MBusOutcomeKind.NoReply)
+        if (status.Kind == MBusOutcomeKind.NoReply)
         {
-            RecordSilence(meter, result.Detail!);
+            RecordSilence(meter, status.Detail!);
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
 
-        if (!result.IsSuccess)
+        if (!status.IsSuccess)
         {
             // Something answered: the meter is there, only this readout is lost.
             RecordAnswer(meter);
-            LogInvalidReply(Logger, Name, meter.Plan.Name, address.ToString(), result.Reason!, result.Offset);
+            LogInvalidReply(Logger, Name, meter.Plan.Name, address.ToString(), status.Reason!, status.Offset);
             return await AppendStaleAsync(meter, tick, cancellationToken).ConfigureAwait(false);
         }
 
-        var readout = result.Readout;
         RecordAnswer(meter);
         if (lineFailing)
         {
@@ -99,9 +98,17 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
             LogLineRecovered(Logger, Name, plan.Master.DevicePath);
         }
 
-        var values = meter.Plan.Profile == HeatMeterProfile.Name
-            ? HeatMeterProfile.Map(readout, plan.MeterTimeZone)
-            : AllRecordsProfile.Map(readout);
+        var values = meter.Values;
+        values.Clear();
+        if (meter.Plan.Profile == HeatMeterProfile.Name)
+        {
+            HeatMeterProfile.Map(meter.Records, plan.MeterTimeZone, values);
+        }
+        else
+        {
+            AllRecordsProfile.Map(meter.Records, meter.FieldNames, values);
+        }
+
         if (meter.Plan.Profile == HeatMeterProfile.Name && !meter.MissingFieldsLogged)
         {
             meter.MissingFieldsLogged = true;
@@ -112,7 +119,7 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
             }
         }
 
-        var readings = new Reading[values.Count];
+        var readings = meter.ReadingsFor(values.Count);
         meter.LastSeries.Clear();
         for (var i = 0; i < values.Count; i++)
         {
@@ -122,7 +129,7 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
             readings[i] = new Reading(series, tick, value.Value);
         }
 
-        return await AppendAsync(meter, readings, cancellationToken).ConfigureAwait(false);
+        return await AppendAsync(meter, readings.AsMemory(0, values.Count), cancellationToken).ConfigureAwait(false);
     }
 
     private void RecordSilence(PolledMeter meter, string problem)
@@ -143,13 +150,14 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
 
     private ValueTask<int> AppendStaleAsync(PolledMeter meter, DateTimeOffset tick, CancellationToken cancellationToken)
     {
-        var readings = new Reading[meter.LastSeries.Count];
-        for (var i = 0; i < readings.Length; i++)
+        var count = meter.LastSeries.Count;
+        var readings = meter.ReadingsFor(count);
+        for (var i = 0; i < count; i++)
         {
             readings[i] = new Reading(meter.LastSeries[i], tick, double.NaN, Quality.Stale);
         }
 
-        return AppendAsync(meter, readings, cancellationToken);
+        return AppendAsync(meter, readings.AsMemory(0, count), cancellationToken);
     }
 
     protected override void Dispose(bool disposing) => reader.Dispose();
@@ -172,10 +180,11 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
     [LoggerMessage(Level = LogLevel.Information, Message = "M-Bus line {Line}: the serial port {Port} works again")]
     private static partial void LogLineRecovered(ILogger logger, string line, string port);
 
-    /// <summary>The circuit, series and last fields of one meter.</summary>
+    /// <summary>The circuit, series and last fields of one meter, and the buffers its readouts are decoded and mapped into.</summary>
     private sealed class PolledMeter(MBusMeterPlan plan, DeviceCircuit circuit) : PolledDevice(plan.Name, circuit)
     {
         private readonly Dictionary<(string Field, string Unit, ValueKind Kind), SeriesId> series = [];
+        private Reading[] readings = new Reading[HeatMeterProfile.Fields.Count];
 
         public MBusMeterPlan Plan { get; } = plan;
 
@@ -183,6 +192,25 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
         public List<SeriesId> LastSeries { get; } = [];
 
         public bool MissingFieldsLogged { get; set; }
+
+        /// <summary>The last readout, decoded; reused from one readout to the next.</summary>
+        public MBusRecordBuffer Records { get; } = new();
+
+        /// <summary>The fields of the last readout; reused.</summary>
+        public List<MBusFieldValue> Values { get; } = [];
+
+        public AllRecordsProfile.FieldNames FieldNames { get; } = new();
+
+        /// <summary>Room for <paramref name="count"/> readings, reused: the sink copies a batch before its append returns.</summary>
+        public Reading[] ReadingsFor(int count)
+        {
+            if (readings.Length < count)
+            {
+                readings = new Reading[count];
+            }
+
+            return readings;
+        }
 
         public SeriesId SeriesOf(MBusFieldValue value, ISeriesCatalog catalog)
         {

@@ -6,9 +6,12 @@ namespace Loos.Edge.MBus.Polling;
 /// <summary>Reads the meters of one M-Bus line, one request at a time.</summary>
 public interface IMBusMeterReader : IDisposable
 {
-    /// <summary>Reads every telegram of the meter at <paramref name="address"/>; a silent meter or an invalid reply is a result, not an exception.</summary>
+    /// <summary>
+    /// Reads every telegram of the meter at <paramref name="address"/> into <paramref name="records"/> (cleared first);
+    /// a silent meter or an invalid reply is a status, not an exception.
+    /// </summary>
     /// <exception cref="MBusLineException">The serial port failed.</exception>
-    Task<MBusReadResult> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken);
+    ValueTask<MBusReadStatus> ReadAsync(MBusMeterAddress address, MBusRecordBuffer records, CancellationToken cancellationToken);
 }
 
 /// <summary>Opens the reader of a polled line.</summary>
@@ -27,8 +30,8 @@ internal sealed class MBusMeterReaderFactory(ILoggerFactory loggerFactory, TimeP
 
     private sealed class MasterReader(MBusMaster master) : IMBusMeterReader
     {
-        public Task<MBusReadResult> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken) =>
-            master.ReadAsync(address, cancellationToken);
+        public ValueTask<MBusReadStatus> ReadAsync(MBusMeterAddress address, MBusRecordBuffer records, CancellationToken cancellationToken) =>
+            master.ReadAsync(address, records, cancellationToken);
 
         public void Dispose() => master.Dispose();
     }

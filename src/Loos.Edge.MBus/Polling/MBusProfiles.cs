@@ -55,28 +55,46 @@ public static class HeatMeterProfile
     {
         ArgumentNullException.ThrowIfNull(readout);
         ArgumentNullException.ThrowIfNull(meterTimeZone);
-        var current = readout.Records.Where(IsCurrent).ToList();
         var values = new List<MBusFieldValue>(Fields.Count);
+        Map([.. readout.Records], readout.First.Status, meterTimeZone, values);
+        return values;
+    }
+
+    /// <summary>The fields of the readout in <paramref name="records"/>, as <see cref="Map(MBusReadout, TimeZoneInfo)"/>, added to <paramref name="values"/> without allocating.</summary>
+    internal static void Map(MBusRecordBuffer records, TimeZoneInfo meterTimeZone, List<MBusFieldValue> values) =>
+        Map(records.Records, records.Header.Status, meterTimeZone, values);
+
+    private static void Map(ReadOnlySpan<MBusRecord> records, byte? status, TimeZoneInfo meterTimeZone, List<MBusFieldValue> values)
+    {
         foreach (var (quantity, field, unit) in Quantities)
         {
-            if (current.FirstOrDefault(r => r.Quantity == quantity && r.Unit == unit && r.Value is not null) is { } record)
+            foreach (ref readonly var record in records)
             {
-                values.Add(new MBusFieldValue(field, unit, ValueKind.Float, record.Value!.Value));
+                if (IsCurrent(record) && record.Quantity == quantity && record.Unit == unit && record.Value is { } value)
+                {
+                    values.Add(new MBusFieldValue(field, unit, ValueKind.Float, value));
+                    break;
+                }
             }
         }
 
-        if (current.FirstOrDefault(r => r.Quantity == "dateTime" && r.Text is not null) is { } clock
-            && TryReadLocalTime(clock.Text!, meterTimeZone, out var meterTime))
+        foreach (ref readonly var record in records)
         {
-            values.Add(new MBusFieldValue(MeterTimeField, "s", ValueKind.Integer, meterTime.ToUnixTimeSeconds()));
+            if (IsCurrent(record) && record.Quantity == "dateTime" && record.TextKind != MBusTextKind.None)
+            {
+                if (record.TryGetDateTime(out var local))
+                {
+                    values.Add(new MBusFieldValue(MeterTimeField, "s", ValueKind.Integer, ToInstant(local, meterTimeZone).ToUnixTimeSeconds()));
+                }
+
+                break;
+            }
         }
 
-        if (readout.First.Status is { } status)
+        if (status is { } statusByte)
         {
-            values.Add(new MBusFieldValue(StatusField, string.Empty, ValueKind.Integer, status));
+            values.Add(new MBusFieldValue(StatusField, string.Empty, ValueKind.Integer, statusByte));
         }
-
-        return values;
     }
 
     /// <summary>
@@ -92,15 +110,20 @@ public static class HeatMeterProfile
             return false;
         }
 
+        instant = ToInstant(local, meterTimeZone);
+        return true;
+    }
+
+    private static DateTimeOffset ToInstant(DateTime local, TimeZoneInfo meterTimeZone)
+    {
         local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         var offset = meterTimeZone.IsInvalidTime(local) || meterTimeZone.IsAmbiguousTime(local)
             ? meterTimeZone.BaseUtcOffset
             : meterTimeZone.GetUtcOffset(local);
-        instant = new DateTimeOffset(local, offset);
-        return true;
+        return new DateTimeOffset(local, offset);
     }
 
-    private static bool IsCurrent(MBusRecord record) =>
+    private static bool IsCurrent(in MBusRecord record) =>
         record.Function == MBusFunction.Instantaneous && record.Storage == 0 && record.Tariff == 0 && record.Subunit == 0;
 }
 
@@ -123,33 +146,44 @@ public static class AllRecordsProfile
     {
         ArgumentNullException.ThrowIfNull(readout);
         var values = new List<MBusFieldValue>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var record in readout.Records)
+        Map([.. readout.Records], readout.First.Status, new FieldNames(), values);
+        return values;
+    }
+
+    /// <summary>
+    /// The fields of the readout in <paramref name="records"/>, as <see cref="Map(MBusReadout)"/>, added to
+    /// <paramref name="values"/>; <paramref name="names"/> keeps the meter's field names, so that a readout like the
+    /// last one allocates nothing.
+    /// </summary>
+    internal static void Map(MBusRecordBuffer records, FieldNames names, List<MBusFieldValue> values) =>
+        Map(records.Records, records.Header.Status, names, values);
+
+    private static void Map(ReadOnlySpan<MBusRecord> records, byte? status, FieldNames names, List<MBusFieldValue> values)
+    {
+        names.Seen.Clear();
+        foreach (ref readonly var record in records)
         {
             if (record.Value is not { } value || record.Function is MBusFunction.ManufacturerSpecific or MBusFunction.MoreRecordsFollow)
             {
                 continue;
             }
 
-            var field = FieldOf(record);
-            if (seen.Add(field))
+            var field = names.Of(record);
+            if (names.Seen.Add(field))
             {
                 values.Add(new MBusFieldValue(field, record.Unit, ValueKind.Float, value));
             }
         }
 
-        if (readout.First.Status is { } status && seen.Add(HeatMeterProfile.StatusField))
+        if (status is { } statusByte && names.Seen.Add(HeatMeterProfile.StatusField))
         {
-            values.Add(new MBusFieldValue(HeatMeterProfile.StatusField, string.Empty, ValueKind.Integer, status));
+            values.Add(new MBusFieldValue(HeatMeterProfile.StatusField, string.Empty, ValueKind.Integer, statusByte));
         }
-
-        return values;
     }
 
     /// <summary>The field name of <paramref name="record"/>, e.g. <c>volume_flow_max_storage1_tariff2</c>.</summary>
     public static string FieldOf(MBusRecord record)
     {
-        ArgumentNullException.ThrowIfNull(record);
         var name = new StringBuilder(SnakeCase(record.Quantity));
         name.Append(record.Function switch
         {
@@ -206,5 +240,27 @@ public static class AllRecordsProfile
 
         var text = name.ToString().Trim('_');
         return text.Length == 0 ? "value" : text;
+    }
+
+    /// <summary>The field names of one meter's records, made once each, and the names already used in a readout.</summary>
+    internal sealed class FieldNames
+    {
+        private readonly Dictionary<(string Quantity, MBusFunction Function, long Storage, int Tariff, int Subunit), string> names = [];
+
+        public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+
+        public string Of(in MBusRecord record)
+        {
+            // The name depends on the function only for maximum, minimum and error state.
+            var function = record.Function is MBusFunction.Maximum or MBusFunction.Minimum or MBusFunction.ErrorState ? record.Function : MBusFunction.Instantaneous;
+            var key = (record.Quantity, function, record.Storage, record.Tariff, record.Subunit);
+            if (!names.TryGetValue(key, out var name))
+            {
+                name = FieldOf(record);
+                names[key] = name;
+            }
+
+            return name;
+        }
     }
 }

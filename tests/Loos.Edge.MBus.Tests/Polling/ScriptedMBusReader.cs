@@ -14,7 +14,7 @@ namespace Loos.Edge.MBus.Tests.Polling;
 /// </summary>
 public sealed class ScriptedMBusReader(FakeTimeProvider clock) : IMBusMeterReader
 {
-    private readonly Dictionary<MBusMeterAddress, MBusTelegram> telegrams = [];
+    private readonly Dictionary<MBusMeterAddress, (string Quantity, string Unit, double Value)[]> telegrams = [];
 
     public HashSet<MBusMeterAddress> Silent { get; } = [];
 
@@ -28,27 +28,30 @@ public sealed class ScriptedMBusReader(FakeTimeProvider clock) : IMBusMeterReade
     public bool Disposed { get; private set; }
 
     public void SetMeter(MBusMeterAddress address, params (string Quantity, string Unit, double Value)[] records) =>
-        telegrams[address] = new MBusTelegram
-        {
-            Status = 0,
-            Records = [.. records.Select(r => new MBusRecord { Quantity = r.Quantity, Unit = r.Unit, Value = r.Value })],
-        };
+        telegrams[address] = records;
 
-    public Task<MBusReadResult> ReadAsync(MBusMeterAddress address, CancellationToken cancellationToken)
+    public ValueTask<MBusReadStatus> ReadAsync(MBusMeterAddress address, MBusRecordBuffer records, CancellationToken cancellationToken)
     {
+        records.Clear();
         Requests.Add((address, clock.GetUtcNow()));
         clock.Advance(Durations.GetValueOrDefault(address));
         if (Invalid.TryGetValue(address, out var invalid))
         {
-            return Task.FromResult(MBusReadResult.InvalidReply($"invalid reply from {address}", invalid.Reason, invalid.Offset));
+            return ValueTask.FromResult(MBusReadStatus.InvalidReply($"invalid reply from {address}", invalid.Reason, invalid.Offset));
         }
 
         if (Silent.Contains(address) || !telegrams.TryGetValue(address, out var telegram))
         {
-            return Task.FromResult(MBusReadResult.NoReply($"no meter answers at {address} on /dev/ttyScripted"));
+            return ValueTask.FromResult(MBusReadStatus.NoReply($"no meter answers at {address} on /dev/ttyScripted"));
         }
 
-        return Task.FromResult(MBusReadResult.Success(new MBusReadout { Telegrams = [telegram] }));
+        records.AddTelegram(new MBusTelegramHeader { Status = 0 });
+        foreach (var (quantity, unit, value) in telegram)
+        {
+            records.Add(new MBusRecord { Quantity = quantity, Unit = unit, Value = value });
+        }
+
+        return ValueTask.FromResult(MBusReadStatus.Success);
     }
 
     public void Dispose() => Disposed = true;
