@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Side by side, in one run: N line-protocol readings posted over HTTP to Loos Edge and, separately, to vmagent,
 # each forwarding to the same VictoriaMetrics; the time from the first POST until all N are queryable there.
-# Loos Edge answers each POST only once its readings are fsynced; vmagent answers once they are in memory.
+# Both orders run (Loos Edge first, then vmagent first: on 2 cores the second side meets a busier VictoriaMetrics),
+# each with its own measurement. Loos Edge answers each POST only once its readings are fsynced; vmagent answers
+# once they are in memory. Also printed: Loos Edge's CPU seconds per ingest and its peak resident memory (VmHWM).
 #   bench/end-to-end-vs-vmagent.sh [READINGS] [SERIES]      (defaults 1000000 readings over 100 series)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,8 +47,10 @@ for i in range(total):
         lines, body = [], body + 1
 PY
 }
-generate loos_e2e
-generate vmagent_e2e
+for run in 1 2; do
+  generate "loos_e2e_$run"
+  generate "vmagent_e2e_$run"
+done
 
 count_in_vm() { # metric -> samples queryable in VictoriaMetrics
   curl -sf "http://127.0.0.1:$vm_port/api/v1/query" --data-urlencode "query=sum(count_over_time($1[20y]))" \
@@ -107,13 +111,41 @@ vmagent -httpListenAddr "127.0.0.1:$agent_port" -remoteWrite.url "http://127.0.0
 pids+=($!)
 wait_http "http://127.0.0.1:$agent_port/health"
 
-read -r loos_post loos_total < <(time_until_queryable "$work/loos_e2e" "http://127.0.0.1:$listener_port/api/v2/write?precision=ms" loos_e2e_energy)
-read -r agent_post agent_total < <(time_until_queryable "$work/vmagent_e2e" "http://127.0.0.1:$agent_port/api/v2/write?precision=ms" vmagent_e2e_energy)
+loos_pid=${pids[1]}
+cpu_seconds() { # pid -> user + system CPU seconds so far
+  python3 -c "import os; f=open('/proc/$1/stat').read().rsplit(')',1)[1].split(); print((int(f[11])+int(f[12]))/os.sysconf('SC_CLK_TCK'))"
+}
+peak_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+
+run_loos() { # run -> sets loos_post, loos_total, loos_cpu
+  local before after times
+  before=$(cpu_seconds "$loos_pid")
+  # An assignment, not a process substitution: a run that falls short ends the script with its message.
+  times=$(time_until_queryable "$work/loos_e2e_$1" "http://127.0.0.1:$listener_port/api/v2/write?precision=ms" "loos_e2e_$1_energy")
+  read -r loos_post loos_total <<<"$times"
+  after=$(cpu_seconds "$loos_pid")
+  loos_cpu=$(python3 -c "print(f'{$after - $before:.2f}')")
+}
+run_agent() { # run
+  local times
+  times=$(time_until_queryable "$work/vmagent_e2e_$1" "http://127.0.0.1:$agent_port/api/v2/write?precision=ms" "vmagent_e2e_$1_energy")
+  read -r agent_post agent_total <<<"$times"
+}
+
+report() { # order
+  printf '  %-10s all acknowledged after %6.2f s, all queryable after %6.2f s (%.0f readings/s), %s CPU s\n' \
+    "Loos Edge" "$loos_post" "$loos_total" "$(python3 -c "print($READINGS / $loos_total)")" "$loos_cpu"
+  printf '  %-10s all acknowledged after %6.2f s, all queryable after %6.2f s (%.0f readings/s)\n' \
+    "vmagent" "$agent_post" "$agent_total" "$(python3 -c "print($READINGS / $agent_total)")"
+  python3 -c "print(f'  ratio ($1): Loos Edge takes {$loos_total / $agent_total:.2f}x the time of vmagent')"
+}
 
 echo
-echo "End to end, $READINGS readings, $SERIES series, $CLIENTS clients posting $LINES_PER_POST lines per request:"
-printf '  %-10s all acknowledged after %6.2f s, all queryable after %6.2f s (%.0f readings/s)\n' \
-  "Loos Edge" "$loos_post" "$loos_total" "$(python3 -c "print($READINGS / $loos_total)")"
-printf '  %-10s all acknowledged after %6.2f s, all queryable after %6.2f s (%.0f readings/s)\n' \
-  "vmagent" "$agent_post" "$agent_total" "$(python3 -c "print($READINGS / $agent_total)")"
-python3 -c "print(f'  ratio: Loos Edge takes {$loos_total / $agent_total:.2f}x the time of vmagent')"
+echo "End to end, $READINGS readings, $SERIES series, $CLIENTS clients posting $LINES_PER_POST lines per request (load average $(cut -d' ' -f1-3 /proc/loadavg)):"
+run_loos 1
+run_agent 1
+report "Loos Edge first"
+run_agent 2
+run_loos 2
+report "vmagent first"
+echo "  Loos Edge peak resident memory (VmHWM) after both ingests: $(peak_mb "$loos_pid") MB (target at most 120 MB)"

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Loos.Edge.Core;
 
 namespace Loos.Edge.Buffer;
@@ -29,6 +30,8 @@ internal sealed class CommitBuffer(ISeriesCatalog catalog)
     public List<PendingRecord> Pending { get; } = [];
 
     /// <summary>An upper bound of the bytes <see cref="Add"/> takes for these readings and note.</summary>
+    // Compiled fully optimised at the first append (see LineProtocolParser.TryParse).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Estimate(ReadOnlySpan<Reading> readings, int noteLength)
     {
         long estimate = readings.Length * (long)SegmentFormat.ReadingBytes
@@ -56,6 +59,7 @@ internal sealed class CommitBuffer(ISeriesCatalog catalog)
     }
 
     /// <summary>Serialises one append: its note, the definitions of series new to the segment, then its readings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Add(ReadOnlySpan<Reading> readings, ReadOnlySpan<byte> deliveryNote)
     {
         // The note goes first and is sealed last, once the length of the records it covers is known.

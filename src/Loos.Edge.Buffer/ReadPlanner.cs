@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Loos.Edge.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
@@ -50,6 +51,8 @@ internal sealed class ReadPlanner(SegmentIndex index, ILogger logger)
     }
 
     /// <summary>Reads planned records from their files; null when a segment vanished (evicted) meanwhile.</summary>
+    // Compiled fully optimised at the first read (see LineProtocolParser.TryParse).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public BufferBatch? Read(List<PlannedRead> plan)
     {
         var total = 0;

@@ -3,7 +3,6 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Compression;
 using System.IO.Hashing;
-using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 using Loos.Edge.Core;
 using Loos.Edge.Core.LineProtocol;
@@ -144,18 +143,18 @@ internal sealed partial class WriteHandler(
                 }
             }
 
-            var readings = new List<Reading>();
-            if (!parser.TryParse(body.Span, precision, ReceiveTimeStamper.Unstamped, readings, out var error))
+            using var readings = PooledReadings.Rent();
+            if (!parser.TryParse(body.Span, precision, ReceiveTimeStamper.Unstamped, readings.List, out var error))
             {
                 await WriteErrorAsync(context, api, StatusCodes.Status400BadRequest, "invalid", error.ToString());
                 return;
             }
 
             // Lines without a timestamp take the receive time, kept increasing per series so that none overwrites another.
-            stamper.Stamp(CollectionsMarshal.AsSpan(readings), timeProvider.GetUtcNow());
+            stamper.Stamp(readings.Span, timeProvider.GetUtcNow());
 
             body.Dispose();
-            if (readings.Count > 0 && !await TryAppendAsync(context, api, readings))
+            if (readings.List.Count > 0 && !await TryAppendAsync(context, api, readings))
             {
                 return;
             }
@@ -168,14 +167,12 @@ internal sealed partial class WriteHandler(
         }
     }
 
-    private async Task<bool> TryAppendAsync(HttpContext context, WriteApi api, List<Reading> readings)
+    private async Task<bool> TryAppendAsync(HttpContext context, WriteApi api, PooledReadings readings)
     {
-        var count = readings.Count;
-        var array = ArrayPool<Reading>.Shared.Rent(count);
+        var count = readings.List.Count;
         try
         {
-            CollectionsMarshal.AsSpan(readings).CopyTo(array);
-            await sink.AppendAsync(array.AsMemory(0, count), context.RequestAborted);
+            await sink.AppendAsync(readings.AsMemory(), context.RequestAborted);
             return true;
         }
         catch (BufferAppendTooLargeException tooLarge)
@@ -199,10 +196,6 @@ internal sealed partial class WriteHandler(
             context.Response.Headers.RetryAfter = DiskRetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             await WriteErrorAsync(context, api, StatusCodes.Status507InsufficientStorage, "unavailable", $"the gateway cannot write to its disk; retry later: {failure.Message}");
             return false;
-        }
-        finally
-        {
-            ArrayPool<Reading>.Shared.Return(array);
         }
     }
 

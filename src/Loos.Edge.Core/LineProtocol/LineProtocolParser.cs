@@ -63,6 +63,9 @@ public sealed class LineProtocolParser
     /// leaves <paramref name="readings"/> exactly as it was.
     /// </summary>
     /// <exception cref="ArgumentNullException"><paramref name="readings"/> is null.</exception>
+    // The parsing methods are compiled fully optimised at their first call: with tiered compilation a burst of writes
+    // just after start ran for seconds through unoptimised code, the background compiler starved on a busy device.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryParse(
         ReadOnlySpan<byte> utf8,
         LineProtocolPrecision precision,
@@ -121,6 +124,7 @@ public sealed class LineProtocolParser
         return precision >= 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private LineFailure? ParseLine(ReadOnlySpan<byte> line, bool endsWithNewline, LineProtocolPrecision precision, DateTimeOffset now, List<Reading> readings)
     {
         var i = SkipWhitespace(line, 0);
@@ -267,6 +271,7 @@ public sealed class LineProtocolParser
     }
 
     /// <summary>Scans a tag or field key (<paramref name="what"/>) up to the '=' that must follow it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static LineFailure? ScanKey(ReadOnlySpan<byte> line, int keyStart, bool endsWithNewline, string what, out int keyEnd)
     {
         keyEnd = ScanToken(line, keyStart, stopAtEquals: true, out var dangling);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Unicode;
 
@@ -12,6 +13,7 @@ internal static class LineProtocolSyntax
 
     // Stops at an unescaped ',' or ' ' (and '=' when asked); a backslash always takes the next byte with it, as in
     // InfluxDB's scanner. dangling: the line ends in a backslash that would escape the newline.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ScanToken(ReadOnlySpan<byte> line, int i, bool stopAtEquals, out bool dangling)
     {
         dangling = false;
@@ -76,6 +78,7 @@ internal static class LineProtocolSyntax
     public static LineFailure NewlineInName(int backslashOffset) =>
         new(backslashOffset, "a backslash escapes the end of the line: newlines are not allowed in names, tag values or field keys");
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SkipWhitespace(ReadOnlySpan<byte> line, int i)
     {
         while (i < line.Length && (line[i] == ' ' || line[i] == '\t'))
@@ -86,6 +89,7 @@ internal static class LineProtocolSyntax
         return i;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int SkipSpaces(ReadOnlySpan<byte> line, int i)
     {
         while (i < line.Length && line[i] == ' ')

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Loos.Edge.Core.LineProtocol;
 
@@ -14,6 +15,7 @@ internal static class LineProtocolValues
     private const long MaxNanoseconds = long.MaxValue - 1;
 
     /// <summary>A field value: float, integer (<c>i</c>, <c>u</c>) or boolean; the problem, or null when it is valid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? ParseValue(ReadOnlySpan<byte> text, out double value, out ValueKind kind)
     {
         value = 0;
@@ -85,6 +87,7 @@ internal static class LineProtocolValues
 
     // -?digits[.digits][(e|E)[+-]digits], with at least one mantissa digit: what InfluxDB's scanner accepts; this
     // also keeps out the "NaN" and "Infinity" that double.TryParse would take.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsFloatSyntax(ReadOnlySpan<byte> text)
     {
         var i = 0;
@@ -140,6 +143,7 @@ internal static class LineProtocolValues
     }
 
     /// <summary>A timestamp in <paramref name="precision"/> units since 1970; the problem, or null when it is valid.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? ParseTimestamp(ReadOnlySpan<byte> text, LineProtocolPrecision precision, out DateTimeOffset timestamp)
     {
         const string OutOfRange = "timestamp out of range: InfluxDB accepts -9223372036854775806 to 9223372036854775806 ns since 1970";
@@ -155,24 +159,41 @@ internal static class LineProtocolValues
             return OutOfRange;
         }
 
-        Int128 nanoseconds = (Int128)units * precision switch
+        long ticks;
+        if (precision == LineProtocolPrecision.Nanoseconds)
         {
-            LineProtocolPrecision.Nanoseconds => 1,
-            LineProtocolPrecision.Microseconds => 1_000,
-            LineProtocolPrecision.Milliseconds => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerMillisecond,
-            LineProtocolPrecision.Seconds => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerSecond,
-            LineProtocolPrecision.Minutes => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerMinute,
-            LineProtocolPrecision.Hours => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerHour,
-            _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision."),
-        };
-        if (nanoseconds < MinNanoseconds || nanoseconds > MaxNanoseconds)
+            if (units < MinNanoseconds || units > MaxNanoseconds)
+            {
+                return OutOfRange;
+            }
+
+            // One DateTimeOffset tick is 100 ns; finer digits are rounded down, also before 1970.
+            ticks = (units / TimeSpan.NanosecondsPerTick) - (units % TimeSpan.NanosecondsPerTick < 0 ? 1 : 0);
+        }
+        else
         {
-            return OutOfRange;
+            var nanosecondsPerUnit = precision switch
+            {
+                LineProtocolPrecision.Microseconds => 1_000L,
+                LineProtocolPrecision.Milliseconds => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerMillisecond,
+                LineProtocolPrecision.Seconds => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerSecond,
+                LineProtocolPrecision.Minutes => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerMinute,
+                LineProtocolPrecision.Hours => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerHour,
+                _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision."),
+            };
+
+            // units × nanosecondsPerUnit within the range, without overflow: division truncates towards zero, which
+            // gives the largest (and, for the negative bound, the smallest) multiple that still fits.
+            if (units < MinNanoseconds / nanosecondsPerUnit || units > MaxNanoseconds / nanosecondsPerUnit)
+            {
+                return OutOfRange;
+            }
+
+            // A microsecond and every coarser unit is a whole number of 100 ns ticks.
+            ticks = units * (nanosecondsPerUnit / TimeSpan.NanosecondsPerTick);
         }
 
-        // One DateTimeOffset tick is 100 ns; finer digits are rounded down, also before 1970. InfluxDB's range lies
-        // well inside DateTimeOffset's.
-        var ticks = (long)(nanoseconds / TimeSpan.NanosecondsPerTick) - (nanoseconds % TimeSpan.NanosecondsPerTick < 0 ? 1 : 0);
+        // InfluxDB's range lies well inside DateTimeOffset's.
         timestamp = new DateTimeOffset(ticks + DateTimeOffset.UnixEpoch.UtcTicks, TimeSpan.Zero);
         return null;
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using static Loos.Edge.Core.LineProtocol.LineProtocolSyntax;
 
 namespace Loos.Edge.Core.LineProtocol;
@@ -13,6 +14,7 @@ internal sealed class LineSeriesResolver(ISeriesCatalog catalog)
     private readonly FieldKinds fieldKinds = new(catalog);
 
     /// <summary>Adds a reading of the line that starts at <paramref name="firstReading"/>, replacing one of the same field.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void AddLastWins(List<Reading> readings, int firstReading, Reading reading)
     {
         // Only lines with several fields can repeat a key; comparing names through the catalogue avoids keeping spans.
@@ -33,6 +35,7 @@ internal sealed class LineSeriesResolver(ISeriesCatalog catalog)
     }
 
     /// <summary>The series of a field of the line; parses the line's measurement and tags only at its first series not yet cached.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public LineFailure? Resolve(
         ReadOnlySpan<byte> line,
         int seriesStart,

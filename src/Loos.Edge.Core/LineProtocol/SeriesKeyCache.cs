@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Loos.Edge.Core.LineProtocol;
 
@@ -21,6 +22,7 @@ internal sealed class SeriesKeyCache
         lookup = entries.GetAlternateLookup<ReadOnlySpan<byte>>();
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryGet(ReadOnlySpan<byte> rawKey, out SeriesId id) => lookup.TryGetValue(rawKey, out id);
 
     public void Add(ReadOnlySpan<byte> rawKey, SeriesId id)

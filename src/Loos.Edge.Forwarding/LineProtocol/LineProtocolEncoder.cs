@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Loos.Edge.Core;
 
@@ -34,6 +35,9 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
     /// Appends <paramref name="readings"/> to <paramref name="output"/>, one line per run of adjacent readings that
     /// share measurement, tags, unit and timestamp (each field once per line).
     /// </summary>
+    // Compiled fully optimised at the first batch, as the parser is: a backlog after start is not sent through
+    // unoptimised code while the background compiler waits for a core.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<Reading> readings, LineProtocolBuffer output)
     {
         var index = 0;
@@ -92,6 +96,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool IsWritable(Reading reading, SeriesShape shape, out string reason)
     {
         if (Math.Abs(reading.Timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) > long.MaxValue / 100)
@@ -118,6 +123,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool FieldRepeats(ReadOnlySpan<Reading> lineSoFar, SeriesShape candidate)
     {
         // Catalog lookups are cached shapes, so this costs a few comparisons on short lines.
@@ -132,6 +138,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
         return false;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteFields(LineProtocolBuffer output, Reading reading, SeriesShape shape, ref int fields)
     {
         if (double.IsFinite(reading.Value))
@@ -170,6 +177,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private SeriesShape GetShape(SeriesId id)
     {
         var slot = id.Value;
@@ -200,6 +208,7 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
         output.Advance(1);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteInt64(LineProtocolBuffer output, long value)
     {
         var span = output.GetSpan(20); // long.MinValue has 20 characters.
@@ -207,12 +216,14 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
         output.Advance(written);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteUnixNanoseconds(LineProtocolBuffer output, DateTimeOffset timestamp)
     {
         // One tick is 100 ns; every DateTimeOffset InfluxDB can store (1677–2262) fits an int64 of nanoseconds.
         WriteInt64(output, (timestamp.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteDouble(LineProtocolBuffer output, double value)
     {
         // "R" gives the shortest text that parses back to the same double, e.g. 0.1, 1E+16, 1.5E-07; InfluxDB 1.x
