@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# The gateway's footprint on a Pi-sized load: the real gateway (`loos-edge run`, Release build) on DEVICES simulated
+# The gateway's footprint on a Pi-sized load: the real gateway as a Pi runs it (the self-contained release's
+# program/loos-edge, published for this machine as ./build.sh package does, with the runtime settings of the project
+# files) on DEVICES simulated
 # heat meters read every 5 s (two points each, plus an outdoor sensor and an inverter), forwarding to a real influxd.
 # Printed: the time from the process start to the first answer of its health endpoint (median of STARTS starts), and
 # its resident memory (VmRSS) sampled every 10 s over MINUTES minutes, the steady figure being the median of the
 # samples of the second half.
 #   bench/footprint.sh [DEVICES]      (default 100; MINUTES=3, STARTS=5)
+# PROGRAM=artifacts/loos-edge-VERSION-linux-x64/program measures an already published release instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DEVICES=${1:-100}
@@ -23,8 +26,13 @@ trap "exit 1" INT TERM
 
 . bench/common.sh
 
-echo "Building the gateway (Release)"
-dotnet build src/Loos.Edge/Loos.Edge.csproj -c Release -nologo -clp:ErrorsOnly -o "$work/bin" >/dev/null
+program=${PROGRAM:-}
+if [ -z "$program" ]; then
+  echo "Publishing the gateway (Release, self-contained linux-x64)"
+  dotnet publish src/Loos.Edge/Loos.Edge.csproj -c Release -r linux-x64 --self-contained -nologo -clp:ErrorsOnly \
+    -o "$work/program" >/dev/null
+  program=$work/program
+fi
 
 write_influxd_config "$work"
 influxd -config "$work/influxdb.conf" >"$work/influxd.log" 2>&1 &
@@ -64,14 +72,14 @@ health="http://127.0.0.1:$health_port/health"
 starts=()
 for _ in $(seq 1 "$STARTS"); do
   begin=$(date +%s%N)
-  dotnet "$work/bin/loos-edge.dll" run --config "$work/site.yaml" >>"$work/gateway.log" 2>&1 &
+  "$program/loos-edge" run --config "$work/site.yaml" >>"$work/gateway.log" 2>&1 &
   gateway=$!
   until curl -s -o /dev/null "$health"; do sleep 0.01; done
   starts+=($((($(date +%s%N) - begin) / 1000000)))
   kill -TERM "$gateway"; wait "$gateway" 2>/dev/null || true
 done
 
-dotnet "$work/bin/loos-edge.dll" run --config "$work/site.yaml" >>"$work/gateway.log" 2>&1 &
+"$program/loos-edge" run --config "$work/site.yaml" >>"$work/gateway.log" 2>&1 &
 gateway=$!
 pids+=("$gateway")
 wait_http "$health"
