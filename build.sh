@@ -47,10 +47,9 @@ package() {
   stage="artifacts/$name"
   started=$SECONDS
   rm -rf "$stage" "artifacts/$name.tar.gz"
-  # Satellite resources only in English: the gateway's messages are not translated, the libraries' would be a few
-  # hundred kilobytes in a dozen languages.
+  # Trimmed, with satellite resources only in English: the publish settings are in src/Loos.Edge/Loos.Edge.csproj.
   dotnet publish src/Loos.Edge/Loos.Edge.csproj -c Release -r "$rid" --self-contained -nologo -clp:ErrorsOnly \
-    -p:SatelliteResourceLanguages=en -o "$stage/program"
+    -o "$stage/program"
   mkdir -p "$stage/firmware-config"
   cp -r firmware-config/profiles firmware-config/mqtt-presets firmware-config/grafana firmware-config/systemd firmware-config/*.yaml "$stage/firmware-config/"
   cp install.sh README.md "$stage/"

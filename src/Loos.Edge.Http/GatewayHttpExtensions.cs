@@ -1,5 +1,6 @@
 using Loos.Edge.Core;
 using Loos.Edge.Core.Clock;
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using Loos.Edge.Core.LineProtocol;
 using Loos.Edge.Modules;
@@ -26,6 +27,7 @@ public static class GatewayHttpExtensions
     /// <see cref="IBufferMonitor"/> and an <see cref="IForwarderMonitor"/>.
     /// </summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The options classes' assembly is kept whole by the trimmed release.")]
     public static IServiceCollection AddGatewayHttp(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);

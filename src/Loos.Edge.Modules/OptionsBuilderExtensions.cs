@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Loos.Edge.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -34,7 +35,7 @@ public static class OptionsBuilderExtensions
     /// factory, which still runs the configurations and validations registered for them: for a host that builds a
     /// component's options itself rather than from configuration.
     /// </summary>
-    public static OptionsBuilder<TOptions> AddOptionsInstance<TOptions>(this IServiceCollection services, TOptions value)
+    public static OptionsBuilder<TOptions> AddOptionsInstance<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(this IServiceCollection services, TOptions value)
         where TOptions : class
     {
         services.AddSingleton<IOptionsFactory<TOptions>>(provider => new InstanceOptionsFactory<TOptions>(
@@ -45,7 +46,7 @@ public static class OptionsBuilderExtensions
         return services.AddOptions<TOptions>();
     }
 
-    private sealed class InstanceOptionsFactory<TOptions>(
+    private sealed class InstanceOptionsFactory<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(
         TOptions value,
         IEnumerable<IConfigureOptions<TOptions>> setups,
         IEnumerable<IPostConfigureOptions<TOptions>> postConfigures,

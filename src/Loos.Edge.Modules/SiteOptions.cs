@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 
 namespace Loos.Edge.Modules;
@@ -7,7 +8,8 @@ namespace Loos.Edge.Modules;
 /// bound, prepared and validated. The standard factory is not asked, so its validators (registered for hosts that
 /// bind their own configuration) do not check the same section a second time.
 /// </summary>
-internal sealed class SiteOptions<TOptions>(TOptions value) : IOptions<TOptions>, IOptionsMonitor<TOptions>, IOptionsSnapshot<TOptions>
+// The options interfaces ask the options factory's requirement of their type (a public parameterless constructor).
+internal sealed class SiteOptions<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicParameterlessConstructor)] TOptions>(TOptions value) : IOptions<TOptions>, IOptionsMonitor<TOptions>, IOptionsSnapshot<TOptions>
     where TOptions : class
 {
     public TOptions Value => value;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Loos.Edge.Buffer;
 using Loos.Edge.Http;
 using Loos.Edge.Modules;
@@ -62,7 +63,7 @@ internal sealed class BufferStatusVerb : Verb
             return ExitCodes.Failure;
         }
 
-        await parse.InvocationConfiguration.Output.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(health, Indented) : Describe(health)).ConfigureAwait(false);
+        await parse.InvocationConfiguration.Output.WriteLineAsync(parse.GetValue(json) ? JsonSerializer.Serialize(health, (JsonTypeInfo<BufferHealth>)Indented.GetTypeInfo(typeof(BufferHealth))) : Describe(health)).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 

@@ -84,7 +84,7 @@ internal sealed partial class CrewOverrides(WebOptions options, TimeProvider tim
             var connected = await ConnectedAsync(cancellationToken).ConfigureAwait(false);
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(TopicOf(gateway))
-                .WithPayload(JsonSerializer.SerializeToUtf8Bytes(request))
+                .WithPayload(Utf8(request))
                 .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
                 .WithResponseTopic(ResponseTopic)
                 .WithCorrelationData(correlation)
@@ -199,4 +199,16 @@ internal sealed partial class CrewOverrides(WebOptions options, TimeProvider tim
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Crew: override request {Id} to {Gateway}: {State} {Reason}")]
     private static partial void LogAnswered(ILogger logger, string id, string gateway, string state, string reason);
+
+    // The node writes itself: no reflection-based serializer, which the trimmed release does not have.
+    private static byte[] Utf8(JsonObject request)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            request.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }

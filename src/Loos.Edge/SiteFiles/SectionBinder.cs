@@ -1,5 +1,6 @@
 using System.Collections;
 using System.ComponentModel;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Microsoft.Extensions.Configuration;
 
@@ -11,7 +12,12 @@ namespace Loos.Edge.SiteFiles;
 /// </summary>
 internal static class SectionBinder
 {
+    // The options classes are in the gateway's own assemblies, which the trimmed release keeps whole
+    // (TrimmerRootAssembly in Loos.Edge.csproj): their properties and the scalar types' converters are all there.
+    private const string OptionsKeptWhole = "The options classes' assemblies are kept whole by the trimmed release.";
+
     /// <summary>Binds <paramref name="section"/> into <paramref name="options"/>, reporting every problem to <paramref name="problems"/>.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionsKeptWhole)]
     public static void Bind(SiteFile file, string section, object options, List<string> problems)
     {
         var configuration = file.Configuration.GetSection(section);
@@ -63,6 +69,7 @@ internal static class SectionBinder
         _ => mapping,
     };
 
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = OptionsKeptWhole)]
     private static void ReportUnknownKeys(SiteFile file, IConfigurationSection node, Type owner, List<string> problems)
     {
         var property = owner.GetProperty(node.Key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
@@ -129,6 +136,8 @@ internal static class SectionBinder
         : IsCollection(type) ? SiteNodeShape.List
         : SiteNodeShape.Mapping;
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionsKeptWhole)]
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = OptionsKeptWhole)]
     private static void ReportInconvertible(SiteFile file, IConfigurationSection node, string text, Type type, List<string> problems)
     {
         if (type.IsEnum)
