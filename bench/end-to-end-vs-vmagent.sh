@@ -138,7 +138,10 @@ report() { # order
   printf '  %-10s all acknowledged after %6.2f s, all queryable after %6.2f s (%.0f readings/s)\n' \
     "vmagent" "$agent_post" "$agent_total" "$(python3 -c "print($READINGS / $agent_total)")"
   python3 -c "print(f'  ratio ($1): Loos Edge takes {$loos_total / $agent_total:.2f}x the time of vmagent')"
+  orders+="${orders:+; }$1: acknowledged $loos_post s, queryable $loos_total s ($(python3 -c "print(f'{$loos_total / $agent_total:.2f}')")x vmagent's time)"
+  peers+="${peers:+; }$1: acknowledged $agent_post s, queryable $agent_total s"
 }
+orders="" peers=""
 
 echo
 echo "End to end, $READINGS readings, $SERIES series, $CLIENTS clients posting $LINES_PER_POST lines per request (load average $(cut -d' ' -f1-3 /proc/loadavg)):"
@@ -149,3 +152,5 @@ run_agent 2
 run_loos 2
 report "vmagent first"
 echo "  Loos Edge peak resident memory (VmHWM) after both ingests: $(peak_mb "$loos_pid") MB (target at most 120 MB)"
+record end-to-end "end to end: $READINGS readings posted by $CLIENTS clients until all are queryable in VictoriaMetrics, both orders (Loos Edge acknowledges only fsynced readings; target 0.67x vmagent's time)" \
+  "$orders; peak memory $(peak_mb "$loos_pid") MB" "vmagent: $peers"
