@@ -2,11 +2,13 @@ using Loos.Edge.Core;
 using Loos.Edge.Core.Clock;
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
+using System.Text.Json.Serialization;
 using Loos.Edge.Core.LineProtocol;
 using Loos.Edge.Modules;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -145,7 +147,19 @@ public static class GatewayHttpExtensions
         public ValueTask<object?> InvokeAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
             context.HttpContext.Connection.RemoteIpAddress is { } caller && IPAddress.IsLoopback(caller)
                 ? next(context)
-                : ValueTask.FromResult<object?>(TypedResults.Problem("management endpoints answer only on the gateway itself (loopback)", statusCode: StatusCodes.Status403Forbidden));
+                : ValueTask.FromResult<object?>(Refusal);
+
+        // Written through a generated serialiser: the trimmed release has no reflection-based JSON.
+        private static readonly JsonHttpResult<ProblemDetails> Refusal = TypedResults.Json(
+            new ProblemDetails
+            {
+                Title = "Forbidden",
+                Status = StatusCodes.Status403Forbidden,
+                Detail = "management endpoints answer only on the gateway itself (loopback)",
+            },
+            ManagementJsonContext.Default.ProblemDetails,
+            "application/problem+json",
+            StatusCodes.Status403Forbidden);
     }
 
     /// <summary>Answers 404 on any port but its own, so neither API is reachable through the other's address.</summary>
@@ -155,3 +169,6 @@ public static class GatewayHttpExtensions
             context.HttpContext.Connection.LocalPort == port ? next(context) : ValueTask.FromResult<object?>(TypedResults.NotFound());
     }
 }
+
+[JsonSerializable(typeof(ProblemDetails))]
+internal sealed partial class ManagementJsonContext : JsonSerializerContext;
