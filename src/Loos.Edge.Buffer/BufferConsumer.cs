@@ -35,7 +35,10 @@ internal sealed class BufferConsumer(SegmentedLog log, ConsumerState state) : IB
     /// may hold fewer readings than its span when a record was found damaged while reading (logged and counted).
     /// </remarks>
     public ValueTask<BufferBatch> ReadAsync(int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken) =>
-        log.ReadAsync(state, maxReadings, maxAge, cancellationToken);
+        log.ReadAsync(state, after: null, maxReadings, maxAge, cancellationToken);
+
+    public ValueTask<BufferBatch> ReadAfterAsync(BufferPosition after, int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken) =>
+        log.ReadAsync(state, after, maxReadings, maxAge, cancellationToken);
 
     public ValueTask AcknowledgeAsync(BufferBatch batch, CancellationToken cancellationToken) =>
         log.AcknowledgeAsync(state, batch, cancellationToken);

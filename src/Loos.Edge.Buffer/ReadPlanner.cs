@@ -11,12 +11,12 @@ namespace Loos.Edge.Buffer;
 /// </summary>
 internal sealed class ReadPlanner(SegmentIndex index, ILogger logger)
 {
-    /// <summary>Lists the records to read for a consumer, up to <paramref name="maxReadings"/> readings; under the index's lock.</summary>
-    public long Plan(ConsumerState consumer, int maxReadings, List<PlannedRead> plan, out long firstCommittedTicks)
+    /// <summary>Lists the records to read from <paramref name="start"/>, up to <paramref name="maxReadings"/> readings; under the index's lock.</summary>
+    public long Plan(BufferPosition start, int maxReadings, List<PlannedRead> plan, out long firstCommittedTicks)
     {
         plan.Clear();
         firstCommittedTicks = long.MaxValue;
-        var position = BufferStatisticsCalculator.Normalize(index.Segments, consumer.Position);
+        var position = BufferStatisticsCalculator.Normalize(index.Segments, start);
         long planned = 0;
         foreach (var segment in index.Segments)
         {

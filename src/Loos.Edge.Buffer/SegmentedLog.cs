@@ -207,7 +207,8 @@ internal sealed class SegmentedLog : IDurableBuffer
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    internal async ValueTask<BufferBatch> ReadAsync(ConsumerState consumer, int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken)
+    /// <summary>The next readings of <paramref name="consumer"/>: from its position, or from <paramref name="after"/> when that is further (reading ahead).</summary>
+    internal async ValueTask<BufferBatch> ReadAsync(ConsumerState consumer, BufferPosition? after, int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxReadings);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxAge, TimeSpan.Zero);
@@ -220,7 +221,8 @@ internal sealed class SegmentedLog : IDurableBuffer
             TimeSpan wait;
             lock (index.Gate)
             {
-                var planned = reads.Plan(consumer, maxReadings, plan, out var firstCommittedTicks);
+                var from = after is { } ahead && ahead > consumer.Position ? ahead : consumer.Position;
+                var planned = reads.Plan(from, maxReadings, plan, out var firstCommittedTicks);
                 var now = timeProvider.GetUtcNow().UtcTicks;
                 var dueTicks = planned == 0 ? long.MaxValue : firstCommittedTicks + Math.Min(maxAge.Ticks, long.MaxValue - firstCommittedTicks);
                 if (planned > 0 && (planned >= maxReadings || now >= dueTicks))

@@ -11,6 +11,13 @@ public interface IBufferConsumer
     /// </summary>
     ValueTask<BufferBatch> ReadAsync(int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads ahead: as <see cref="ReadAsync"/>, but the readings after <paramref name="after"/>, the end of a batch read
+    /// before and not acknowledged yet (from the acknowledged position when that is further). Lets a consumer prepare
+    /// the next batch while the previous one is in flight; the position still moves only by <see cref="AcknowledgeAsync"/>.
+    /// </summary>
+    ValueTask<BufferBatch> ReadAfterAsync(BufferPosition after, int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken);
+
     /// <summary>Moves the position past <paramref name="batch"/> and checkpoints it atomically on disk.</summary>
     ValueTask AcknowledgeAsync(BufferBatch batch, CancellationToken cancellationToken);
 }

@@ -31,12 +31,15 @@ internal sealed partial class TargetForwarder : IDisposable
     private readonly InfluxWriter writer;
     private readonly DeadLetterFile deadLetters;
     private readonly LineProtocolEncoder encoder;
-    private readonly LineProtocolBuffer encoded = new();
     private readonly ResiliencePipeline<WriteResult> pipeline;
     private readonly List<DeadLetter> rejected = [];
     private readonly TimeSpan shutdownGrace;
     private readonly CircuitBreakerStateProvider circuit = new();
     private CancellationToken sendToken;
+
+    // The batch being delivered, encoded; and the next one, read and encoded ahead while it is in flight. Swapped per batch.
+    private LineProtocolBuffer encoded = new();
+    private LineProtocolBuffer ahead = new();
 
     // Written by the attempts, read by the pipeline's delay and break generators (one attempt at a time).
     private WriteOutcome lastOutcome = WriteOutcome.Accepted;
@@ -73,23 +76,43 @@ internal sealed partial class TargetForwarder : IDisposable
     public LoopProgress Progress { get; }
 
     /// <summary>Forwards until <paramref name="stoppingToken"/> is cancelled; failures are logged and retried, never thrown.</summary>
+    /// <remarks>
+    /// While a batch is in flight the next one is read and encoded (read ahead); it is sent only once the one before is
+    /// acknowledged, so batches reach the server in buffer order and the position moves only past delivered ones.
+    /// </remarks>
     public async Task RunAsync(CancellationToken stoppingToken)
     {
         // A write in flight at shutdown may finish within the grace; what it does not finish stays unacknowledged.
         using var sendCancellation = new CancellationTokenSource();
         using var registration = stoppingToken.Register(() => sendCancellation.CancelAfter(shutdownGrace));
         sendToken = sendCancellation.Token;
+        BufferBatch? next = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                var batch = await consumer.ReadAsync(options.BatchSize, options.BatchMaxAge, stoppingToken);
-                if (batch.Readings.Length == 0)
+                var batch = next;
+                next = null;
+                if (batch is null)
                 {
-                    continue;
+                    batch = await consumer.ReadAsync(options.BatchSize, options.BatchMaxAge, stoppingToken);
+                    if (batch.Readings.Length == 0)
+                    {
+                        continue;
+                    }
+
+                    Encode(batch, encoded);
                 }
 
-                await ForwardAsync(batch, stoppingToken);
+                next = await ForwardReadingAheadAsync(batch, stoppingToken);
+                if (next.Readings.Length == 0)
+                {
+                    next = null;
+                }
+                else
+                {
+                    (encoded, ahead) = (ahead, encoded);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -97,6 +120,8 @@ internal sealed partial class TargetForwarder : IDisposable
             }
             catch (Exception exception)
             {
+                // Whatever was read ahead is read again from the acknowledged position.
+                next = null;
                 LogLoopFailed(logger, options.Name, exception);
                 tracker.Failed(TargetState.Retrying, exception.Message);
                 try
@@ -111,11 +136,47 @@ internal sealed partial class TargetForwarder : IDisposable
         }
     }
 
-    /// <summary>Delivers one batch and acknowledges it.</summary>
-    internal async Task ForwardAsync(BufferBatch batch, CancellationToken stoppingToken)
+    /// <summary>Delivers and acknowledges an encoded batch while the next one is read and encoded into <see cref="ahead"/>; returns that one.</summary>
+    private async Task<BufferBatch> ForwardReadingAheadAsync(BufferBatch batch, CancellationToken stoppingToken)
     {
-        encoded.Clear();
-        encoder.Encode(batch.Readings.Span, encoded);
+        using var readAheadCancellation = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var into = ahead;
+        var after = batch.End;
+
+        // On its own thread: reading and encoding overlap with the gzip and the HTTP exchange of this batch.
+        var readAhead = Task.Run(
+            async () =>
+            {
+                var read = await consumer.ReadAfterAsync(after, options.BatchSize, options.BatchMaxAge, readAheadCancellation.Token);
+                Encode(read, into);
+                return read;
+            },
+            CancellationToken.None);
+        try
+        {
+            await DeliverEncodedAsync(batch, stoppingToken);
+        }
+        catch
+        {
+            // The encoder and the read-ahead buffer are free again only once the read ahead has ended.
+            await readAheadCancellation.CancelAsync();
+            await readAhead.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+
+        return await readAhead;
+    }
+
+    /// <summary>Encodes a batch into <paramref name="output"/>; one at a time (the encoder caches per series).</summary>
+    private void Encode(BufferBatch batch, LineProtocolBuffer output)
+    {
+        output.Clear();
+        encoder.Encode(batch.Readings.Span, output);
+    }
+
+    /// <summary>Delivers one batch encoded in <see cref="encoded"/> and acknowledges it.</summary>
+    private async Task DeliverEncodedAsync(BufferBatch batch, CancellationToken stoppingToken)
+    {
         rejected.Clear();
         foreach (var unencodable in encoded.Unencodable)
         {
@@ -246,106 +307,6 @@ internal sealed partial class TargetForwarder : IDisposable
 
         return result;
     }
-
-    private ResiliencePipeline<WriteResult> BuildPipeline()
-    {
-        var retry = new RetryStrategyOptions<WriteResult>
-        {
-            ShouldHandle = static args => ValueTask.FromResult(
-                args.Outcome.Exception is BrokenCircuitException || args.Outcome.Result?.Outcome is WriteOutcome.Transient or WriteOutcome.Unreachable),
-            // Readings wait safely in the buffer: transient failures are retried for as long as they last.
-            MaxRetryAttempts = int.MaxValue,
-            BackoffType = DelayBackoffType.Exponential,
-            UseJitter = true,
-            Delay = options.InitialRetryDelay,
-            MaxDelay = options.MaxRetryDelay,
-            DelayGenerator = args => ValueTask.FromResult(RetryDelay(args.Outcome)),
-            OnRetry = args =>
-            {
-                // While the circuit is open the breaker's state says it all; each probe is not worth a log line.
-                if (args.Outcome.Exception is BrokenCircuitException || circuit.CircuitState != CircuitState.Closed)
-                {
-                    return ValueTask.CompletedTask;
-                }
-
-                var error = args.Outcome.Result?.ToString() ?? args.Outcome.Exception?.Message ?? "unknown failure";
-                tracker.Failed(TargetState.Retrying, error);
-                LogRetrying(logger, options.Name, args.AttemptNumber + 1, args.RetryDelay, error);
-                return ValueTask.CompletedTask;
-            },
-        };
-        var breaker = new CircuitBreakerStrategyOptions<WriteResult>
-        {
-            ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result?.Outcome is WriteOutcome.Transient or WriteOutcome.Unreachable),
-            // Polly's breaker is ratio-based: a ratio of 1 with this minimum throughput opens after that many
-            // failures with no success among them, within a window long enough to hold them at maximum back-off.
-            FailureRatio = 1.0,
-            MinimumThroughput = options.CircuitBreakerFailures,
-            SamplingDuration = Max(options.MaxRetryDelay * (options.CircuitBreakerFailures + 1), MinimumSamplingDuration),
-            BreakDuration = options.CircuitBreakDuration,
-            BreakDurationGenerator = _ => ValueTask.FromResult(BreakDuration()),
-            StateProvider = circuit,
-            OnOpened = args =>
-            {
-                tracker.Failed(TargetState.CircuitOpen, args.Outcome.Result?.ToString() ?? "circuit open");
-                if (!outageLogged)
-                {
-                    outageLogged = true;
-                    LogCircuitOpened(logger, options.Name, args.BreakDuration, args.Outcome.Result?.ToString() ?? "circuit open");
-                }
-
-                return ValueTask.CompletedTask;
-            },
-        };
-        return new ResiliencePipelineBuilder<WriteResult> { TimeProvider = timeProvider }
-            .AddRetry(retry)
-            .AddCircuitBreaker(breaker)
-            .Build();
-    }
-
-    /// <summary>How long to wait before the next attempt; null for the exponential back-off with jitter.</summary>
-    private TimeSpan? RetryDelay(Outcome<WriteResult> outcome)
-    {
-        if (outcome.Exception is BrokenCircuitException broken)
-        {
-            // Until the breaker lets the next probe through.
-            return broken.RetryAfter ?? options.CircuitBreakDuration;
-        }
-
-        if (outcome.Result?.RetryAfter is { } asked)
-        {
-            return asked > MaxRetryAfter ? MaxRetryAfter : asked;
-        }
-
-        if (circuit.CircuitState == CircuitState.Open)
-        {
-            // This failure opened the circuit: the breaker times the next probe.
-            return TimeSpan.Zero;
-        }
-
-        // A server that does not answer is probed at the break interval, however long it has been down: a probe
-        // costs it nothing, and its return is noticed within that interval.
-        return outcome.Result?.Outcome == WriteOutcome.Unreachable ? options.CircuitBreakDuration : null;
-    }
-
-    /// <summary>
-    /// The break: one probe interval while the server does not answer; doubled for each write in a row the server
-    /// answered with a failure (up to <see cref="TargetOptions.MaxRetryDelay"/>), so that a server up but unable to
-    /// write is not sent a batch every interval.
-    /// </summary>
-    private TimeSpan BreakDuration()
-    {
-        if (lastOutcome != WriteOutcome.Transient || answeredFailures == 0)
-        {
-            return options.CircuitBreakDuration;
-        }
-
-        var longest = Max(options.MaxRetryDelay, options.CircuitBreakDuration);
-        var doubled = options.CircuitBreakDuration * Math.Pow(2, Math.Min(answeredFailures - 1, 20));
-        return doubled > longest ? longest : doubled;
-    }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Forwarding to {Target} failed; trying again")]
     private static partial void LogLoopFailed(ILogger logger, string target, Exception exception);

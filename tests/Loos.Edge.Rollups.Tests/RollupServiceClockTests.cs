@@ -60,6 +60,9 @@ public sealed class RollupServiceClockTests
             throw new InvalidOperationException("unreachable");
         }
 
+        public ValueTask<BufferBatch> ReadAfterAsync(BufferPosition after, int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken) =>
+            ReadAsync(maxReadings, maxAge, cancellationToken);
+
         public ValueTask AcknowledgeAsync(BufferBatch batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
     }
 

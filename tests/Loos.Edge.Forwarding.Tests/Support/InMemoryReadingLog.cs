@@ -46,6 +46,15 @@ public sealed class InMemoryReadingLog : IReadingLog
         }
     }
 
+    /// <summary>The positions consumer <paramref name="name"/> read ahead from, in order.</summary>
+    public IReadOnlyList<int> ReadAheadFrom(string name)
+    {
+        lock (gate)
+        {
+            return consumers.TryGetValue(name, out var consumer) ? [.. consumer.ReadAheadFrom] : [];
+        }
+    }
+
     public int Count
     {
         get
@@ -61,19 +70,36 @@ public sealed class InMemoryReadingLog : IReadingLog
     {
         public int Position { get; private set; }
 
-        public async ValueTask<BufferBatch> ReadAsync(int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken)
+        /// <summary>The positions read ahead from, in order (<see cref="ReadAfterAsync"/>).</summary>
+        public List<int> ReadAheadFrom { get; } = [];
+
+        public ValueTask<BufferBatch> ReadAsync(int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken) =>
+            ReadFromAsync(null, maxReadings, cancellationToken);
+
+        public ValueTask<BufferBatch> ReadAfterAsync(BufferPosition after, int maxReadings, TimeSpan maxAge, CancellationToken cancellationToken)
+        {
+            lock (log.gate)
+            {
+                ReadAheadFrom.Add((int)after.Offset);
+            }
+
+            return ReadFromAsync((int)after.Offset, maxReadings, cancellationToken);
+        }
+
+        private async ValueTask<BufferBatch> ReadFromAsync(int? after, int maxReadings, CancellationToken cancellationToken)
         {
             while (true)
             {
                 Task wait;
                 lock (log.gate)
                 {
-                    var available = log.readings.Count - Position;
+                    var start = Math.Max(after ?? 0, Position);
+                    var available = log.readings.Count - start;
                     if (available > 0)
                     {
                         var count = Math.Min(available, maxReadings);
-                        var slice = log.readings.GetRange(Position, count).ToArray();
-                        return new BufferBatch(slice, new BufferPosition(0, Position + count));
+                        var slice = log.readings.GetRange(start, count).ToArray();
+                        return new BufferBatch(slice, new BufferPosition(0, start + count));
                     }
 
                     wait = log.appended.Task;
