@@ -54,6 +54,12 @@ internal static class LineProtocolValues
             return null;
         }
 
+        // Most fields are plain decimals: read without the general parser.
+        if (TryParsePlainDecimal(text, out value))
+        {
+            return null;
+        }
+
         // The boolean spellings of the line-protocol reference ("Boolean" data type).
         if (text.SequenceEqual("t"u8) || text.SequenceEqual("T"u8) || text.SequenceEqual("true"u8)
             || text.SequenceEqual("True"u8) || text.SequenceEqual("TRUE"u8))
@@ -83,6 +89,63 @@ internal static class LineProtocolValues
         }
 
         return null;
+    }
+
+    // Powers of ten a double holds exactly (10^22 < 2^53 · 2^22).
+    private static readonly double[] ExactPowersOfTen =
+    [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
+
+    /// <summary>
+    /// The common float form <c>-?digits[.digits]</c> with at most 2^53 as its digits and at most 22 decimals: the digits
+    /// and the power of ten are exact doubles, so one division, correctly rounded by IEEE 754, gives the same double as
+    /// a full parse (Clinger's fast path). False for anything else, which the full parse then reads.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool TryParsePlainDecimal(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        var i = text.Length > 0 && text[0] == '-' ? 1 : 0;
+        var negative = i == 1;
+        ulong digits = 0;
+        var digitCount = 0;
+        var decimals = -1;
+        for (; i < text.Length; i++)
+        {
+            var digit = (uint)(text[i] - '0');
+            if (digit <= 9)
+            {
+                // 19 digits cannot overflow an unsigned 64-bit number.
+                if (++digitCount > 19)
+                {
+                    return false;
+                }
+
+                digits = (digits * 10) + digit;
+                if (decimals >= 0)
+                {
+                    decimals++;
+                }
+            }
+            else if (text[i] == '.' && decimals < 0)
+            {
+                decimals = 0;
+            }
+            else
+            {
+                return false;
+            }
+        }
+
+        if (digitCount == 0 || digits > MaxExactInteger || decimals > 22)
+        {
+            return false;
+        }
+
+        value = decimals > 0 ? digits / ExactPowersOfTen[decimals] : digits;
+        value = negative ? -value : value;
+        return true;
     }
 
     // -?digits[.digits][(e|E)[+-]digits], with at least one mantissa digit: what InfluxDB's scanner accepts; this
@@ -142,6 +205,17 @@ internal static class LineProtocolValues
         return i == text.Length;
     }
 
+    // Per precision from microseconds to hours: 100 ns ticks per unit, and the range of units within InfluxDB's range
+    // (units × nanoseconds per unit without overflow: division truncates towards zero, which gives the largest, and for
+    // the negative bound the smallest, multiple that still fits).
+    private static readonly long[] TicksPerUnit =
+    [
+        10, TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMinute, TimeSpan.TicksPerHour,
+    ];
+
+    private static readonly long[] MinUnits = [.. TicksPerUnit.Select(ticks => MinNanoseconds / (ticks * TimeSpan.NanosecondsPerTick))];
+    private static readonly long[] MaxUnits = [.. TicksPerUnit.Select(ticks => MaxNanoseconds / (ticks * TimeSpan.NanosecondsPerTick))];
+
     /// <summary>A timestamp in <paramref name="precision"/> units since 1970; the problem, or null when it is valid.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static string? ParseTimestamp(ReadOnlySpan<byte> text, LineProtocolPrecision precision, out DateTimeOffset timestamp)
@@ -154,7 +228,19 @@ internal static class LineProtocolValues
             return "invalid timestamp";
         }
 
-        if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var units))
+        long units;
+        if (magnitude.Length <= 18)
+        {
+            // At most 18 digits: below 10^18, no overflow to check.
+            units = 0;
+            foreach (var digit in magnitude)
+            {
+                units = (units * 10) + (digit - '0');
+            }
+
+            units = magnitude.Length < text.Length ? -units : units;
+        }
+        else if (!long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out units))
         {
             return OutOfRange;
         }
@@ -172,25 +258,19 @@ internal static class LineProtocolValues
         }
         else
         {
-            var nanosecondsPerUnit = precision switch
+            if ((uint)(precision - 1) >= (uint)TicksPerUnit.Length)
             {
-                LineProtocolPrecision.Microseconds => 1_000L,
-                LineProtocolPrecision.Milliseconds => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerMillisecond,
-                LineProtocolPrecision.Seconds => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerSecond,
-                LineProtocolPrecision.Minutes => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerMinute,
-                LineProtocolPrecision.Hours => TimeSpan.NanosecondsPerTick * TimeSpan.TicksPerHour,
-                _ => throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision."),
-            };
+                throw new ArgumentOutOfRangeException(nameof(precision), precision, "Unknown precision.");
+            }
 
-            // units × nanosecondsPerUnit within the range, without overflow: division truncates towards zero, which
-            // gives the largest (and, for the negative bound, the smallest) multiple that still fits.
-            if (units < MinNanoseconds / nanosecondsPerUnit || units > MaxNanoseconds / nanosecondsPerUnit)
+            var ticksPerUnit = TicksPerUnit[(int)precision - 1];
+            if (units < MinUnits[(int)precision - 1] || units > MaxUnits[(int)precision - 1])
             {
                 return OutOfRange;
             }
 
             // A microsecond and every coarser unit is a whole number of 100 ns ticks.
-            ticks = units * (nanosecondsPerUnit / TimeSpan.NanosecondsPerTick);
+            ticks = units * ticksPerUnit;
         }
 
         // InfluxDB's range lies well inside DateTimeOffset's.

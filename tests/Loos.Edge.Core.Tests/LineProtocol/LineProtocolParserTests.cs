@@ -29,6 +29,44 @@ public sealed class LineProtocolParserTests
     }
 
     [Fact]
+    public void TryParse_DecimalValuesAndTimestamps_ReadAsTheRuntimeParsesThem()
+    {
+        // Plain decimals of every length (the parser's own fast path takes the short ones) and timestamps of every
+        // length, against double.Parse and long.Parse: the same double, the same instant.
+        var random = new Random(16);
+        var body = new StringBuilder();
+        var expected = new List<(double Value, long Nanoseconds)>();
+        for (var i = 0; i < 20_000; i++)
+        {
+            var digits = random.Next(1, 22);
+            var text = new StringBuilder(random.Next(2) == 0 ? "-" : string.Empty);
+            for (var d = 0; d < digits; d++)
+            {
+                text.Append((char)('0' + random.Next(10)));
+            }
+
+            if (random.Next(4) > 0)
+            {
+                text.Insert(random.Next(text[0] == '-' ? 1 : 0, text.Length + 1), '.');
+            }
+
+            var value = text.ToString();
+            var nanoseconds = random.NextInt64(1, long.MaxValue - 1) / (long)Math.Pow(10, random.Next(0, 19));
+            body.Append(System.Globalization.CultureInfo.InvariantCulture, $"m v={value} {nanoseconds}\n");
+            expected.Add((double.Parse(value, System.Globalization.CultureInfo.InvariantCulture), nanoseconds));
+        }
+
+        var readings = Parse(body.ToString());
+
+        Assert.Equal(expected.Count, readings.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i].Value), BitConverter.DoubleToInt64Bits(readings[i].Value));
+            Assert.Equal(DateTimeOffset.UnixEpoch.AddTicks(expected[i].Nanoseconds / 100), readings[i].Timestamp);
+        }
+    }
+
+    [Fact]
     public void TryParse_OneLineWithTagsAndTwoFields_GivesOneReadingPerFieldWithTheirSeries()
     {
         var readings = Parse("power,building=school,meter=pv1 active=1520.5,reactive=-12i 1700000000000000000\n");
