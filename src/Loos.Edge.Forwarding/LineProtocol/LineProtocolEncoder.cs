@@ -227,9 +227,14 @@ internal sealed class LineProtocolEncoder(ISeriesCatalog catalog)
     private static void WriteDouble(LineProtocolBuffer output, double value)
     {
         // "R" gives the shortest text that parses back to the same double, e.g. 0.1, 1E+16, 1.5E-07; InfluxDB 1.x
-        // and 2.x and VictoriaMetrics all parse this exponent form. 32 bytes cover the longest such text.
+        // and 2.x and VictoriaMetrics all parse this exponent form. 32 bytes cover the longest such text. Most readings
+        // are short decimals, written the same without the general formatter.
         var span = output.GetSpan(32);
-        value.TryFormat(span, out var written, "R", CultureInfo.InvariantCulture);
+        if (!ShortDecimal.TryFormat(value, span, out var written))
+        {
+            value.TryFormat(span, out written, "R", CultureInfo.InvariantCulture);
+        }
+
         output.Advance(written);
     }
 
