@@ -112,11 +112,7 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
         if (meter.Plan.Profile == HeatMeterProfile.Name && !meter.MissingFieldsLogged)
         {
             meter.MissingFieldsLogged = true;
-            var missing = HeatMeterProfile.Fields.Where(f => !values.Any(v => v.Field == f)).ToList();
-            if (missing.Count > 0)
-            {
-                LogMissingFields(Logger, Name, meter.Plan.Name, address.ToString(), string.Join(", ", missing));
-            }
+            LogFieldsMissingFrom(meter, values);
         }
 
         var readings = meter.ReadingsFor(values.Count);
@@ -130,6 +126,17 @@ internal sealed partial class MBusLinePoller : DeviceByDevicePoller
         }
 
         return await AppendAsync(meter, readings.AsMemory(0, values.Count), cancellationToken).ConfigureAwait(false);
+    }
+
+    // A method of its own: the lambdas capture the readout's values, and a capture in the poll method would allocate
+    // its closure at every poll, not only at the first readout.
+    private void LogFieldsMissingFrom(PolledMeter meter, List<MBusFieldValue> values)
+    {
+        var missing = HeatMeterProfile.Fields.Where(f => !values.Any(v => v.Field == f)).ToList();
+        if (missing.Count > 0)
+        {
+            LogMissingFields(Logger, Name, meter.Plan.Name, meter.Plan.Address.ToString(), string.Join(", ", missing));
+        }
     }
 
     private void RecordSilence(PolledMeter meter, string problem)
