@@ -128,7 +128,7 @@ internal sealed class SiteFile
             throw new SiteFileException(flattener.Problems);
         }
 
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(flattener.Values).Build();
+        var configuration = new ConfigurationBuilder().Add(new SiteConfigurationSource(flattener.Values)).Build();
         return new SiteFile(path, configuration, flattener.Keys);
     }
 
