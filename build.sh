@@ -50,6 +50,9 @@ package() {
   # Trimmed, with satellite resources only in English: the publish settings are in src/Loos.Edge/Loos.Edge.csproj.
   dotnet publish src/Loos.Edge/Loos.Edge.csproj -c Release -r "$rid" --self-contained -nologo -clp:ErrorsOnly \
     -o "$stage/program"
+  # The runtime's optional parts a gateway never loads: the standalone garbage collectors (only with DOTNET_GCName)
+  # and the LTTng trace provider (loaded at start when present; the gateway's traces go through EventPipe).
+  rm -f "$stage/program/"{libclrgc.so,libclrgcexp.so,libcoreclrtraceptprovider.so}
   mkdir -p "$stage/firmware-config"
   cp -r firmware-config/profiles firmware-config/mqtt-presets firmware-config/grafana firmware-config/systemd firmware-config/*.yaml "$stage/firmware-config/"
   cp install.sh README.md "$stage/"
