@@ -8,8 +8,9 @@ internal static class BufferCommissioning
 {
     private const int ProbeBytes = 4096;
 
-    // A readings record holds many readings: its header is shared, so a reading costs its own bytes on disk.
-    private const double BytesPerReading = SegmentFormat.ReadingBytes;
+    // A readings record holds many readings: its header is shared, so a reading costs its own bytes on disk, at most
+    // this many (a typical one takes half).
+    private const double BytesPerReading = CompactReadings.MaxReadingBytes;
 
     public static IDoctorCheck DataDirectoryCheck(BufferOptions options, DoctorContext doctor) =>
         DoctorCheck.Of($"data directory {options.Directory}", () => Check(options, doctor));
@@ -47,7 +48,7 @@ internal static class BufferCommissioning
         var held = Directory.EnumerateFiles(directory, "*.seg").Sum(path => new FileInfo(path).Length);
         var room = Math.Min(options.CapBytes, freeBytes + held);
         var lasts = doctor.ReadingsPerHour > 0
-            ? string.Create(CultureInfo.InvariantCulture, $"; at {doctor.ReadingsPerHour:0} readings an hour from the configured points ({BytesPerReading} bytes each) the buffer holds {room / BytesPerReading / doctor.ReadingsPerHour:0} hours without a server")
+            ? string.Create(CultureInfo.InvariantCulture, $"; at {doctor.ReadingsPerHour:0} readings an hour from the configured points (at most {BytesPerReading} bytes each) the buffer holds at least {room / BytesPerReading / doctor.ReadingsPerHour:0} hours without a server")
             : "; no polled points configured, so no estimate of how long it lasts (readings pushed over MQTT or HTTP are not counted)";
         var detail = $"{directory}: writable, {Size(freeBytes)} free, buffer cap {Size(options.CapBytes)}{lasts}";
         if (freeBytes < options.SegmentBytes)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using Loos.Edge.Core;
 using Microsoft.Win32.SafeHandles;
 
@@ -58,22 +59,31 @@ internal static class BufferStatisticsCalculator
 
     private static long FirstTicksAfter(Segment segment, int record, long offset)
     {
-        var first = segment.RecordStart(record) + SegmentFormat.FirstReadingOffset;
-        if (offset <= first)
+        if (offset <= segment.FirstReadingStart(record))
         {
             return segment.FirstTicks(record);
         }
 
-        // Inside a record only the record's first timestamp is indexed: read the one reading from the file.
+        // Inside a record only the record's first timestamp is indexed: read the reading from the file.
+        var length = (int)(segment.RecordEnd(record) - segment.RecordStart(record));
+        var bytes = ArrayPool<byte>.Shared.Rent(length);
         try
         {
             using SafeFileHandle handle = File.OpenHandle(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            Span<byte> reading = stackalloc byte[SegmentFormat.ReadingBytes];
-            return RandomAccess.Read(handle, reading, offset) == reading.Length ? SegmentFormat.ReadTicks(reading) : segment.FirstTicks(record);
+            var data = bytes.AsSpan(0, length);
+            return RandomAccess.Read(handle, data, segment.RecordStart(record)) == length
+                && SegmentFormat.TryReadRecord(data, out var type) == length
+                && SegmentFormat.ReadReading(data, type, (int)(offset - segment.RecordStart(record)), out _, out var ticks, out _, out _) > 0
+                ? ticks
+                : segment.FirstTicks(record);
         }
         catch (IOException)
         {
             return segment.FirstTicks(record);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
         }
     }
 }

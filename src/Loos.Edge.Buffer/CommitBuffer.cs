@@ -34,8 +34,8 @@ internal sealed class CommitBuffer(ISeriesCatalog catalog)
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public long Estimate(ReadOnlySpan<Reading> readings, int noteLength)
     {
-        long estimate = readings.Length * (long)SegmentFormat.ReadingBytes
-            + (((readings.Length / SegmentedLog.MaxRecordReadings) + 1) * (long)SegmentFormat.FirstReadingOffset)
+        long estimate = readings.Length * (long)CompactReadings.MaxReadingBytes
+            + (((readings.Length / SegmentedLog.MaxRecordReadings) + 1) * (long)CompactReadings.FirstReadingOffset)
             + NoteBytes(noteLength);
 
         // Each new series once, marked with a generation number so that no set is allocated per append.
@@ -87,16 +87,15 @@ internal sealed class CommitBuffer(ISeriesCatalog catalog)
         {
             if (openRecord < 0)
             {
-                EnsureBuffer(SegmentFormat.FirstReadingOffset);
+                EnsureBuffer(CompactReadings.FirstReadingOffset);
                 openRecord = buffered;
                 openRecordReadings = 0;
                 openRecordFirstTicks = reading.Timestamp.UtcTicks;
-                buffered += SegmentFormat.FirstReadingOffset;
+                buffered += CompactReadings.FirstReadingOffset;
             }
 
-            EnsureBuffer(SegmentFormat.ReadingBytes);
-            SegmentFormat.WriteReading(buffer.AsSpan(buffered), reading.Series.Value, reading);
-            buffered += SegmentFormat.ReadingBytes;
+            EnsureBuffer(CompactReadings.MaxReadingBytes);
+            buffered += CompactReadings.Write(buffer.AsSpan(buffered), reading.Series.Value, reading, openRecordFirstTicks);
             if (++openRecordReadings == SegmentedLog.MaxRecordReadings)
             {
                 CloseRecord();
@@ -121,9 +120,9 @@ internal sealed class CommitBuffer(ISeriesCatalog catalog)
         }
 
         var record = buffer.AsSpan(openRecord, buffered - openRecord);
-        BinaryPrimitives.WriteUInt32LittleEndian(record[SegmentFormat.RecordHeaderBytes..], (uint)openRecordReadings);
-        SegmentFormat.SealRecord(record, SegmentFormat.ReadingsRecord);
-        Pending.Add(new PendingRecord(openRecord, buffered, openRecordFirstTicks));
+        CompactReadings.WriteHeader(record, openRecordReadings, openRecordFirstTicks);
+        SegmentFormat.SealRecord(record, SegmentFormat.CompactReadingsRecord);
+        Pending.Add(new PendingRecord(openRecord, buffered, openRecordReadings, openRecordFirstTicks));
         openRecord = -1;
     }
 
@@ -181,5 +180,5 @@ internal sealed class CommitBuffer(ISeriesCatalog catalog)
     }
 }
 
-/// <summary>A readings record serialised for the next write: its bounds in the commit's bytes and its first reading's time.</summary>
-internal readonly record struct PendingRecord(int Start, int End, long FirstTicks);
+/// <summary>A readings record serialised for the next write: its bounds in the commit's bytes, its readings and its first reading's time.</summary>
+internal readonly record struct PendingRecord(int Start, int End, int Readings, long FirstTicks);

@@ -28,16 +28,15 @@ internal sealed class ReadPlanner(SegmentIndex index, ILogger logger)
             var offset = segment.Number == position.Segment ? position.Offset : 0;
             for (var record = segment.FirstRecordEndingAfter(offset); record < segment.RecordCount && planned < maxReadings; record++)
             {
-                var first = segment.RecordStart(record) + SegmentFormat.FirstReadingOffset;
-                var from = Math.Max(offset, first);
-                var available = (segment.RecordEnd(record) - from) / SegmentFormat.ReadingBytes;
-                var take = (int)Math.Min(available, maxReadings - planned);
+                // The position is normalised: on a reading boundary, found in the record's readings.
+                var skip = offset > segment.FirstReadingStart(record) ? Math.Max(0, segment.ReadingIndex(record, offset)) : 0;
+                var take = (int)Math.Min(segment.RecordReadings(record) - skip, maxReadings - planned);
                 if (planned == 0)
                 {
                     firstCommittedTicks = segment.CommittedTicks(record);
                 }
 
-                plan.Add(new PlannedRead(segment, segment.RecordStart(record), segment.RecordEnd(record), (int)((from - first) / SegmentFormat.ReadingBytes), take));
+                plan.Add(new PlannedRead(segment, segment.RecordStart(record), segment.RecordEnd(record), skip, take));
                 planned += take;
             }
 
@@ -65,7 +64,9 @@ internal sealed class ReadPlanner(SegmentIndex index, ILogger logger)
         var count = 0;
         SafeFileHandle? handle = null;
         Segment? open = null;
-        var bytes = new byte[SegmentFormat.FirstReadingOffset + (SegmentedLog.MaxRecordReadings * SegmentFormat.ReadingBytes)];
+        var bytes = new byte[SegmentFormat.MaxReadingsRecordBytes];
+        long endOffset = 0;
+        var endIndex = 0;
         try
         {
             foreach (var read in plan)
@@ -93,27 +94,48 @@ internal sealed class ReadPlanner(SegmentIndex index, ILogger logger)
                 }
 
                 var record = bytes.AsSpan(0, length);
+                byte type = 0;
                 if (RandomAccess.Read(handle!, record, read.Start) != length
-                    || SegmentFormat.TryReadRecord(record, out _) != length)
+                    || SegmentFormat.TryReadRecord(record, out type) != length)
                 {
                     Log.DamagedAtRead(logger, read.Segment.Path, read.Start);
                     index.CountDamage();
+
+                    // Past the damaged record: its readings are lost, and counted once.
+                    endOffset = read.End;
+                    endIndex = 0;
                     continue;
                 }
 
-                for (var i = read.Skip; i < read.Skip + read.Take; i++)
+                // Each reading decoded from where the previous one ends: those acknowledged already are skipped.
+                var at = SegmentFormat.FirstReadingOffset(type);
+                var i = 0;
+                if (type == SegmentFormat.ReadingsRecord)
                 {
-                    var data = record[(SegmentFormat.FirstReadingOffset + (i * SegmentFormat.ReadingBytes))..];
-                    var diskId = SegmentFormat.ReadSeriesId(data);
-                    if (read.Segment.SeriesMap is not { } map)
-                    {
-                        readings[count++] = SegmentFormat.ReadReading(data, new SeriesId(diskId));
-                    }
-                    else if (map.TryGetValue(diskId, out var series))
-                    {
-                        readings[count++] = SegmentFormat.ReadReading(data, series);
-                    }
+                    at += read.Skip * SegmentFormat.FixedReadingBytes;
+                    i = read.Skip;
                 }
+
+                for (; i < read.Skip + read.Take; i++)
+                {
+                    var readingLength = SegmentFormat.ReadReading(record, type, at, out var diskId, out var ticks, out var value, out var quality);
+                    if (i >= read.Skip)
+                    {
+                        if (read.Segment.SeriesMap is not { } map)
+                        {
+                            readings[count++] = new Reading(new SeriesId(diskId), new DateTimeOffset(ticks, TimeSpan.Zero), value, quality);
+                        }
+                        else if (map.TryGetValue(diskId, out var series))
+                        {
+                            readings[count++] = new Reading(series, new DateTimeOffset(ticks, TimeSpan.Zero), value, quality);
+                        }
+                    }
+
+                    at += readingLength;
+                }
+
+                endOffset = read.Start + at;
+                endIndex = type == SegmentFormat.CompactReadingsRecord ? read.Skip + read.Take : 0;
             }
         }
         finally
@@ -122,9 +144,16 @@ internal sealed class ReadPlanner(SegmentIndex index, ILogger logger)
         }
 
         var last = plan[^1];
-        var end = new BufferPosition(
-            last.Segment.Number,
-            last.Start + SegmentFormat.FirstReadingOffset + ((long)(last.Skip + last.Take) * SegmentFormat.ReadingBytes));
+        if (endOffset < last.End && endIndex > 0)
+        {
+            // A batch that ends inside a compact record: its end is found again without reading the record.
+            lock (index.Gate)
+            {
+                last.Segment.RememberBoundary(endOffset, endIndex);
+            }
+        }
+
+        var end = new BufferPosition(last.Segment.Number, endOffset);
         return new BufferBatch(readings.AsMemory(0, count), end);
     }
 }

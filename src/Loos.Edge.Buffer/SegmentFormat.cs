@@ -21,7 +21,13 @@ namespace Loos.Edge.Buffer;
 /// The marker only speeds up resynchronisation after damage; the CRC decides.
 /// </para>
 /// <para>
-/// Readings payload (type 2): uint32 count, then per reading: int32 series id, int64 UTC ticks, float64 value, uint8 quality.
+/// Compact readings payload (type 5, version 2): uint32 count, int64 base UTC ticks, then readings of 6 to 25 bytes, each
+/// decodable from its own offset with the record's header alone (see <see cref="CompactReadings"/>). The writer writes
+/// only these.
+/// </para>
+/// <para>
+/// Fixed readings payload (type 2, version 1): uint32 count, then per reading: int32 series id, int64 UTC ticks, float64
+/// value, uint8 quality. Written by gateways of format version 1 and still read.
 /// Series definition payload (type 1): int32 series id, uint8 value kind, string measurement, uint16 tag count,
 /// tag count × (string key, string value), string field, string unit; a string is a uint16 byte length then UTF-8.
 /// A series is defined in a segment before its first reading there, so every segment can be read on its own.
@@ -41,7 +47,8 @@ namespace Loos.Edge.Buffer;
 /// <para>
 /// All integers are little-endian; CRC-32 is the IEEE 802.3 polynomial (System.IO.Hashing.Crc32).
 /// What forces a version bump: any change to the header, the record framing, an existing record type's payload,
-/// or the CRC. Adding a record type does not: readers skip record types they do not know when the CRC is valid.
+/// or the CRC, or a new record type that older readers must not skip. Version 2 added the compact readings record:
+/// a version 1 reader would skip its readings as unknown, so it refuses a version 2 segment instead.
 /// </para>
 /// </remarks>
 internal static class SegmentFormat
@@ -50,7 +57,7 @@ internal static class SegmentFormat
     public static ReadOnlySpan<byte> Magic => "LEBS"u8;
 
     /// <summary>The version this code writes, and the newest it reads.</summary>
-    public const byte Version = 1;
+    public const byte Version = 2;
 
     /// <summary>Magic, version, reserved bytes, segment number and CRC.</summary>
     public const int HeaderBytes = 20;
@@ -60,8 +67,8 @@ internal static class SegmentFormat
 
     public const byte RecordMarker = 0xE7;
 
-    /// <summary>Record types: a series definition, readings, a delivery note, a series' flags.</summary>
-    public const byte DefinitionRecord = 1, ReadingsRecord = 2, DeliveryNoteRecord = 3, SeriesFlagsRecord = 4;
+    /// <summary>Record types: a series definition, fixed readings (version 1), a delivery note, a series' flags, compact readings.</summary>
+    public const byte DefinitionRecord = 1, ReadingsRecord = 2, DeliveryNoteRecord = 3, SeriesFlagsRecord = 4, CompactReadingsRecord = 5;
 
     /// <summary>The series flags bit of <see cref="SeriesKey.Republished"/>.</summary>
     public const byte RepublishedFlag = 1;
@@ -72,11 +79,14 @@ internal static class SegmentFormat
     /// <summary>The length of the records a delivery note covers, before the note itself.</summary>
     public const int DeliveryNoteHeaderBytes = 4;
 
-    /// <summary>Series id, ticks, value, quality.</summary>
-    public const int ReadingBytes = 4 + 8 + 8 + 1;
+    /// <summary>A reading of a fixed readings record: series id, ticks, value, quality.</summary>
+    public const int FixedReadingBytes = 4 + 8 + 8 + 1;
 
-    /// <summary>Where the first reading of a readings record starts, from the record start.</summary>
-    public const int FirstReadingOffset = RecordHeaderBytes + 4;
+    /// <summary>Where the first reading of a fixed readings record starts, from the record start.</summary>
+    public const int FixedFirstReadingOffset = RecordHeaderBytes + 4;
+
+    /// <summary>The largest readings record: <see cref="SegmentedLog.MaxRecordReadings"/> of the largest readings.</summary>
+    public const int MaxReadingsRecordBytes = CompactReadings.FirstReadingOffset + (SegmentedLog.MaxRecordReadings * CompactReadings.MaxReadingBytes);
 
     /// <summary>Larger lengths are not plausible and mark a damaged header: no segment may exceed 1 GiB (see BufferOptions).</summary>
     public const int MaxPayloadBytes = 1 << 30;
@@ -186,9 +196,10 @@ internal static class SegmentFormat
         }
 
         type = data[5];
-        if (type == ReadingsRecord
-            && (payloadLength < 4 || (payloadLength - 4) % ReadingBytes != 0
-                || BinaryPrimitives.ReadUInt32LittleEndian(data[RecordHeaderBytes..]) != (payloadLength - 4) / ReadingBytes))
+        if ((type == ReadingsRecord
+                && (payloadLength < 4 || (payloadLength - 4) % FixedReadingBytes != 0
+                    || BinaryPrimitives.ReadUInt32LittleEndian(data[RecordHeaderBytes..]) != (payloadLength - 4) / FixedReadingBytes))
+            || (type == CompactReadingsRecord && !CompactReadings.IsWellFormed(data[..length])))
         {
             // A CRC-valid record whose shape does not add up was written by a defect; treat it as damage.
             return 0;
@@ -196,6 +207,11 @@ internal static class SegmentFormat
 
         return length;
     }
+
+    public static bool IsReadings(byte type) => type is ReadingsRecord or CompactReadingsRecord;
+
+    /// <summary>Where the first reading of a readings record of <paramref name="type"/> starts, from the record start.</summary>
+    public static int FirstReadingOffset(byte type) => type == CompactReadingsRecord ? CompactReadings.FirstReadingOffset : FixedFirstReadingOffset;
 
     /// <summary>Fills in the marker, type, length and CRC of a record whose payload is already in place.</summary>
     public static void SealRecord(Span<byte> record, byte type)
@@ -206,25 +222,46 @@ internal static class SegmentFormat
         BinaryPrimitives.WriteUInt32LittleEndian(record, Crc32.HashToUInt32(record[4..]));
     }
 
+    /// <summary>The readings a valid readings record of either type holds (both keep a uint32 count first).</summary>
     public static int ReadingsCount(ReadOnlySpan<byte> record) => (int)BinaryPrimitives.ReadUInt32LittleEndian(record[RecordHeaderBytes..]);
 
-    public static void WriteReading(Span<byte> destination, int seriesId, in Reading reading)
+    /// <summary>
+    /// Decodes the reading at <paramref name="at"/> (from the record start, a reading boundary) of a valid readings record
+    /// of <paramref name="type"/>; returns its length, 0 when it does not fit.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public static int ReadReading(ReadOnlySpan<byte> record, byte type, int at, out int seriesId, out long ticks, out double value, out Quality quality)
     {
-        BinaryPrimitives.WriteInt32LittleEndian(destination, seriesId);
-        BinaryPrimitives.WriteInt64LittleEndian(destination[4..], reading.Timestamp.UtcTicks);
-        BinaryPrimitives.WriteDoubleLittleEndian(destination[12..], reading.Value);
-        destination[20] = (byte)reading.Quality;
+        if (type == CompactReadingsRecord)
+        {
+            return CompactReadings.Read(record[at..], CompactReadings.BaseTicks(record), out seriesId, out ticks, out value, out quality);
+        }
+
+        var reading = record[at..];
+        if (reading.Length < FixedReadingBytes)
+        {
+            (seriesId, ticks, value, quality) = (0, 0, 0, 0);
+            return 0;
+        }
+
+        seriesId = BinaryPrimitives.ReadInt32LittleEndian(reading);
+        ticks = BinaryPrimitives.ReadInt64LittleEndian(reading[4..]);
+        value = BinaryPrimitives.ReadDoubleLittleEndian(reading[12..]);
+        quality = (Quality)reading[20];
+        return FixedReadingBytes;
     }
 
-    public static int ReadSeriesId(ReadOnlySpan<byte> reading) => BinaryPrimitives.ReadInt32LittleEndian(reading);
+    /// <summary>The index of the reading starting at <paramref name="at"/> (from the record start) of a valid readings record, or -1 when none starts there.</summary>
+    public static int ReadingIndexAt(ReadOnlySpan<byte> record, byte type, long at)
+    {
+        if (type == CompactReadingsRecord)
+        {
+            return CompactReadings.IndexAt(record, at);
+        }
 
-    public static long ReadTicks(ReadOnlySpan<byte> reading) => BinaryPrimitives.ReadInt64LittleEndian(reading[4..]);
-
-    public static Reading ReadReading(ReadOnlySpan<byte> reading, SeriesId series) => new(
-        series,
-        new DateTimeOffset(BinaryPrimitives.ReadInt64LittleEndian(reading[4..]), TimeSpan.Zero),
-        BinaryPrimitives.ReadDoubleLittleEndian(reading[12..]),
-        (Quality)reading[20]);
+        var index = (at - FixedFirstReadingOffset) / FixedReadingBytes;
+        return at >= FixedFirstReadingOffset && (at - FixedFirstReadingOffset) % FixedReadingBytes == 0 && index < ReadingsCount(record) ? (int)index : -1;
+    }
 
     /// <summary>The bytes the definition of <paramref name="key"/> takes: its flags record if any and its definition record.</summary>
     public static int DefinitionRecordBytes(SeriesKey key)

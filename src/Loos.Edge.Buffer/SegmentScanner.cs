@@ -129,21 +129,24 @@ internal static class SegmentScanner
                 notes.Add(note);
             }
 
-            if (type == SegmentFormat.ReadingsRecord)
+            if (SegmentFormat.IsReadings(type))
             {
                 var count = SegmentFormat.ReadingsCount(record);
                 if (count > 0)
                 {
-                    var readings = record[SegmentFormat.FirstReadingOffset..];
+                    var at = SegmentFormat.FirstReadingOffset(type);
+                    long firstTicks = 0;
                     for (var i = 0; i < count; i++)
                     {
-                        if (!map.ContainsKey(SegmentFormat.ReadSeriesId(readings[(i * SegmentFormat.ReadingBytes)..])))
+                        at += SegmentFormat.ReadReading(record, type, at, out var diskId, out var ticks, out _, out _);
+                        firstTicks = i == 0 ? ticks : firstTicks;
+                        if (!map.ContainsKey(diskId))
                         {
                             undefined++;
                         }
                     }
 
-                    segment.AddRecord(offset, offset + recordLength, SegmentFormat.ReadTicks(readings), committedUtcTicks);
+                    segment.AddRecord(offset, offset + recordLength, type, count, firstTicks, committedUtcTicks);
                 }
             }
 

@@ -359,8 +359,8 @@ internal sealed class SegmentWriter(
             var segment = index.Segments[^1];
             foreach (var record in records.Pending)
             {
-                segment.AddRecord(writeStart + record.Start, writeStart + record.End, record.FirstTicks, now);
-                index.AppendedReadings += (record.End - record.Start - SegmentFormat.FirstReadingOffset) / SegmentFormat.ReadingBytes;
+                segment.AddRecord(writeStart + record.Start, writeStart + record.End, SegmentFormat.CompactReadingsRecord, record.Readings, record.FirstTicks, now);
+                index.AppendedReadings += record.Readings;
             }
 
             index.AppendedBytes += activeWritten - segment.Size;

@@ -16,7 +16,7 @@ public sealed class CapTests
         using var directory = new TempDirectory();
         var catalog = new SeriesCatalog();
         var series = catalog.Intern(Buffers.Key("pv", "school"));
-        var written = Buffers.Sequence(series, 0, 600);
+        var written = Buffers.Sequence(series, 0, 2400);
         var logger = new ListLogger();
         long evicted;
         await using (var buffer = Buffers.Open(directory.Path, catalog, logger, configure: SmallSegments))
@@ -65,7 +65,7 @@ public sealed class CapTests
         using var directory = new TempDirectory();
         var catalog = new SeriesCatalog();
         var series = catalog.Intern(Buffers.Key("pv", "school"));
-        var written = Buffers.Sequence(series, 0, 600);
+        var written = Buffers.Sequence(series, 0, 2400);
         await using var buffer = Buffers.Open(directory.Path, catalog, configure: SmallSegments);
         var target = buffer.OpenConsumer("target");
         await buffer.AppendAsync(written.AsMemory(0, 50));
@@ -97,7 +97,7 @@ public sealed class CapTests
         var catalog = new SeriesCatalog();
         var series = catalog.Intern(Buffers.Key("pv", "school"));
         await using var buffer = Buffers.Open(directory.Path, catalog, configure: SmallSegments);
-        for (var i = 0; i < 60; i++)
+        for (var i = 0; i < 240; i++)
         {
             await buffer.AppendAsync(Buffers.Sequence(series, i * 10, 10));
         }
@@ -106,8 +106,8 @@ public sealed class CapTests
         var readable = await Buffers.DrainAsync(buffer, "late");
 
         Assert.True(evicted > 0);
-        Assert.Equal(600, evicted + readable.Count);
-        Assert.Equal(600 - readable.Count, readable[0].Value);
+        Assert.Equal(2400, evicted + readable.Count);
+        Assert.Equal(2400 - readable.Count, readable[0].Value);
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class CapTests
         await using var buffer = Buffers.Open(directory.Path, catalog, configure: o => o.SegmentBytes = 4096);
         buffer.OpenConsumer("a");
         buffer.OpenConsumer("b");
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 40; i++)
         {
             await buffer.AppendAsync(Buffers.Sequence(series, i * 50, 50));
         }

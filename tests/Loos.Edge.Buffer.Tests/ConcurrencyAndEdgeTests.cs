@@ -67,8 +67,10 @@ public sealed class ConcurrencyAndEdgeTests
             await buffer.AppendAsync(Buffers.Sequence(series, 0, 5));
         }
 
-        var recordStart = new FileInfo(directory.Segment(1)).Length - (SegmentFormat.FirstReadingOffset + (5 * SegmentFormat.ReadingBytes));
-        StateFiles.WriteCheckpoint(directory.Path, new ConsumerCheckpoint("target", new BufferPosition(1, recordStart + SegmentFormat.FirstReadingOffset + 3)));
+        var recordStart = Assert.Single(Records.ReadingsStarts(await File.ReadAllBytesAsync(directory.Segment(1))));
+
+        // Inside the first reading, which takes more than 3 bytes.
+        StateFiles.WriteCheckpoint(directory.Path, new ConsumerCheckpoint("target", new BufferPosition(1, recordStart + CompactReadings.FirstReadingOffset + 3)));
 
         await using var reopened = Buffers.Open(directory.Path, new SeriesCatalog());
         Assert.Equal([0d, 1, 2, 3, 4], (await Buffers.DrainAsync(reopened, "target")).Select(r => r.Value));

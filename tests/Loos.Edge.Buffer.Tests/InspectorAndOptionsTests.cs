@@ -13,7 +13,7 @@ public sealed class InspectorAndOptionsTests
         using var directory = new TempDirectory();
         var catalog = new SeriesCatalog();
         var series = catalog.Intern(Buffers.Key("pv", "school"));
-        var written = Buffers.Sequence(series, 0, 500);
+        var written = Buffers.Sequence(series, 0, 2000);
         BufferStatistics live;
         await using (var buffer = Buffers.Open(directory.Path, catalog, configure: o =>
         {
@@ -47,7 +47,7 @@ public sealed class InspectorAndOptionsTests
         var slow = live.Consumers.Single(c => c.Name == "slow");
         var fastStatistics = live.Consumers.Single(c => c.Name == "fast");
         Assert.True(live.EvictedReadings > 0);
-        Assert.Equal(500 - live.EvictedReadings, slow.UnsentReadings);
+        Assert.Equal(written.Length - live.EvictedReadings, slow.UnsentReadings);
         Assert.Equal(slow.UnsentReadings - 130, fastStatistics.UnsentReadings);
         Assert.Equal(written[(int)live.EvictedReadings].Timestamp, slow.OldestUnsentTimestamp);
         Assert.Equal(written[(int)live.EvictedReadings + 130].Timestamp, fastStatistics.OldestUnsentTimestamp);

@@ -4,8 +4,6 @@ namespace Loos.Edge.Buffer.Tests;
 
 public sealed class RecoveryTests
 {
-    private const int RecordOverhead = SegmentFormat.FirstReadingOffset;
-
     /// <summary>Three appends, three readings records; returns the segment bytes and where each record starts.</summary>
     private static async Task<(byte[] Bytes, long[] RecordStarts)> WriteThreeRecordsAsync(TempDirectory directory)
     {
@@ -20,10 +18,9 @@ public sealed class RecoveryTests
         }
 
         var bytes = await File.ReadAllBytesAsync(directory.Segment(1));
-        var thirdStart = bytes.Length - (RecordOverhead + (3 * SegmentFormat.ReadingBytes));
-        var secondStart = thirdStart - (RecordOverhead + (3 * SegmentFormat.ReadingBytes));
-        var firstStart = secondStart - (RecordOverhead + (2 * SegmentFormat.ReadingBytes));
-        return (bytes, [firstStart, secondStart, thirdStart]);
+        var starts = Records.ReadingsStarts(bytes);
+        Assert.Equal(3, starts.Length);
+        return (bytes, starts);
     }
 
     private static async Task<(List<Reading> Readings, BufferStatistics Statistics, ListLogger Logger)> RecoverAsync(byte[] segment)

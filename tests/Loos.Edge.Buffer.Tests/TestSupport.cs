@@ -85,3 +85,30 @@ public static class Buffers
     public static SeriesKey Key(string measurement, string home, string field = "value", string unit = "Wh", ValueKind kind = ValueKind.Float) =>
         new(measurement, [new Tag("home", home), new Tag("building", "B1")], field, unit, kind);
 }
+
+public static class Records
+{
+    /// <summary>Where each valid record of a segment starts, with its type and length, in file order.</summary>
+    public static List<(long Start, byte Type, int Length)> Of(byte[] segment)
+    {
+        var records = new List<(long, byte, int)>();
+        var at = SegmentFormat.HeaderBytes;
+        while (at < segment.Length)
+        {
+            var length = SegmentFormat.TryReadRecord(segment.AsSpan(at), out var type);
+            if (length == 0)
+            {
+                break;
+            }
+
+            records.Add((at, type, length));
+            at += length;
+        }
+
+        return records;
+    }
+
+    /// <summary>Where each readings record of a segment starts, in file order.</summary>
+    public static long[] ReadingsStarts(byte[] segment) =>
+        [.. Of(segment).Where(r => SegmentFormat.IsReadings(r.Type)).Select(r => r.Start)];
+}
