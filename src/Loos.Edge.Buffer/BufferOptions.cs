@@ -43,6 +43,20 @@ public sealed class BufferOptions
     /// </summary>
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The longest checkpoint interval: what a restart after a crash sends again stays bounded.</summary>
+    public static readonly TimeSpan MaxCheckpointInterval = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How often at most a consumer's position (a forwarding target's, the rollups', …) is written to its checkpoint
+    /// file after it acknowledges, and the self-metrics' totals to theirs; always at a clean stop. Default 5 min: each
+    /// write is a file replaced and fsynced, a 4 KiB page of the SD card and a journal commit. After a crash or power
+    /// cut a consumer starts again from its checkpoint, so a target receives again up to this much of what it already
+    /// has (InfluxDB keeps one point per series and time: the same point written twice is stored once), and the
+    /// self-metrics' counters continue from totals up to this old. Zero writes at every acknowledgement. At most
+    /// <see cref="MaxCheckpointInterval"/>.
+    /// </summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>
     /// Whether the oldest segments are deleted (counted and logged) when the cap is reached; when false, appends
     /// throw <see cref="Core.BufferFullException"/> instead. Default true.

@@ -35,6 +35,11 @@ public static class BufferOptionsValidator
             problems.Add("buffer:syncInterval", $"must be between 0 and {BufferOptions.MaxSyncInterval} (got {options.SyncInterval}).");
         }
 
+        if (options.CheckpointInterval < TimeSpan.Zero || options.CheckpointInterval > BufferOptions.MaxCheckpointInterval)
+        {
+            problems.Add("buffer:checkpointInterval", $"must be between 0 and {BufferOptions.MaxCheckpointInterval} (got {options.CheckpointInterval}).");
+        }
+
         return problems;
     }
 }

@@ -7,8 +7,8 @@ namespace Loos.Edge.Buffer;
 /// Writes the consumers' checkpoints (<c>consumers/&lt;name&gt;.pos</c>). A checkpoint the disk refuses is not an
 /// error of the acknowledgement: the position holds in memory, <see cref="Error"/> says so, and it is written again
 /// with the next one. After an acknowledgement a checkpoint is written at most every <paramref name="writeInterval"/>
-/// (<see cref="BufferOptions.SyncInterval"/>; every time when zero), and at a clean stop: a crash meanwhile only sends
-/// the readings acknowledged since again, which a target that stores points by series and time keeps once.
+/// (<see cref="BufferOptions.CheckpointInterval"/>; every time when zero), and at a clean stop: a crash meanwhile only
+/// sends the readings acknowledged since again, which a target that stores points by series and time keeps once.
 /// </summary>
 internal sealed class Checkpoints(SegmentIndex index, TimeSpan writeInterval, TimeProvider timeProvider, ILogger logger)
 {

@@ -49,7 +49,7 @@ internal sealed class SegmentedLog : IDurableBuffer
         }
 
         index = new SegmentIndex(directory);
-        checkpoints = new Checkpoints(index, options.SyncInterval, timeProvider, logger);
+        checkpoints = new Checkpoints(index, options.CheckpointInterval, timeProvider, logger);
         retention = new SegmentRetention(index, options, logger);
         reads = new ReadPlanner(index, logger);
         writer = new SegmentWriter(options, index, retention, checkpoints, catalog, timeProvider, logger);

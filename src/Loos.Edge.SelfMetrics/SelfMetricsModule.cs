@@ -18,7 +18,8 @@ public sealed class SelfMetricsModule : GatewayModule
         var settings = new SelfMetricsSettings(
             site.Name,
             site.Options<HealthOptions>().MetricsInterval,
-            DataPaths.BesideBuffer(site.Options<BufferOptions>().Directory, SelfMetricsStateFile.FileName));
+            DataPaths.BesideBuffer(site.Options<BufferOptions>().Directory, SelfMetricsStateFile.FileName),
+            site.Options<BufferOptions>().CheckpointInterval);
         services.AddSelfMetrics(settings);
     }
 }

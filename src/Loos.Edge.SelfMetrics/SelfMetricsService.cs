@@ -8,8 +8,11 @@ namespace Loos.Edge.SelfMetrics;
 /// Writes the gateway's own state through the buffer every <see cref="SelfMetricsSettings.Interval"/>, so that it is
 /// kept while the targets are down and forwarded with everything else (<see cref="SelfMetricsPoint"/>). It reads what
 /// the health endpoint reads, once per sample; the buffer's accepted readings and appended bytes are counted by its
-/// writer at each commit, under the lock it takes there already. The counters continue across restarts from the totals in <see cref="SelfMetricsSettings.StateFile"/>, written before
-/// each point is appended and at a clean stop.
+/// writer at each commit, under the lock it takes there already. The counters continue across restarts from the totals
+/// in <see cref="SelfMetricsSettings.StateFile"/>, written before a point is appended at most every
+/// <see cref="SelfMetricsSettings.StateWriteInterval"/> (a file replaced and fsynced wears an SD card) and at a clean
+/// stop: after a crash or power cut the counters continue from totals up to that old, and step back by what was
+/// counted since, which a graph of their increase takes as a counter reset.
 /// </summary>
 internal sealed partial class SelfMetricsService : BackgroundService
 {
@@ -36,6 +39,7 @@ internal sealed partial class SelfMetricsService : BackgroundService
     // delivered after all; the counter holds its highest value instead, as a counter never goes back.
     private long highestEvicted;
     private bool stateWriteFailing;
+    private long? stateWrittenTimestamp;
 
     /// <exception cref="InvalidDataException">The state file was written by a newer gateway.</exception>
     public SelfMetricsService(SelfMetricsSettings settings, SelfMetricsSources sources, IReadingSink sink, ISeriesCatalog catalog, TimeProvider timeProvider, ILogger<SelfMetricsService> logger)
@@ -113,8 +117,13 @@ internal sealed partial class SelfMetricsService : BackgroundService
             point.AddDevices(source.Key, source);
         }
 
-        // The totals go to disk before the point that shows them, so that no value written can exceed what a restart starts from.
-        SaveTotals(totals);
+        // The totals go to disk before the point that shows them, so that after a clean stop no value written exceeds
+        // what the next start continues from; between writes a crash may cost the last interval's counts.
+        if (stateWrittenTimestamp is not { } written || timeProvider.GetElapsedTime(written) >= settings.StateWriteInterval)
+        {
+            SaveTotals(totals);
+        }
+
         var readings = point.ToArray();
         try
         {
@@ -153,6 +162,7 @@ internal sealed partial class SelfMetricsService : BackgroundService
         try
         {
             SelfMetricsStateFile.Write(settings.StateFile, totals);
+            stateWrittenTimestamp = timeProvider.GetTimestamp();
             if (stateWriteFailing)
             {
                 stateWriteFailing = false;

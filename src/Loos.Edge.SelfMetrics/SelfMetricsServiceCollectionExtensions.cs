@@ -10,7 +10,11 @@ namespace Loos.Edge.SelfMetrics;
 /// <param name="Site">The site's name, written as the tag <c>site</c>.</param>
 /// <param name="Interval">How often a point is written.</param>
 /// <param name="StateFile">Where the counters' totals are kept across restarts.</param>
-public sealed record SelfMetricsSettings(string Site, TimeSpan Interval, string StateFile);
+/// <param name="StateWriteInterval">
+/// How often at most the totals are written while running (<c>buffer:checkpointInterval</c>); always at a clean stop.
+/// Zero: before every point.
+/// </param>
+public sealed record SelfMetricsSettings(string Site, TimeSpan Interval, string StateFile, TimeSpan StateWriteInterval = default);
 
 /// <summary>Registers the self-metrics.</summary>
 public static class SelfMetricsServiceCollectionExtensions

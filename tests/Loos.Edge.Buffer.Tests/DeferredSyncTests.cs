@@ -11,6 +11,7 @@ public sealed class DeferredSyncTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan SyncInterval = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMinutes(5);
     private static readonly DateTimeOffset Start = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
     private static readonly Guid FirstBoot = Guid.Parse("6f1c6c1e-0000-4000-8000-000000000001");
     private static readonly Guid SecondBoot = Guid.Parse("6f1c6c1e-0000-4000-8000-000000000002");
@@ -153,7 +154,7 @@ public sealed class DeferredSyncTests
     }
 
     [Fact]
-    public async Task AcknowledgeAsync_WritesTheCheckpointAtMostEverySyncIntervalAndAtAStop()
+    public async Task AcknowledgeAsync_WritesTheCheckpointAtMostEveryCheckpointIntervalAndAtAStop()
     {
         using var directory = new TempDirectory();
         var catalog = new SeriesCatalog();
@@ -167,13 +168,19 @@ public sealed class DeferredSyncTests
         {
             await buffer.AppendAsync(Buffers.Sequence(series, i, 1)).AsTask().WaitAsync(Patience);
             var batch = await consumer.ReadAsync(10, TimeSpan.Zero, CancellationToken.None).AsTask().WaitAsync(Patience);
+            if (i == 1)
+            {
+                // Several buffer:syncInterval later, yet less than buffer:checkpointInterval.
+                time.Advance(CheckpointInterval - TimeSpan.FromSeconds(1));
+            }
+
             await consumer.AcknowledgeAsync(batch, CancellationToken.None);
             positions.Add(batch.End);
             if (i == 1)
             {
-                // Written when the consumer was opened, less than buffer:syncInterval ago.
+                // Written when the consumer was opened.
                 Assert.Equal(opened, Checkpoint(directory.Path));
-                time.Advance(SyncInterval);
+                time.Advance(TimeSpan.FromSeconds(1));
             }
         }
 
@@ -192,6 +199,7 @@ public sealed class DeferredSyncTests
         {
             options.MaxCommitDelay = TimeSpan.Zero;
             options.SyncInterval = syncInterval ?? SyncInterval;
+            options.CheckpointInterval = CheckpointInterval;
             options.BootId = bootId;
         });
 

@@ -68,8 +68,8 @@ public sealed class DiskFaultTests
         var series = catalog.Intern(Buffers.Key("meter", "A1"));
         var logger = new ListLogger();
 
-        // syncInterval 0: every acknowledgement writes its checkpoint, so this one meets the full disk.
-        await using (var buffer = Buffers.Open(scratch.Directory, catalog, logger, configure: o => (o.SegmentBytes, o.SyncInterval) = (64 * 1024, TimeSpan.Zero)))
+        // checkpointInterval 0: every acknowledgement writes its checkpoint, so this one meets the full disk.
+        await using (var buffer = Buffers.Open(scratch.Directory, catalog, logger, configure: o => (o.SegmentBytes, o.SyncInterval, o.CheckpointInterval) = (64 * 1024, TimeSpan.Zero, TimeSpan.Zero)))
         {
             var consumer = buffer.OpenConsumer(Consumer);
             for (var i = 0; i < 20; i++)

@@ -66,12 +66,13 @@ public sealed class InspectorAndOptionsTests
     [Fact]
     public void Open_InvalidOptions_ThrowsNamingEveryKey()
     {
-        var options = new BufferOptions { Directory = " ", MaxCommitDelay = TimeSpan.FromMilliseconds(60), SegmentBytes = 100 };
+        var options = new BufferOptions { Directory = " ", MaxCommitDelay = TimeSpan.FromMilliseconds(60), SegmentBytes = 100, CheckpointInterval = TimeSpan.FromHours(2) };
 
         var error = Assert.Throws<ArgumentException>(() => DurableBuffer.Open(options, new SeriesCatalog(), TimeProvider.System, new ListLogger()));
         Assert.Contains("buffer:directory", error.Message);
         Assert.Contains("buffer:maxCommitDelay", error.Message);
         Assert.Contains("buffer:segmentBytes", error.Message);
+        Assert.Contains("buffer:checkpointInterval must be between 0 and 01:00:00", error.Message);
     }
 
     [Fact]

@@ -20,8 +20,8 @@ public sealed class DiskFaultEndToEndTests
         await using var influxd = await InfluxdServer.StartNewAsync();
         await influxd.CreateDatabaseAsync(Database);
         influxd.Stop();
-        // A checkpoint after every delivered batch (syncInterval 0), so that one meets the full disk at once.
-        var site = new SiteFileBuilder { SegmentBytes = 256 * 1024, SyncInterval = TimeSpan.Zero }.WithInfluxV1("influxd", influxd.Url, Database);
+        // A checkpoint after every delivered batch (checkpointInterval 0), so that one meets the full disk at once.
+        var site = new SiteFileBuilder { SegmentBytes = 256 * 1024, SyncInterval = TimeSpan.Zero, CheckpointInterval = TimeSpan.Zero }.WithInfluxV1("influxd", influxd.Url, Database);
         var scratch = ScratchFileSystem.MountTmpfs(site.BufferDirectory, 4 * 1024 * 1024);
         var gateway = await GatewayProcess.StartAsync(site);
         try

@@ -291,6 +291,9 @@ public sealed class SiteFileBuilder
     /// <summary>The site's <c>buffer:syncInterval</c>; the default (30 s) when null.</summary>
     public TimeSpan? SyncInterval { get; set; }
 
+    /// <summary>The site's <c>buffer:checkpointInterval</c>; the default (5 min) when null.</summary>
+    public TimeSpan? CheckpointInterval { get; set; }
+
     /// <summary>The address health (and the management endpoints) listen on; loopback by default.</summary>
     public string HealthHost { get; set; } = "127.0.0.1";
 
@@ -352,7 +355,7 @@ public sealed class SiteFileBuilder
               directory: buffer
               capBytes: {CapBytes}
               segmentBytes: {SegmentBytes}
-              evictWhenFull: {(EvictWhenFull ? "true" : "false")}{(SyncInterval is { } sync ? $"\n  syncInterval: {sync:hh\\:mm\\:ss}" : "")}
+              evictWhenFull: {(EvictWhenFull ? "true" : "false")}{(SyncInterval is { } sync ? $"\n  syncInterval: {sync:hh\\:mm\\:ss}" : "")}{(CheckpointInterval is { } checkpoint ? $"\n  checkpointInterval: {checkpoint:hh\\:mm\\:ss}" : "")}
             forwarder:
               targets:
             {string.Join('\n', targets)}

@@ -85,6 +85,39 @@ public sealed class SelfMetricsServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task SampleAsync_StateWriteInterval_WritesTheTotalsAtMostThatOftenAndAtAStop()
+    {
+        var time = new FakeTimeProvider(Start);
+        await using var gateway = new SelfMetricsHarness(directory, time);
+        var service = new SelfMetricsService(
+            new SelfMetricsSettings("town-hall", TimeSpan.FromMinutes(1), gateway.StateFile, TimeSpan.FromMinutes(5)),
+            new SelfMetricsSources(gateway.Buffer, null, [], null, gateway.Clock, () => default),
+            gateway.Buffer,
+            gateway.Catalog,
+            time,
+            Microsoft.Extensions.Logging.Abstractions.NullLogger<SelfMetricsService>.Instance);
+        long Saved() => SelfMetricsStateFile.Read(gateway.StateFile, reason => Assert.Fail(reason)).AcceptedReadings;
+
+        var saved = new List<long>();
+        for (var minute = 1; minute <= 6; minute++)
+        {
+            await gateway.AppendMeterReadingsAsync(100);
+            time.Advance(TimeSpan.FromMinutes(1));
+            await service.SampleAsync(CancellationToken.None);
+            saved.Add(Saved());
+        }
+
+        // Written at the first point, not again until five minutes later, whatever was counted meanwhile.
+        Assert.True(saved[0] >= 100);
+        Assert.Equal([saved[0], saved[0], saved[0], saved[0]], saved[1..5]);
+        Assert.True(saved[5] >= saved[0] + 500);
+
+        await gateway.AppendMeterReadingsAsync(100);
+        await service.StopAsync(CancellationToken.None);
+        Assert.Equal(gateway.Buffer.GetStatistics().AcceptedReadings, Saved());
+    }
+
+    [Fact]
     public async Task Restart_CountersContinueFromTheLastTotals_NeverDecrease()
     {
         var time = new FakeTimeProvider(Start);
