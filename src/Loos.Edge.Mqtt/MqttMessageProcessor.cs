@@ -9,9 +9,9 @@ using MQTTnet;
 namespace Loos.Edge.Mqtt;
 
 /// <summary>
-/// Takes the received messages in batches (all those that arrived while the previous batch was written, so that one
-/// fsync serves many), maps them to readings, stores them (<see cref="MqttBatchStore"/>) and then acknowledges them
-/// (<see cref="MqttAcknowledger"/>). A message the broker delivers again after its readings were stored is recognised
+/// Takes the received messages in batches (those that arrive within <c>batchWindow</c> of the first, or while the previous
+/// batch was written, so that one record and one write serve many), maps them to readings, stores them
+/// (<see cref="MqttBatchStore"/>) and then acknowledges them (<see cref="MqttAcknowledger"/>). A message the broker delivers again after its readings were stored is recognised
 /// (<see cref="StoredMessages"/>) and acknowledged without storing it twice.
 /// </summary>
 internal sealed partial class MqttMessageProcessor(
@@ -20,6 +20,7 @@ internal sealed partial class MqttMessageProcessor(
     Func<int> currentGeneration,
     ISeriesCatalog catalog,
     TimeSpan badPayloadLogInterval,
+    TimeSpan batchWindow,
     TimeProvider timeProvider,
     ILogger logger)
 {
@@ -27,6 +28,12 @@ internal sealed partial class MqttMessageProcessor(
     private readonly ReceiveTimeStamper stamper = ReceiveTimeStamper.For(catalog);
     private readonly Channel<ReceivedMessage> received = Channel.CreateUnbounded<ReceivedMessage>(new UnboundedChannelOptions { SingleReader = true });
     private long redeliveriesSkipped;
+
+    // Completed by the receiver once a full batch is queued, while the processor gathers one; null otherwise.
+    private TaskCompletionSource? batchFull;
+
+    // Messages in the channel (a single-reader channel does not count them); Interlocked.
+    private int queuedMessages;
 
     /// <summary>Every topic that sent payloads its mapping does not match, with how many.</summary>
     public IReadOnlyDictionary<string, long> BadPayloadCounts => badPayloads.Totals;
@@ -48,6 +55,11 @@ internal sealed partial class MqttMessageProcessor(
             message.PacketIdentifier,
             message.ApplicationMessage.Dup,
             currentGeneration()));
+        if (Interlocked.Increment(ref queuedMessages) >= MqttSourceService.ReceiveMaximum)
+        {
+            Volatile.Read(ref batchFull)?.TrySetResult();
+        }
+
         return Task.CompletedTask;
     }
 
@@ -69,6 +81,7 @@ internal sealed partial class MqttMessageProcessor(
         {
             while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
+                await GatherAsync(stoppingToken).ConfigureAwait(false);
                 batch.Clear();
                 readings.Clear();
                 identities.Clear();
@@ -76,6 +89,7 @@ internal sealed partial class MqttMessageProcessor(
                 var current = currentGeneration();
                 while (batch.Count < MqttSourceService.ReceiveMaximum && reader.TryRead(out var message))
                 {
+                    Interlocked.Decrement(ref queuedMessages);
                     // Messages of a lost connection are skipped unacknowledged: the broker delivers them again.
                     if (message.Generation != current)
                     {
@@ -115,6 +129,33 @@ internal sealed partial class MqttMessageProcessor(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             // What is left in the channel is not acknowledged; the broker keeps it for the next connection.
+        }
+    }
+
+    /// <summary>Waits, after a first message, for the batch window to pass or a full batch to be queued.</summary>
+    private async Task GatherAsync(CancellationToken stoppingToken)
+    {
+        if (batchWindow <= TimeSpan.Zero || Volatile.Read(ref queuedMessages) >= MqttSourceService.ReceiveMaximum)
+        {
+            return;
+        }
+
+        var full = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref batchFull, full);
+        try
+        {
+            // Checked again once the signal is set: a message may have filled the batch just before.
+            if (Volatile.Read(ref queuedMessages) < MqttSourceService.ReceiveMaximum)
+            {
+                await full.Task.WaitAsync(batchWindow, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref batchFull, null);
         }
     }
 

@@ -66,6 +66,11 @@ public static class MqttOptionsValidator
             problems.Add("mqtt:statusTopic", $": '{statusTopic}' must be a topic name: non-empty, without wildcards, not starting with '$'.");
         }
 
+        if (options.BatchWindow < TimeSpan.Zero || options.BatchWindow > MqttOptions.MaxBatchWindow)
+        {
+            problems.Add("mqtt:batchWindow", $": {options.BatchWindow} must be between 0 and {MqttOptions.MaxBatchWindow}.");
+        }
+
         if (options.BadPayloadLogInterval <= TimeSpan.Zero)
         {
             problems.Add("mqtt:badPayloadLogInterval", $": {options.BadPayloadLogInterval} must be positive.");

@@ -44,7 +44,7 @@ internal sealed class MqttSourceService : BackgroundService, IDeviceMonitor, IBr
         this.logger = logger;
         acknowledger = new MqttAcknowledger(logger);
         var store = new MqttBatchStore(sink, CurrentGeneration, timeProvider, logger);
-        processor = new MqttMessageProcessor(store, acknowledger, CurrentGeneration, catalog, options.BadPayloadLogInterval, timeProvider, logger);
+        processor = new MqttMessageProcessor(store, acknowledger, CurrentGeneration, catalog, options.BadPayloadLogInterval, options.BatchWindow, timeProvider, logger);
     }
 
     /// <summary>Whether the gateway is connected to the broker now.</summary>

@@ -19,11 +19,25 @@ public sealed class MqttOptionsValidatorTests : IDisposable
         Assert.Equal($"loos-edge/{options.EffectiveClientId}/status", options.EffectiveStatusTopic);
         Assert.Equal(TimeSpan.FromDays(7), options.SessionExpiry);
         Assert.Equal(TimeSpan.FromMinutes(1), options.BadPayloadLogInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.BatchWindow);
 
         options.Tls.Enabled = true;
         options.ClientId = "gw-basly";
         Assert.Equal(8883, options.EffectivePort);
         Assert.Equal("loos-edge/gw-basly/status", options.EffectiveStatusTopic);
+    }
+
+    [Theory]
+    [InlineData(-1)]
+    [InlineData(5001)]
+    public void Check_BatchWindowOutOfRange_NamesTheKey(int milliseconds)
+    {
+        var options = Valid();
+        options.BatchWindow = TimeSpan.FromMilliseconds(milliseconds);
+
+        var problem = Assert.Single(MqttOptionsValidator.Check(options));
+        Assert.StartsWith("mqtt:batchWindow", problem);
+        Assert.Contains("must be between 0 and 00:00:05", problem);
     }
 
     [Fact]

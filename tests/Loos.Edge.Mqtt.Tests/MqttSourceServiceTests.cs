@@ -35,6 +35,33 @@ public sealed class MqttSourceServiceTests
     }
 
     [Fact]
+    public async Task Source_MessagesArrivingWithinTheBatchWindow_AppendedTogetherAndAcknowledgedOnceWritten()
+    {
+        await using var broker = await StartTlsBrokerAsync();
+        var sink = new RecordingSink();
+        var options = OptionsFor(broker, "gw-window");
+        options.BatchWindow = MqttOptions.MaxBatchWindow;
+        using var source = CreateSource(options, sink, new SeriesCatalog());
+        await source.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => source.IsConnected, "the connection");
+
+        // One message at a time, as devices report: each publish is a client of its own.
+        for (var i = 1; i <= 5; i++)
+        {
+            await broker.PublishAsync($"building/meter-{i}/power", $"{i * 100}.5", tls: true, qos: 1);
+        }
+
+        // Within the window nothing is written, so nothing is acknowledged yet.
+        Assert.Empty(sink.Readings);
+        Assert.Equal(0, source.AcknowledgedCount);
+
+        await WaitUntilAsync(() => source.AcknowledgedCount >= 5, "the five messages");
+        await source.StopAsync(CancellationToken.None);
+        Assert.Equal(1, sink.Appends);
+        Assert.Equal([100.5, 200.5, 300.5, 400.5, 500.5], sink.Readings.Select(r => r.Value));
+    }
+
+    [Fact]
     public async Task Source_BrokerRequiringAClientCertificate_ConnectsWithIt_NotWithout()
     {
         await using var broker = await MosquittoBroker.StartNewAsync(new MosquittoOptions { Tls = true, UserName = UserName, Password = Password, RequireClientCertificate = true });

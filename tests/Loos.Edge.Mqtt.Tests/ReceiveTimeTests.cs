@@ -37,7 +37,9 @@ public sealed class ReceiveTimeTests
 
         await broker.PublishLinesAsync("shellyplus1pm-a8032ab12345/status/switch:0", Enumerable.Range(1, 20).Select(ShellyStatus), tls: true);
 
-        // The clock does not move while the burst arrives: one receive time for all.
+        // The clock does not move while the burst arrives: one receive time for all. No batch window: it would wait on
+        // that clock.
+        options.BatchWindow = TimeSpan.Zero;
         var time = new FakeTimeProvider(Start);
         var sink = new RecordingSink();
         var catalog = new SeriesCatalog();

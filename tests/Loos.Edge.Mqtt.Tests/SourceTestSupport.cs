@@ -16,6 +16,9 @@ internal sealed class RecordingSink : IReadingSink
 
     public int Refusals => Volatile.Read(ref refusals);
 
+    /// <summary>How many appends the sink took.</summary>
+    public int Appends { get; private set; }
+
     public IReadOnlyList<Reading> Readings
     {
         get
@@ -37,6 +40,7 @@ internal sealed class RecordingSink : IReadingSink
 
         lock (readings)
         {
+            Appends++;
             readings.AddRange(batch.ToArray());
         }
 
