@@ -21,13 +21,15 @@ namespace Loos.Edge.Buffer;
 /// The marker only speeds up resynchronisation after damage; the CRC decides.
 /// </para>
 /// <para>
-/// Compact readings payload (type 5, version 2): uint32 count, int64 base UTC ticks, then readings of 6 to 25 bytes, each
+/// Compact readings payload (type 5, version 2): uint32 count, int64 base UTC ticks, then readings of 3 to 25 bytes, each
 /// decodable from its own offset with the record's header alone (see <see cref="CompactReadings"/>). The writer writes
 /// only these.
 /// </para>
 /// <para>
 /// Fixed readings payload (type 2, version 1): uint32 count, then per reading: int32 series id, int64 UTC ticks, float64
 /// value, uint8 quality. Written by gateways of format version 1 and still read.
+/// </para>
+/// <para>
 /// Series definition payload (type 1): int32 series id, uint8 value kind, string measurement, uint16 tag count,
 /// tag count × (string key, string value), string field, string unit; a string is a uint16 byte length then UTF-8.
 /// A series is defined in a segment before its first reading there, so every segment can be read on its own.

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Hashing;
 using System.Text;
 using Loos.Edge.Core;
+using Loos.Edge.Testing;
 
 namespace Loos.Edge.Buffer.Tests;
 
@@ -178,6 +179,36 @@ public sealed class CompactReadingsTests
         Assert.Equal(old[2..].Select(r => r.Ticks).Append(Base.AddHours(1).UtcTicks), read.Select(r => r.Timestamp.UtcTicks));
         Assert.Equal([Quality.Good, Quality.Stale, Quality.Good, Quality.Stale, Quality.Good], read.Select(r => r.Quality));
         Assert.All(read, r => Assert.Equal(key, restarted[r.Series]));
+    }
+
+    [Fact]
+    public async Task Open_BufferOfAnEarlierGateway_DeliversWhatItsTargetHadNotAcknowledged()
+    {
+        // Written by an earlier gateway process (tests/Fixtures/data-directory-v1, see its README), byte for byte.
+        using var directory = new TempDirectory();
+        var fixture = Path.Combine(RepositoryPaths.Root, "tests", "Fixtures", "data-directory-v1", "buffer");
+        foreach (var file in Directory.EnumerateFiles(fixture, "*", SearchOption.AllDirectories))
+        {
+            var copy = Path.Combine(directory.Path, Path.GetRelativePath(fixture, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
+            File.Copy(file, copy);
+        }
+
+        Assert.All(Directory.GetFiles(directory.Path, "*.seg"), f => Assert.Equal(1, File.ReadAllBytes(f)[4]));
+        var catalog = new SeriesCatalog();
+        await using var buffer = Buffers.Open(directory.Path, catalog);
+        Assert.Equal(0, buffer.GetStatistics().DamagedRegions);
+        Assert.Equal(520, Buffers.Unsent(buffer, "influxd"));
+        var start = new DateTimeOffset(2026, 12, 4, 16, 0, 0, TimeSpan.Zero);
+
+        var read = await Buffers.DrainAsync(buffer, "influxd", batchSize: 7);
+
+        Assert.Equal(520, read.Count);
+        var meter = read.Where(r => catalog[r.Series].Measurement == "fixture_meter").ToList();
+        Assert.Equal(Enumerable.Range(200, 500).Select(k => (start.AddSeconds(k), 5000d + k)), meter.Select(r => (r.Timestamp, r.Value)));
+        var mqtt = read.Where(r => catalog[r.Series].Measurement == "fixture_mqtt").ToList();
+        Assert.Equal(Enumerable.Range(6, 4).Select(k => (start.AddSeconds(k), 100d + k)), mqtt.Select(r => (r.Timestamp, r.Value)));
+        Assert.Equal(16, read.Count(r => catalog[r.Series].Measurement == "electricity_meter"));
     }
 
     [Fact]
