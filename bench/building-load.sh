@@ -250,7 +250,7 @@ if os.path.exists(trace):
         path = path.replace(work + "/", "")
         path = re.sub(r"\d{8}\.seg$", "NNNNNNNN.seg", path)
         return path
-    line_pattern = re.compile(r"^\d+ (?:<\.\.\. )?(\w+)\((\d+)<([^>]*)>(.*)")
+    line_pattern = re.compile(r"^\d+\s+(?:<\.\.\. )?(\w+)\((\d+)<([^>]*)>(.*)")
     for line in open(trace, encoding="utf-8", errors="replace"):
         match = line_pattern.match(line)
         if not match or "resumed" in line and match.group(1) not in ("pwrite64", "write", "fsync", "fdatasync"):
