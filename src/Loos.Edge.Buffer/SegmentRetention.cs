@@ -65,17 +65,22 @@ internal sealed class SegmentRetention(SegmentIndex index, BufferOptions options
     }
 
     /// <summary>
-    /// A batch read before its segment was evicted was counted as evicted, yet the target just acknowledged it:
-    /// take it off the count, so that the evicted count is exactly what never reached the target.
+    /// Batches read before their segment was evicted were counted as evicted, yet the target just acknowledged them (up
+    /// to <paramref name="acknowledged"/>): take them off the count, so that the evicted count is exactly what never
+    /// reached the target.
     /// </summary>
-    public void ForgiveEvictedButDelivered(ConsumerState consumer)
+    public void ForgiveEvictedButDelivered(ConsumerState consumer, BufferPosition acknowledged)
     {
         long delivered = 0;
-        foreach (var read in consumer.Plan)
+        while (consumer.Unacknowledged.TryPeek(out var batch) && batch.End <= acknowledged)
         {
-            if (read.Segment.Number < index.Segments[0].Number)
+            consumer.Unacknowledged.Dequeue();
+            foreach (var read in batch.Reads)
             {
-                delivered += read.Take;
+                if (read.Segment.Number < index.Segments[0].Number)
+                {
+                    delivered += read.Take;
+                }
             }
         }
 
@@ -92,8 +97,6 @@ internal sealed class SegmentRetention(SegmentIndex index, BufferOptions options
             index.EvictedTotal -= delivered;
             StateFiles.WriteEvictedTotal(index.Directory, index.EvictedTotal);
         }
-
-        consumer.Plan.Clear();
     }
 
     private void EvictOldest()

@@ -219,9 +219,10 @@ internal sealed class SegmentedLog : IDurableBuffer
             cancellationToken.ThrowIfCancellationRequested();
             Task signal;
             TimeSpan wait;
+            BufferPosition from;
             lock (index.Gate)
             {
-                var from = after is { } ahead && ahead > consumer.Position ? ahead : consumer.Position;
+                from = after is { } ahead && ahead > consumer.Position ? ahead : consumer.Position;
                 var planned = reads.Plan(from, maxReadings, plan, out var firstCommittedTicks);
                 var now = timeProvider.GetUtcNow().UtcTicks;
                 var dueTicks = planned == 0 ? long.MaxValue : firstCommittedTicks + Math.Min(maxAge.Ticks, long.MaxValue - firstCommittedTicks);
@@ -242,6 +243,11 @@ internal sealed class SegmentedLog : IDurableBuffer
             {
                 if (reads.Read(plan) is { } batch)
                 {
+                    lock (index.Gate)
+                    {
+                        consumer.RememberRead(from, batch.End, plan);
+                    }
+
                     return batch;
                 }
 
@@ -273,7 +279,7 @@ internal sealed class SegmentedLog : IDurableBuffer
 
         lock (index.Gate)
         {
-            retention.ForgiveEvictedButDelivered(consumer);
+            retention.ForgiveEvictedButDelivered(consumer, batch.End);
             if (batch.End <= consumer.Position)
             {
                 return default;
