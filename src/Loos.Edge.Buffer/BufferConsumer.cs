@@ -28,22 +28,13 @@ internal sealed class ConsumerState(string name, BufferPosition position)
     /// The records of each batch read and not yet acknowledged, oldest first (a reader reading ahead holds several);
     /// under the buffer's lock. A batch acknowledged after its segment was evicted is taken off the evicted count.
     /// </summary>
-    public Queue<(BufferPosition End, PlannedRead[] Reads)> Unacknowledged { get; } = new();
+    public List<(BufferPosition End, PlannedRead[] Reads)> Unacknowledged { get; } = [];
 
     /// <summary>Remembers a batch read from <paramref name="start"/>; batches read earlier beyond that start were dropped by the reader.</summary>
     public void RememberRead(BufferPosition start, BufferPosition end, List<PlannedRead> reads)
     {
-        if (Unacknowledged.Count > 0 && Unacknowledged.Last().End > start)
-        {
-            var kept = Unacknowledged.Where(batch => batch.End <= start).ToArray();
-            Unacknowledged.Clear();
-            foreach (var batch in kept)
-            {
-                Unacknowledged.Enqueue(batch);
-            }
-        }
-
-        Unacknowledged.Enqueue((end, [.. reads]));
+        Unacknowledged.RemoveAll(batch => batch.End > start);
+        Unacknowledged.Add((end, [.. reads]));
     }
 
     public BufferConsumer? Instance { get; set; }

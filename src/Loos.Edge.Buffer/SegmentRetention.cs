@@ -72,10 +72,10 @@ internal sealed class SegmentRetention(SegmentIndex index, BufferOptions options
     public void ForgiveEvictedButDelivered(ConsumerState consumer, BufferPosition acknowledged)
     {
         long delivered = 0;
-        while (consumer.Unacknowledged.TryPeek(out var batch) && batch.End <= acknowledged)
+        var batches = 0;
+        for (; batches < consumer.Unacknowledged.Count && consumer.Unacknowledged[batches].End <= acknowledged; batches++)
         {
-            consumer.Unacknowledged.Dequeue();
-            foreach (var read in batch.Reads)
+            foreach (var read in consumer.Unacknowledged[batches].Reads)
             {
                 if (read.Segment.Number < index.Segments[0].Number)
                 {
@@ -83,6 +83,8 @@ internal sealed class SegmentRetention(SegmentIndex index, BufferOptions options
                 }
             }
         }
+
+        consumer.Unacknowledged.RemoveRange(0, batches);
 
         if (delivered == 0)
         {
