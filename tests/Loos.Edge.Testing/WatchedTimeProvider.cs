@@ -46,8 +46,7 @@ public sealed class WatchedTimeProvider : FakeTimeProvider
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ArgumentNullException.ThrowIfNull(callback);
-        Arm(dueTime);
-        return new WatchedTimer(this, base.CreateTimer(
+        var timer = new WatchedTimer(this, base.CreateTimer(
             timerState =>
             {
                 lock (gate)
@@ -60,6 +59,11 @@ public sealed class WatchedTimeProvider : FakeTimeProvider
             state,
             dueTime,
             period));
+
+        // Counted once the fake clock holds the timer: an Advance made while FakeTimeProvider is still adding it leaves
+        // the waking to the adding thread, which may already have looked, and the timer never fires.
+        Arm(dueTime);
+        return timer;
     }
 
     /// <summary>Waits (in real time, at most <paramref name="timeout"/>, 10 s by default) until a timer is armed for <paramref name="due"/>.</summary>
@@ -88,8 +92,9 @@ public sealed class WatchedTimeProvider : FakeTimeProvider
     {
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
+            var changed = inner.Change(dueTime, period);
             owner.Arm(dueTime);
-            return inner.Change(dueTime, period);
+            return changed;
         }
 
         public void Dispose() => inner.Dispose();
