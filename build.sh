@@ -18,6 +18,10 @@ TEST_PACKAGES=(influxdb influxdb-client victoria-metrics curl python3-pymodbus p
 # Peers the side-by-side benchmarks compare against; /usr/bin/time measures the heating report's peak memory and
 # strace shows bench/building-load.sh which files take the writes.
 BENCH_PACKAGES=(mbpoll time strace)
+# The release is compiled ahead of time: clang links the program and llvm-objcopy takes its symbols apart; for the
+# Pi, clang links against the arm64 C library with the arm64 binutils.
+NATIVE_PACKAGES=(clang llvm)
+ARM64_CROSS_PACKAGES=(gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross)
 
 install_packages() {
   ./install.sh --packages "$@"
@@ -47,12 +51,13 @@ package() {
   stage="artifacts/$name"
   started=$SECONDS
   rm -rf "$stage" "artifacts/$name.tar.gz"
-  # Trimmed, with satellite resources only in English: the publish settings are in src/Loos.Edge/Loos.Edge.csproj.
+  install_packages "${NATIVE_PACKAGES[@]}"
+  [ "$rid" = linux-x64 ] || install_packages "${ARM64_CROSS_PACKAGES[@]}"
+  # Compiled ahead of time, with satellite resources only in English: the settings are in src/Loos.Edge/Loos.Edge.csproj.
   dotnet publish src/Loos.Edge/Loos.Edge.csproj -c Release -r "$rid" --self-contained -nologo -clp:ErrorsOnly \
     -o "$stage/program"
-  # The runtime's optional parts a gateway never loads: the standalone garbage collectors (only with DOTNET_GCName)
-  # and the LTTng trace provider (loaded at start when present; the gateway's traces go through EventPipe).
-  rm -f "$stage/program/"{libclrgc.so,libclrgcexp.so,libcoreclrtraceptprovider.so}
+  # The native symbols (loos-edge.dbg, twice the program's size) and the assemblies' debug files stay out of the release.
+  rm -f "$stage/program/"*.dbg "$stage/program/"*.pdb
   mkdir -p "$stage/firmware-config"
   cp -r firmware-config/profiles firmware-config/mqtt-presets firmware-config/grafana firmware-config/systemd firmware-config/*.yaml "$stage/firmware-config/"
   cp install.sh README.md "$stage/"

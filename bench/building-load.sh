@@ -47,14 +47,7 @@ trap "exit 1" INT TERM
 
 . bench/common.sh
 
-if [ -z "${PACKAGE:-}" ]; then
-  echo "Packaging the release (./build.sh package linux-x64)"
-  ./build.sh package linux-x64 >"$work/package.log" 2>&1 || { cat "$work/package.log" >&2; exit 1; }
-  PACKAGE=$(ls -t artifacts/loos-edge-*-linux-x64.tar.gz | head -1)
-fi
-tar -xzf "$PACKAGE" -C "$work"
-gateway_program=$(echo "$work"/loos-edge-*-linux-x64/program/loos-edge)
-echo "Release: $(basename "$PACKAGE")"
+unpack_release "$work"
 
 write_influxd_config "$work"
 influxd -config "$work/influxdb.conf" >"$work/influxd.log" 2>&1 &

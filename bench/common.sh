@@ -46,3 +46,16 @@ bench_arguments="$*"
 record() {
   python3 bench/record.py add "$1" "$2" "$3" "$4" "bench/$(basename "$0")${bench_arguments:+ $bench_arguments}"
 }
+
+# The gateway as released: the linux-x64 archive PACKAGE (else ./build.sh package linux-x64 makes it) unpacked into
+# folder $1; sets gateway_program to its program.
+unpack_release() {
+  if [ -z "${PACKAGE:-}" ]; then
+    echo "Packaging the release (./build.sh package linux-x64)"
+    ./build.sh package linux-x64 >"$1/package.log" 2>&1 || { cat "$1/package.log" >&2; exit 1; }
+    PACKAGE=$(ls -t artifacts/loos-edge-*-linux-x64.tar.gz | head -1)
+  fi
+  tar -xzf "$PACKAGE" -C "$1"
+  gateway_program=$(echo "$1"/loos-edge-*-linux-x64/program/loos-edge)
+  echo "Release: $(basename "$PACKAGE")"
+}

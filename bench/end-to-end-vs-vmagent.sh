@@ -4,7 +4,8 @@
 # Both orders run (Loos Edge first, then vmagent first: on 2 cores the second side meets a busier VictoriaMetrics),
 # each with its own measurement. Loos Edge answers each POST only once its readings are fsynced; vmagent answers
 # once they are in memory. Also printed: Loos Edge's CPU seconds per ingest and its peak resident memory (VmHWM).
-#   bench/end-to-end-vs-vmagent.sh [READINGS] [SERIES]      (defaults 1000000 readings over 100 series)
+#   bench/end-to-end-vs-vmagent.sh [READINGS] [SERIES]      (defaults 1000000 readings over 100 series; PACKAGE=path/to/
+#                                                            loos-edge-*-linux-x64.tar.gz, else ./build.sh package linux-x64)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 READINGS=${1:-1000000}
@@ -78,8 +79,8 @@ time_until_queryable() { # folder url metric -> seconds
   python3 -c "print(f'{$posted - $start:.2f} {$end - $start:.2f}')"
 }
 
-# Loos Edge: Release build, its own buffer directory, one v2 target at VictoriaMetrics.
-dotnet build src/Loos.Edge/Loos.Edge.csproj -c Release -nologo -clp:ErrorsOnly -o "$work/loos-bin" >/dev/null
+# Loos Edge as released (the linux-x64 archive), its own buffer directory, one v2 target at VictoriaMetrics.
+unpack_release "$work"
 listener_port=$(free_port)
 health_port=$(free_port)
 echo token >"$work/token"
@@ -101,7 +102,7 @@ listener:
 health:
   address: 127.0.0.1:$health_port
 YAML
-dotnet "$work/loos-bin/loos-edge.dll" run --config "$work/site.yaml" >"$work/loos.log" 2>&1 &
+"$gateway_program" run --config "$work/site.yaml" >"$work/loos.log" 2>&1 &
 pids+=($!)
 wait_http "http://127.0.0.1:$health_port/health"
 

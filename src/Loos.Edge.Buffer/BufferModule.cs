@@ -2,12 +2,15 @@ using Loos.Edge.Modules;
 using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Buffer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Buffer;
 
 /// <summary>The durable buffer (section <c>buffer</c>): every reading is kept on disk until forwarded.</summary>
 public sealed class BufferModule() : GatewayModule<BufferOptions>(BufferOptions.SectionName, BufferOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, BufferOptions options) => section.Bind(options);
+
     /// <summary>Sources and the forwarder keep one buffer across a reload: its files stay open, nothing in flight is lost.</summary>
     public override bool OutlivesReload => true;
 

@@ -3,12 +3,15 @@ using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Loos.Edge.Modules.Commissioning;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Forwarding;
 
 /// <summary>The forwarder (section <c>forwarder</c>): batches from the buffer to each InfluxDB target.</summary>
 public sealed class ForwarderModule() : GatewayModule<ForwarderOptions>(ForwarderOptions.SectionName, ForwarderOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, ForwarderOptions options) => section.Bind(options);
+
     protected override void Prepare(ForwarderOptions options, ISiteContext site)
     {
         // Dead letters stay beside the buffer unless a target names its own file.

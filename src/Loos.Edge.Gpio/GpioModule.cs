@@ -3,12 +3,15 @@ using Loos.Edge.Modules;
 using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Gpio;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Gpio;
 
 /// <summary>GPIO sources (section <c>gpio</c>): S0 pulse counters, 1-Wire and I²C sensors.</summary>
 public sealed class GpioModule() : GatewayModule<GpioOptions>(GpioOptions.SectionName, GpioOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, GpioOptions options) => section.Bind(options);
+
     protected override void Prepare(GpioOptions options, ISiteContext site)
     {
         ArgumentNullException.ThrowIfNull(options);

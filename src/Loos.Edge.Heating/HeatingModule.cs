@@ -4,6 +4,7 @@ using Loos.Edge.Modules;
 using Loos.Edge.Verbs.Heating;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Heating;
 
@@ -13,6 +14,8 @@ namespace Loos.Edge.Heating;
 /// </summary>
 public sealed class HeatingModule() : GatewayModule<HeatingOptions>(HeatingOptions.SectionName, HeatingOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, HeatingOptions options) => section.Bind(options);
+
     protected override void Validate(HeatingOptions options, ISiteContext site, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(options);

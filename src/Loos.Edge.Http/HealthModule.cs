@@ -4,12 +4,15 @@ using Loos.Edge.Modules.Commissioning;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Http;
 
 /// <summary>The health endpoint (section <c>health</c>): the buffer, the targets and every module's devices as JSON.</summary>
 public sealed class HealthModule() : GatewayModule<HealthOptions>(HealthOptions.SectionName)
 {
+    protected override void Bind(IConfiguration section, HealthOptions options) => section.Bind(options);
+
     protected override void Validate(HealthOptions options, ISiteContext site, ConfigurationProblems problems)
     {
         ArgumentNullException.ThrowIfNull(site);

@@ -3,12 +3,15 @@ using Loos.Edge.Modules.Commissioning;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Http;
 
 /// <summary>The line-protocol write listener (section <c>listener</c>): InfluxDB clients write into the buffer.</summary>
 public sealed class ListenerModule() : GatewayModule<ListenerOptions>(ListenerOptions.SectionName, ListenerOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, ListenerOptions options) => section.Bind(options);
+
     protected override void Prepare(ListenerOptions options, ISiteContext site) =>
         options.TokenFile = site.ResolvePath(options.TokenFile);
 

@@ -10,6 +10,7 @@ using Loos.Edge.Mqtt.Output;
 using Loos.Edge.Verbs.Lighting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Lighting;
 
@@ -19,6 +20,8 @@ namespace Loos.Edge.Lighting;
 /// </summary>
 public sealed class LightingModule() : GatewayModule<LightingOptions>(LightingOptions.SectionName, LightingOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, LightingOptions options) => section.Bind(options);
+
     protected override void Prepare(LightingOptions options, ISiteContext site)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -3,6 +3,7 @@ using Loos.Edge.Core;
 using Loos.Edge.Modules.Commissioning;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Modules;
@@ -28,6 +29,11 @@ public abstract class GatewayModule
 
     /// <summary>A new instance of the module's options, with their defaults, for the loader to bind the section into.</summary>
     public virtual object? CreateOptions() => null;
+
+    /// <summary>Sets <paramref name="options"/> (made by <see cref="CreateOptions"/>) from the module's <paramref name="section"/>.</summary>
+    public virtual void BindOptions(IConfiguration section, object options)
+    {
+    }
 
     /// <summary>
     /// Completes the bound options before they are validated: paths resolved against the site file, defaults taken

@@ -1,5 +1,6 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules.Commissioning;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,8 @@ public abstract class GatewayModule<TOptions> : GatewayModule
     public sealed override string Section { get; }
 
     public sealed override object CreateOptions() => new TOptions();
+
+    public sealed override void BindOptions(IConfiguration section, object options) => Bind(section, (TOptions)options);
 
     public sealed override void Prepare(ISiteContext site)
     {
@@ -72,6 +75,13 @@ public abstract class GatewayModule<TOptions> : GatewayModule
         var options = site.Options<TOptions>();
         return IsEnabled(options, site) ? CreateDeviceTests(options, site) : [];
     }
+
+    /// <summary>
+    /// Binds <paramref name="section"/> into <paramref name="options"/>: <c>section.Bind(options)</c> in each module, where
+    /// the options' class is known, so that the configuration-binding generator writes the binding code. The runtime's
+    /// reflection binder cannot see the generic lists of a trimmed or ahead-of-time build and drops their items silently.
+    /// </summary>
+    protected abstract void Bind(IConfiguration section, TOptions options);
 
     /// <summary>Resolves the paths of <paramref name="options"/> and fills defaults that depend on the site.</summary>
     protected virtual void Prepare(TOptions options, ISiteContext site)

@@ -2,12 +2,15 @@ using Loos.Edge.Modules;
 using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Mqtt;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Mqtt;
 
 /// <summary>The MQTT source (section <c>mqtt</c>): subscriptions to a broker, mapped into readings.</summary>
 public sealed class MqttModule() : GatewayModule<MqttOptions>(MqttOptions.SectionName, MqttOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, MqttOptions options) => section.Bind(options);
+
     protected override void Prepare(MqttOptions options, ISiteContext site)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -2,12 +2,15 @@ using Loos.Edge.Buffer;
 using Loos.Edge.Heating;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Rollups;
 
 /// <summary>Rollups for Grafana (section <c>rollups</c>): window aggregates of the readings, written back through the buffer.</summary>
 public sealed class RollupsModule() : GatewayModule<RollupOptions>(RollupOptions.SectionName, RollupOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, RollupOptions options) => section.Bind(options);
+
     protected override void Prepare(RollupOptions options, ISiteContext site)
     {
         ArgumentNullException.ThrowIfNull(options);

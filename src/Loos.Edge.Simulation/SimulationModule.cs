@@ -1,12 +1,15 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Simulation;
 
 /// <summary>Simulated field devices (section <c>simulation</c>), for the demo and for a gateway without devices yet.</summary>
 public sealed class SimulationModule() : GatewayModule<SimulationOptions>("simulation")
 {
+    protected override void Bind(IConfiguration section, SimulationOptions options) => section.Bind(options);
+
     /// <summary>A year of hourly readings: a whole heating year behind the demo, and no more.</summary>
     private static readonly TimeSpan MaximumHistory = TimeSpan.FromDays(366);
 

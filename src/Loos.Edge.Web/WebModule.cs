@@ -2,6 +2,7 @@ using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Loos.Edge.Web.Verbs;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Web;
 
@@ -11,6 +12,8 @@ namespace Loos.Edge.Web;
 /// </summary>
 public sealed class WebModule() : GatewayModule<WebOptions>(WebOptions.SectionName, WebOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, WebOptions options) => section.Bind(options);
+
     protected override void Prepare(WebOptions options, ISiteContext site)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -2,8 +2,10 @@
 # Stands for systemctl in the install tests (install.sh's SYSTEMCTL): the test machine does not run systemd as PID 1,
 # so a real `systemctl restart` cannot start a unit there. This supervisor runs the unit's ExecStart, its /opt and
 # /etc paths taken under LOOS_EDGE_ROOT, as a background process of the user running the tests, and answers
-# is-active by whether that process lives. It does not apply the unit's sandboxing, user, restart policy or
-# notify protocol: those are systemd's, and the unit itself is checked by systemd-analyze in UnitHardeningTests.
+# is-active by whether that process lives. Of the unit's sandboxing it applies MemoryDenyWriteExecute= alone, through
+# the kernel's own switch (deny-write-execute.py beside this file), so the release runs as the unit will confine it;
+# the user, the rest of the sandboxing, the restart policy and the notify protocol are systemd's, and the unit itself
+# is checked by systemd-analyze in UnitHardeningTests.
 set -euo pipefail
 root=${LOOS_EDGE_ROOT:?LOOS_EDGE_ROOT must be set}
 state="$root/run/supervisor"
@@ -25,6 +27,9 @@ start() {
   command=$(sed -nE 's/^ExecStart=(.*)$/\1/p' "$root/etc/systemd/system/loos-edge.service")
   command=${command//\/opt\//$root/opt/}
   command=${command//\/etc\/loos-edge/$root/etc/loos-edge}
+  if grep -qE '^MemoryDenyWriteExecute=(yes|true)$' "$root/etc/systemd/system/loos-edge.service"; then
+    command="/usr/bin/python3 $(dirname "$0")/deny-write-execute.py $command"
+  fi
   echo "start: $command" >>"$state/loos-edge.log"
   setsid bash -c "exec $command" >>"$state/loos-edge.log" 2>&1 </dev/null &
   echo $! >"$pid_file"

@@ -7,6 +7,7 @@ using Loos.Edge.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Tests;
 
@@ -111,6 +112,8 @@ public sealed class ModuleContractTests : SiteFileTest
 
     private sealed class ProbeModule() : GatewayModule<ProbeOptions>("probe", Check)
     {
+        protected override void Bind(IConfiguration section, ProbeOptions options) => section.Bind(options);
+
         public ProbeService? Service { get; private set; }
 
         private static ConfigurationProblems Check(ProbeOptions options) => ConfigurationProblems.Of(problems =>

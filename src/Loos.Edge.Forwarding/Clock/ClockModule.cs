@@ -1,6 +1,7 @@
 using Loos.Edge.Core.Clock;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Forwarding.Clock;
 
@@ -10,6 +11,8 @@ namespace Loos.Edge.Forwarding.Clock;
 /// </summary>
 public sealed class ClockModule() : GatewayModule<ClockOptions>(ClockOptions.SectionName, ClockOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, ClockOptions options) => section.Bind(options);
+
     protected override void AddServices(IServiceCollection services, ClockOptions options, ISiteContext site) =>
         services.AddClockGate(options.Trust == ClockTrustMode.Rtc ? new AlwaysTrustedClock() : new SystemClockTrust(), BootId.Current());
 }

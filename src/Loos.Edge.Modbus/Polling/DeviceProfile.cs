@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -27,6 +28,7 @@ public sealed class DeviceProfile
 
     /// <summary>Reads the profile in <paramref name="path"/>.</summary>
     /// <exception cref="DeviceProfileException">The file cannot be read or is not a profile; the message has the file and line.</exception>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "YamlDotNet's reflection fills our options classes and lists of them, which the release keeps whole (TrimmerRootAssembly in Loos.Edge.csproj); no code is made at run time for them.")]
     public static DeviceProfile Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);

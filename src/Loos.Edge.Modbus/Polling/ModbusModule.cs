@@ -2,12 +2,15 @@ using Loos.Edge.Modules;
 using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Modbus;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Modbus.Polling;
 
 /// <summary>Modbus TCP and RTU polling (section <c>modbus</c>): buses, devices, points and device profiles.</summary>
 public sealed class ModbusModule() : GatewayModule<ModbusOptions>(ModbusOptions.SectionName, ModbusOptionsValidator.Check)
 {
+    protected override void Bind(IConfiguration section, ModbusOptions options) => section.Bind(options);
+
     // Device profiles sit in profiles/ beside the site file unless the file says otherwise.
     protected override void Prepare(ModbusOptions options, ISiteContext site) =>
         options.ProfileDirectory = site.ResolvePath(string.IsNullOrEmpty(options.ProfileDirectory) ? "profiles" : options.ProfileDirectory);

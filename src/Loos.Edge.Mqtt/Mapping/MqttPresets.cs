@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -95,7 +96,10 @@ internal static class MqttPresets
         return preset;
     }
 
-    private static readonly IDeserializer Deserializer = new DeserializerBuilder()
+    private static readonly IDeserializer Deserializer = CreateDeserializer();
+
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "YamlDotNet's reflection fills our options classes and lists of them, which the release keeps whole (TrimmerRootAssembly in Loos.Edge.csproj); no code is made at run time for them.")]
+    private static IDeserializer CreateDeserializer() => new DeserializerBuilder()
         .WithNamingConvention(CamelCaseNamingConvention.Instance)
         .Build();
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Loos.Edge.Core;
 using Loos.Edge.Http;
 using Loos.Edge.SiteFiles;
@@ -46,6 +47,7 @@ internal sealed class LastingServices : IAsyncDisposable
     /// opens then), so that the host uses them and never disposes them.
     /// </summary>
     /// <exception cref="IOException">The buffer cannot be opened (another gateway holds it, the directory cannot be used).</exception>
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The lasting services are classes and interfaces, whose arrays need no code made at run time.")]
     public void AddTo(IServiceCollection services)
     {
         instances ??= [.. shared.GroupBy(d => d.ServiceType).SelectMany(group => provider.GetServices(group.Key).OfType<object>().Select(instance => (group.Key, instance)))];

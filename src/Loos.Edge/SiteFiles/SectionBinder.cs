@@ -2,6 +2,7 @@ using System.Collections;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using Loos.Edge.Modules;
 using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.SiteFiles;
@@ -16,9 +17,11 @@ internal static class SectionBinder
     // (TrimmerRootAssembly in Loos.Edge.csproj): their properties and the scalar types' converters are all there.
     private const string OptionsKeptWhole = "The options classes' assemblies are kept whole by the trimmed release.";
 
-    /// <summary>Binds <paramref name="section"/> into <paramref name="options"/>, reporting every problem to <paramref name="problems"/>.</summary>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = OptionsKeptWhole)]
-    public static void Bind(SiteFile file, string section, object options, List<string> problems)
+    /// <summary>
+    /// Binds <paramref name="section"/> into <paramref name="options"/> with <paramref name="module"/>'s binder, reporting
+    /// every problem to <paramref name="problems"/>.
+    /// </summary>
+    public static void Bind(SiteFile file, string section, GatewayModule module, object options, List<string> problems)
     {
         var configuration = file.Configuration.GetSection(section);
         if (!HasShape(file, section, SiteNodeShape.Mapping, problems))
@@ -34,7 +37,7 @@ internal static class SectionBinder
 
         try
         {
-            configuration.Bind(options);
+            module.BindOptions(configuration, options);
         }
         catch (InvalidOperationException exception)
         {

@@ -76,7 +76,7 @@ internal sealed class SiteConfiguration : ISiteContext
             if (module.Section is { } section && module.CreateOptions() is { } moduleOptions)
             {
                 var before = problems.Count;
-                SectionBinder.Bind(file, section, moduleOptions, problems);
+                SectionBinder.Bind(file, section, module, moduleOptions, problems);
                 options[moduleOptions.GetType()] = moduleOptions;
                 if (problems.Count > before)
                 {
