@@ -18,7 +18,7 @@ files=$(find "$folder" -type f | wc -l)
 program=$(du -sb "$folder/program" | cut -f1)
 mb() { python3 -c "print(f'{$1 / 1e6:.1f} MB')"; }
 echo "$archive: $(mb "$packed") packed, $(mb "$unpacked") unpacked in $files files (program $(mb "$program")); target 50 MB"
-record "release-size-$RID" "release for $RID (self-contained, ./build.sh package $RID)" \
+record "release-size-$RID" "release for $RID (one native program compiled ahead of time, ./build.sh package $RID)" \
   "$(mb "$unpacked") unpacked in $files files, $(mb "$packed") archive" "target: 50 MB"
 
 exposure=$(systemd-analyze security --offline=true firmware-config/systemd/loos-edge.service 2>/dev/null |
