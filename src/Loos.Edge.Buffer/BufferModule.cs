@@ -1,8 +1,8 @@
 using Loos.Edge.Modules;
 using Loos.Edge.Modules.Commissioning;
 using Loos.Edge.Verbs.Buffer;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Buffer;
 

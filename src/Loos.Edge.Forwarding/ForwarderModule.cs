@@ -2,8 +2,8 @@ using Loos.Edge.Buffer;
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
 using Loos.Edge.Modules.Commissioning;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Forwarding;
 

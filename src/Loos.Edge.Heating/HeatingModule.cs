@@ -2,9 +2,9 @@ using Loos.Edge.Core;
 using Loos.Edge.Forwarding;
 using Loos.Edge.Modules;
 using Loos.Edge.Verbs.Heating;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Heating;
 

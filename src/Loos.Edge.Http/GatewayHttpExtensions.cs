@@ -1,6 +1,5 @@
 using Loos.Edge.Core;
 using Loos.Edge.Core.Clock;
-using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Text.Json.Serialization;
 using Loos.Edge.Core.LineProtocol;
@@ -29,7 +28,6 @@ public static class GatewayHttpExtensions
     /// <see cref="IBufferMonitor"/> and an <see cref="IForwarderMonitor"/>.
     /// </summary>
     /// <exception cref="ArgumentNullException">An argument is null.</exception>
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The options classes' assembly is kept whole by the trimmed release.")]
     public static IServiceCollection AddGatewayHttp(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
@@ -149,7 +147,7 @@ public static class GatewayHttpExtensions
                 ? next(context)
                 : ValueTask.FromResult<object?>(Refusal);
 
-        // Written through a generated serialiser: the trimmed release has no reflection-based JSON.
+        // Written through a generated serialiser: the release has no reflection-based JSON.
         private static readonly JsonHttpResult<ProblemDetails> Refusal = TypedResults.Json(
             new ProblemDetails
             {

@@ -2,8 +2,8 @@ using Loos.Edge.Modules;
 using Loos.Edge.Modules.Commissioning;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Http;
 

@@ -9,8 +9,8 @@ using Loos.Edge.Mqtt;
 using Loos.Edge.Mqtt.Output;
 using Loos.Edge.Verbs.Lighting;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Lighting;
 

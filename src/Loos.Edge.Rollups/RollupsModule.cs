@@ -1,8 +1,8 @@
 using Loos.Edge.Buffer;
 using Loos.Edge.Heating;
 using Loos.Edge.Modules;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Rollups;
 

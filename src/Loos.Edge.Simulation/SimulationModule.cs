@@ -1,7 +1,7 @@
 using Loos.Edge.Core;
 using Loos.Edge.Modules;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Loos.Edge.Simulation;
 

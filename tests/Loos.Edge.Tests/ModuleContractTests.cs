@@ -4,10 +4,10 @@ using Loos.Edge.Hosting;
 using Loos.Edge.Modules;
 using Loos.Edge.SiteFiles;
 using Loos.Edge.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Tests;
 

@@ -200,7 +200,7 @@ internal sealed partial class CrewOverrides(WebOptions options, TimeProvider tim
     [LoggerMessage(Level = LogLevel.Information, Message = "Crew: override request {Id} to {Gateway}: {State} {Reason}")]
     private static partial void LogAnswered(ILogger logger, string id, string gateway, string state, string reason);
 
-    // The node writes itself: no reflection-based serializer, which the trimmed release does not have.
+    // The node writes itself: no reflection-based serializer, which the release does not have.
     private static byte[] Utf8(JsonObject request)
     {
         var buffer = new ArrayBufferWriter<byte>();

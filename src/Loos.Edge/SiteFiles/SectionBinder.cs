@@ -13,9 +13,9 @@ namespace Loos.Edge.SiteFiles;
 /// </summary>
 internal static class SectionBinder
 {
-    // The options classes are in the gateway's own assemblies, which the trimmed release keeps whole
+    // The options classes are in the gateway's own assemblies, which the release keeps whole
     // (TrimmerRootAssembly in Loos.Edge.csproj): their properties and the scalar types' converters are all there.
-    private const string OptionsKeptWhole = "The options classes' assemblies are kept whole by the trimmed release.";
+    private const string OptionsKeptWhole = "The options classes' assemblies are kept whole by the release.";
 
     /// <summary>
     /// Binds <paramref name="section"/> into <paramref name="options"/> with <paramref name="module"/>'s binder, reporting
