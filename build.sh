@@ -94,7 +94,8 @@ run_project() {
 }
 
 run_tests() {
-  install_packages "${TEST_PACKAGES[@]}"
+  # The install tests package both releases at once: their toolchains are installed here, before, not by two apt-gets.
+  install_packages "${TEST_PACKAGES[@]}" "${NATIVE_PACKAGES[@]}" "${ARM64_CROSS_PACKAGES[@]}"
   build
   local passed=0 failed=0 skipped=0 status=0 project skipped_log hardware_skipped
   skipped_log=$(mktemp)
