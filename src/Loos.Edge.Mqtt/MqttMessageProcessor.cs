@@ -11,8 +11,9 @@ namespace Loos.Edge.Mqtt;
 /// <summary>
 /// Takes the received messages in batches (those that arrive within <c>batchWindow</c> of the first, or while the previous
 /// batch was written, so that one record and one write serve many), maps them to readings, stores them
-/// (<see cref="MqttBatchStore"/>) and then acknowledges them (<see cref="MqttAcknowledger"/>). A message the broker delivers again after its readings were stored is recognised
-/// (<see cref="StoredMessages"/>) and acknowledged without storing it twice.
+/// (<see cref="MqttBatchStore"/>) and then acknowledges them (<see cref="MqttAcknowledger"/>). A message the broker
+/// delivers again after its readings were stored is recognised (<see cref="StoredMessages"/>) and acknowledged without
+/// storing it twice.
 /// </summary>
 internal sealed partial class MqttMessageProcessor(
     MqttBatchStore store,
