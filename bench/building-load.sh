@@ -9,15 +9,20 @@
 #     identity beside its readings, so as to store a redelivered message once).
 # Printed, each with its target:
 #   - readings per day at that load, and bytes on disk per reading (growth of the segment files / readings forwarded);
-#   - the bytes the device writes per day: write_bytes of /proc/<pid>/io over a window of MINUTES minutes (whole
-#     minutes, so that it holds as many poll ticks as minutes), times a day; and, from strace over the same window, the
-#     files that took them (pages dirtied between two fsyncs of a file, 4 KiB each: what write_bytes counts);
+#   - the bytes the device writes per day, over a window of MINUTES minutes (whole minutes, so that it holds as many
+#     poll ticks as minutes), times a day: what the file system holding the gateway's data folder wrote to its device,
+#     data and ext4 journal (lifetime_write_kbytes; as root, the folder is an ext4 file system of its own on a loop
+#     device, mounted noatime as Raspberry Pi OS mounts its root); write_bytes of /proc/<pid>/io; and, from strace,
+#     the files that took them (the 4 KiB pages written between two fsyncs of a file). write_bytes counts a whole page
+#     cache folio each time a clean one is written to; since Linux 6.16 ext4 caches a file in folios of up to 64 KiB
+#     or more, so there it counts several times what reaches the device (which gets the 4 KiB blocks written);
 #   - steady resident memory (median of the VmRSS samples of the second half of the window) and the peak (VmHWM);
 #   - start to the first answer of the health endpoint (median of STARTS starts).
-# The buffer lives in a folder under /tmp, which must be on a real disk (not a tmpfs) for write_bytes to mean anything.
+# The data folder lives under /tmp, which must be on a real disk (not a tmpfs) for write_bytes to mean anything.
 # The gateway's log goes through a pipe to another process, as it goes to journald under systemd.
 #   bench/building-load.sh      (MINUTES=10, STARTS=5, STRACE=1; PACKAGE=path/to/loos-edge-*-linux-x64.tar.gz, else
-#                                ./build.sh package linux-x64 is run; SYNC_INTERVAL=hh:mm:ss sets buffer:syncInterval)
+#                                ./build.sh package linux-x64 is run; SYNC_INTERVAL=hh:mm:ss sets buffer:syncInterval;
+#                                DATA_MOUNT_OPTIONS=noatime,commit=60 mounts the data folder's ext4 so)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MINUTES=${MINUTES:-10}
@@ -28,6 +33,7 @@ MODBUS_POINTS=10
 MQTT_DEVICES=50
 MQTT_PERIOD_SECONDS=10
 MQTT_QOS=${MQTT_QOS:-0}
+DATA_MOUNT_OPTIONS=${DATA_MOUNT_OPTIONS:-noatime}
 
 for binary in influxd mosquitto curl python3 /usr/bin/python3; do
   command -v "$binary" >/dev/null || { echo "missing $binary: apt-get install -y influxdb mosquitto curl python3 python3-pymodbus" >&2; exit 1; }
@@ -41,13 +47,31 @@ if [ "$(stat -f -c %T "$work")" = tmpfs ]; then
   exit 1
 fi
 pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; [ -n "${KEEP:-}" ] || rm -rf "$work"; }
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  [ -z "${data_fs:-}" ] || umount "$work/data"
+  [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
 trap cleanup EXIT
 trap "exit 1" INT TERM
 
 . bench/common.sh
 
 unpack_release "$work"
+
+# The gateway's data folder (buffer, checkpoints, self-metrics) on an ext4 file system of its own, so that what that file
+# system writes to its device, journal included, is the gateway's alone (its tables initialised by mkfs, not zeroed in
+# the background while measuring).
+mkdir "$work/data"
+data_fs=
+if [ "$(id -u)" = 0 ] && command -v mkfs.ext4 >/dev/null && truncate -s 1G "$work/data.img" &&
+   mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 "$work/data.img" && mount -o "loop,$DATA_MOUNT_OPTIONS" "$work/data.img" "$work/data" 2>/dev/null; then
+  data_fs=$(basename "$(findmnt -no SOURCE "$work/data")")
+else
+  echo "the file system's own writes (journal included) are not measured: it takes root and a loop device" >&2
+fi
+fs_written_kb() { if [ -n "$data_fs" ]; then cat "/sys/fs/ext4/$data_fs/lifetime_write_kbytes"; else echo 0; fi; }
 
 write_influxd_config "$work"
 influxd -config "$work/influxdb.conf" >"$work/influxd.log" 2>&1 &
@@ -125,7 +149,7 @@ site:
 clock:
   trust: rtc          # a bench machine's kernel may not say it is synchronised
 buffer:
-  directory: $work/buffer
+  directory: $work/data/buffer
 SITE
   [ -z "${SYNC_INTERVAL:-}" ] || echo "  syncInterval: $SYNC_INTERVAL"
   cat <<SITE
@@ -189,7 +213,7 @@ wait_http "$health"
 # (once per segment, a start-up cost) and the connections to the broker and influxd made before it.
 sleep $((60 - $(date +%s) % 60 + 20))
 
-segment_bytes() { find "$work/buffer" -name '*.seg' -printf '%s\n' | awk '{ total += $1 } END { print total + 0 }'; }
+segment_bytes() { find "$work/data/buffer" -name '*.seg' -printf '%s\n' | awk '{ total += $1 } END { print total + 0 }'; }
 forwarded() { curl -sf "$health" | python3 -c 'import json, sys; print(sum(t["forwarded_readings"] for t in json.load(sys.stdin)["targets"]))'; }
 write_bytes() { awk '/^write_bytes/ {print $2}' "/proc/$gateway/io"; }
 
@@ -203,6 +227,7 @@ fi
 echo "Measuring for $MINUTES min (gateway pid $gateway)"
 window_begin=$(date +%s%N)
 bytes_begin=$(write_bytes)
+fs_begin=$(fs_written_kb)
 segments_begin=$(segment_bytes)
 forwarded_begin=$(forwarded)
 log_begin=$(wc -c <"$work/gateway.log")
@@ -212,6 +237,7 @@ for _ in $(seq 1 $((MINUTES * 6))); do
   samples+=("$(awk '/VmRSS/ {print $2}' "/proc/$gateway/status")")
 done
 bytes_end=$(write_bytes)
+fs_end=$(fs_written_kb)
 window_end=$(date +%s%N)
 segments_end=$(segment_bytes)
 forwarded_end=$(forwarded)
@@ -222,17 +248,21 @@ if [ "$STRACE" != 0 ]; then
   wait "$tracer" 2>/dev/null || true
 fi
 
+echo "data folder: ext4 mounted ${DATA_MOUNT_OPTIONS}${data_fs:+ on $data_fs}"
 echo "load: $MODBUS_DEVICES Modbus TCP devices x $MODBUS_POINTS holding registers polled every minute (pymodbus), $MQTT_DEVICES MQTT devices publishing one point (a number, QoS $MQTT_QOS) every $MQTT_PERIOD_SECONDS s (Mosquitto), forwarding to influxd 1.6; window $MINUTES min; $(uptime)"
 python3 - "$((window_end - window_begin))" "$((bytes_end - bytes_begin))" "$((segments_end - segments_begin))" \
-  "$((forwarded_end - forwarded_begin))" "$((log_end - log_begin))" "${starts[*]}" "${samples[*]}" "$hwm" "$work" <<'PY'
+  "$((forwarded_end - forwarded_begin))" "$((log_end - log_begin))" "${starts[*]}" "${samples[*]}" "$hwm" "$work" "${data_fs:+$(((fs_end - fs_begin) * 1024))}" <<'PY'
 import collections, os, re, statistics, sys
 window_ns, written, segment_growth, readings, log_bytes = (int(a) for a in sys.argv[1:6])
 starts, samples, hwm, work = [int(s) for s in sys.argv[6].split()], [int(s) for s in sys.argv[7].split()], int(sys.argv[8]), sys.argv[9]
+fs_written = int(sys.argv[10]) if sys.argv[10] else None
 per_day = 86400e9 / window_ns
 mb = 1e6
 print(f"readings per day at that load: {readings * per_day:,.0f} (expected 1,872,000 and the gateway's self-metrics)")
 print(f"bytes on disk per reading: {segment_growth / max(readings, 1):.1f} B (segments grew {segment_growth:,} B for {readings:,} readings); target 24 B")
-print(f"device writes per day (write_bytes of /proc/<pid>/io): {written * per_day / mb:.1f} MB ({written:,} B in {window_ns / 60e9:.1f} min); target 50 MB")
+if fs_written is not None:
+    print(f"device writes per day (the data folder's ext4 to its device, data and journal): {fs_written * per_day / mb:.1f} MB ({fs_written:,} B in {window_ns / 60e9:.1f} min); target 50 MB")
+print(f"device writes per day (write_bytes of /proc/<pid>/io, whole page cache folios): {written * per_day / mb:.1f} MB ({written:,} B in {window_ns / 60e9:.1f} min); target 50 MB")
 print(f"  the gateway's log, written by another process (journald under systemd): {log_bytes * per_day / mb:.2f} MB/day")
 trace = os.path.join(work, "strace.log")
 if os.path.exists(trace):
@@ -281,6 +311,9 @@ load = "100 Modbus devices × 10 points a minute and 50 MQTT devices every 10 s,
 command = "bench/building-load.sh"
 record.add("device-writes", f"bytes the device writes per day at a building's load ({load}; write_bytes of /proc/<pid>/io over {window_ns / 60e9:.0f} min)",
            f"{written * per_day / mb:.1f} MB a day, {readings * per_day:,.0f} readings a day", "target: 50 MB", command)
+if fs_written is not None:
+    record.add("device-writes-fs", f"bytes the data folder's ext4 file system writes to its device per day at a building's load ({load}; lifetime_write_kbytes, data and journal, over {window_ns / 60e9:.0f} min)",
+               f"{fs_written * per_day / mb:.1f} MB a day", "target: 50 MB", command)
 record.add("bytes-per-reading", "bytes on disk per reading (segment growth / readings)", f"{segment_growth / max(readings, 1):.1f} B", "target: 24 B", command)
 record.add("memory-steady", f"resident memory at a building's load ({load})",
            f"{statistics.median(half) / 1024:.1f} MiB steady (median of the second half), peak {hwm / 1024:.1f} MiB", "target: 60 MB", command)

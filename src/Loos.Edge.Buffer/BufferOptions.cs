@@ -37,9 +37,11 @@ public sealed class BufferOptions
     /// How long readings appended without waiting for their fsync (<see cref="Core.AppendDurability.Written"/>: polls,
     /// MQTT messages, computed series) may stay unsynchronised: they are written to the segment at once, so a crash of
     /// the gateway loses none, and fsynced at most this long after. A power cut may lose this much of them; the next
-    /// start counts it (<see cref="Core.BufferStatistics.PossibleLossAfter"/>). Default 30 s, the kernel's own writeback
-    /// delay (vm.dirty_expire_centisecs): a longer one saves an SD card nothing. Zero fsyncs every append, as for the
-    /// listener, whose appends are always fsynced before it answers. At most <see cref="MaxSyncInterval"/>.
+    /// start counts it (<see cref="Core.BufferStatistics.PossibleLossAfter"/>). Default 30 s: each fsync commits the
+    /// file system's journal, but ext4 commits it every 5 s anyway while readings arrive (its default commit=5), so a
+    /// longer one spares an SD card little unless the file system commits less often (README, SD-card endurance). Zero
+    /// fsyncs every append, as for the listener, whose appends are always fsynced before it answers. At most
+    /// <see cref="MaxSyncInterval"/>.
     /// </summary>
     public TimeSpan SyncInterval { get; set; } = TimeSpan.FromSeconds(30);
 
