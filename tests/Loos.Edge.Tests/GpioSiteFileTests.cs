@@ -1,5 +1,6 @@
-using Loos.Edge.Gpio.Pulses;
 using Loos.Edge.Gpio;
+using Loos.Edge.Gpio.Pulses;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.SiteFiles;
 using Loos.Edge.Testing;
 

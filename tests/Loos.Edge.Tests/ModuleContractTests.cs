@@ -2,6 +2,7 @@ using System.Text.Json;
 using Loos.Edge.Core;
 using Loos.Edge.Hosting;
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.SiteFiles;
 using Loos.Edge.Testing;
 using Microsoft.Extensions.Configuration;

@@ -1,3 +1,4 @@
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.Mqtt;
 using Loos.Edge.SiteFiles;
 using Loos.Edge.Testing;

@@ -1,4 +1,4 @@
-using Loos.Edge.SiteFiles;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.Testing;
 using Microsoft.Extensions.Configuration;
 

@@ -3,6 +3,7 @@ using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
 using Loos.Edge.MBus.Polling;
 using Loos.Edge.Modbus.Polling;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.Simulation;
 using Loos.Edge.SiteFiles;
 using Loos.Edge.Testing;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.SiteFiles;
 using Loos.Edge.Testing;
 using Xunit.Abstractions;

@@ -1,6 +1,7 @@
 using System.Text;
 using Loos.Edge.Buffer;
 using Loos.Edge.Forwarding;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Tests;

@@ -1,7 +1,5 @@
-using System.Diagnostics.CodeAnalysis;
-using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
+using Loos.Edge.Modules.SiteFiles;
+using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Modbus.Polling;
 
@@ -26,52 +24,57 @@ public sealed class DeviceProfile
     /// <summary>The points, in the site file's point syntax.</summary>
     public List<ModbusPointOptions> Points { get; init; } = [];
 
-    /// <summary>Reads the profile in <paramref name="path"/>.</summary>
-    /// <exception cref="DeviceProfileException">The file cannot be read or is not a profile; the message has the file and line.</exception>
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "YamlDotNet's reflection fills our options classes and lists of them, which the release keeps whole (TrimmerRootAssembly in Loos.Edge.csproj); no code is made at run time for them.")]
+    /// <summary>What messages call a profile file, and what its top level holds.</summary>
+    public static SiteFileKind Kind { get; } = new("profile", "keys (description:, points:, …)");
+
+    /// <summary>
+    /// Reads the profile in <paramref name="path"/> as the site file is read: the same YAML reader, the same checks of
+    /// every key, bound by the same generated code.
+    /// </summary>
+    /// <exception cref="DeviceProfileException">
+    /// The file cannot be read or is not a profile; the message has every problem, one line each, with the file and line.
+    /// </exception>
     public static DeviceProfile Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        SiteFile file;
         try
         {
-            var deserializer = new DeserializerBuilder()
-                .WithNamingConvention(CamelCaseNamingConvention.Instance)
-                .WithTypeConverter(new TimeSpanConverter())
-                .Build();
-            using var reader = File.OpenText(path);
-            return deserializer.Deserialize<DeviceProfile?>(reader) ?? throw new DeviceProfileException($"{path}: the profile is empty.");
+            file = SiteFile.Load(path, Kind);
         }
-        catch (YamlException exception)
+        catch (SiteFileException exception)
         {
-            throw new DeviceProfileException($"{path}:{exception.Start.Line}: {exception.InnerException?.Message ?? exception.Message}", exception);
+            throw new DeviceProfileException(exception.Message, exception);
         }
-        catch (IOException exception)
+
+        if (!file.Configuration.GetChildren().Any())
         {
-            throw new DeviceProfileException($"{path}: {exception.Message}", exception);
+            throw new DeviceProfileException($"{file.Path}: the profile is empty.");
         }
-        catch (UnauthorizedAccessException exception)
+
+        var problems = new List<string>();
+        SectionBinder.Check(file, typeof(DeviceProfile), problems);
+        if (problems.Count > 0)
         {
-            throw new DeviceProfileException($"{path}: {exception.Message}", exception);
+            throw new DeviceProfileException(problems);
         }
+
+        var profile = new DeviceProfile();
+        try
+        {
+            file.Configuration.Bind(profile);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // Keys, shapes and values were checked above; whatever the binder still refuses is told at the file.
+            throw new DeviceProfileException($"{file.Path}: {exception.Message}", exception);
+        }
+
+        return profile;
     }
 
     /// <summary>The path of profile <paramref name="name"/> in <paramref name="directory"/>: <c>&lt;name&gt;.yaml</c>.</summary>
     public static string PathOf(string directory, string name) => Path.Combine(directory, name + ".yaml");
-
-    // Profiles write durations as the site file does (hh:mm:ss).
-    private sealed class TimeSpanConverter : IYamlTypeConverter
-    {
-        public bool Accepts(Type type) => type == typeof(TimeSpan) || type == typeof(TimeSpan?);
-
-        public object? ReadYaml(IParser parser, Type type, ObjectDeserializer rootDeserializer)
-        {
-            var scalar = parser.Consume<YamlDotNet.Core.Events.Scalar>();
-            return TimeSpan.Parse(scalar.Value, System.Globalization.CultureInfo.InvariantCulture);
-        }
-
-        public void WriteYaml(IEmitter emitter, object? value, Type type, ObjectSerializer serializer) =>
-            throw new NotSupportedException("Profiles are only read.");
-    }
 }
 
 /// <summary>A device profile could not be loaded; the message starts with the file (and line).</summary>
@@ -79,15 +82,28 @@ public sealed class DeviceProfileException : Exception
 {
     public DeviceProfileException()
     {
+        Problems = [Message];
     }
 
     public DeviceProfileException(string message)
         : base(message)
     {
+        Problems = [message];
     }
 
     public DeviceProfileException(string message, Exception innerException)
         : base(message, innerException)
     {
+        Problems = innerException is SiteFileException { Problems.Count: > 0 } siteFile ? siteFile.Problems : [message];
     }
+
+    /// <summary>A profile with problems in its keys: all of them, one line each.</summary>
+    public DeviceProfileException(IReadOnlyList<string> problems)
+        : base(string.Join(Environment.NewLine, problems))
+    {
+        Problems = problems;
+    }
+
+    /// <summary>Every problem found, one line each, each starting with file:line.</summary>
+    public IReadOnlyList<string> Problems { get; }
 }

@@ -47,7 +47,10 @@ internal static partial class ModbusPlanner
             }
             catch (DeviceProfileException exception)
             {
-                problems.Add(path, $"'{name}': {exception.Message}");
+                foreach (var problem in exception.Problems)
+                {
+                    problems.Add(path, $"'{name}': {problem}");
+                }
             }
         }
 

@@ -1,16 +1,19 @@
-using System.Diagnostics.CodeAnalysis;
+using Loos.Edge.Modules.SiteFiles;
+using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 
 namespace Loos.Edge.Mqtt.Mapping;
 
 /// <summary>
 /// Preset files: a subscription's defaults, in <c>&lt;presetDirectory&gt;/&lt;name&gt;.yaml</c>, written with the keys of a
-/// subscription (all but <c>preset</c>) plus an optional <c>description</c>.
+/// subscription (all but <c>preset</c>) plus an optional <c>description</c>. A preset is read as the site file is read:
+/// the same YAML reader, the same checks of every key, bound by the same generated code.
 /// </summary>
 internal static class MqttPresets
 {
+    /// <summary>What messages call a preset file, and what its top level holds.</summary>
+    private static readonly SiteFileKind Kind = new("preset", "keys (topic:, measurement:, fields:, …)");
+
     /// <summary>The path of preset <paramref name="name"/> in <paramref name="directory"/>: <c>&lt;name&gt;.yaml</c>.</summary>
     public static string PathOf(string directory, string name) => Path.Combine(directory, name + ".yaml");
 
@@ -53,10 +56,10 @@ internal static class MqttPresets
         }
 
         var path = PathOf(directory, name);
-        string text;
+        byte[] content;
         try
         {
-            text = File.ReadAllText(path);
+            content = File.ReadAllBytes(path);
         }
         catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -70,20 +73,45 @@ internal static class MqttPresets
             return null;
         }
 
-        MqttMappingOptions? preset;
+        SiteFile file;
         try
         {
-            preset = Deserializer.Deserialize<MqttMappingOptions?>(text);
+            file = SiteFile.Parse(path, content, Kind);
         }
-        catch (YamlException exception)
+        catch (SiteFileException exception) when (exception.InnerException is YamlException yaml)
         {
-            problems.Add($"{path}:{exception.Start.Line}: {Describe(exception)}");
+            // A preset's problems are told at file:line, after the subscription's key, the reader's words unchanged.
+            problems.Add($"{path}:{yaml.Start.Line}: {(yaml.InnerException ?? yaml).Message}");
+            return null;
+        }
+        catch (SiteFileException exception)
+        {
+            problems.AddRange(exception.Problems.Count > 0 ? exception.Problems : [exception.Message]);
             return null;
         }
 
-        if (preset is null)
+        if (!file.Configuration.GetChildren().Any())
         {
             problems.Add($"{path}: the preset is empty");
+            return null;
+        }
+
+        var before = problems.Count;
+        SectionBinder.Check(file, typeof(MqttMappingOptions), problems);
+        if (problems.Count > before)
+        {
+            return null;
+        }
+
+        var preset = new MqttMappingOptions();
+        try
+        {
+            file.Configuration.Bind(preset);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // Keys, shapes and values were checked above; whatever the binder still refuses is told at the file.
+            problems.Add($"{path}: {exception.Message}");
             return null;
         }
 
@@ -94,29 +122,5 @@ internal static class MqttPresets
         }
 
         return preset;
-    }
-
-    private static readonly IDeserializer Deserializer = CreateDeserializer();
-
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "YamlDotNet's reflection fills our options classes and lists of them, which the release keeps whole (TrimmerRootAssembly in Loos.Edge.csproj); no code is made at run time for them.")]
-    private static IDeserializer CreateDeserializer() => new DeserializerBuilder()
-        .WithNamingConvention(CamelCaseNamingConvention.Instance)
-        .Build();
-
-    /// <summary>YamlDotNet's message, with an unknown key said in the site file's words rather than as a .NET type.</summary>
-    private static string Describe(YamlException exception)
-    {
-        var message = exception.InnerException?.Message ?? exception.Message;
-        const string Prefix = "Property '";
-        if (message.StartsWith(Prefix, StringComparison.Ordinal) && message.IndexOf('\'', Prefix.Length) is var end and > 0)
-        {
-            var known = message.Contains(nameof(MqttFieldOptions), StringComparison.Ordinal) ? "name, path, unit, scale, offset, kind, required"
-                : message.Contains(nameof(MqttTimestampOptions), StringComparison.Ordinal) ? "path, format, timeZone"
-                : message.Contains(nameof(MqttCommandOptions), StringComparison.Ordinal) ? "topic, payload, field"
-                : "description, topic, payload, measurement, field, unit, kind, precision, tags, fields, timestamp, command";
-            return $"unknown key '{message[Prefix.Length..end]}' (known here: {known})";
-        }
-
-        return message;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Threading.Channels;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.SiteFiles;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;

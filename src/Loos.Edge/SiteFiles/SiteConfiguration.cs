@@ -2,6 +2,7 @@ using System.Globalization;
 using Loos.Edge.Core;
 using Loos.Edge.Hosting;
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.SiteFiles;
 
 namespace Loos.Edge.SiteFiles;
 

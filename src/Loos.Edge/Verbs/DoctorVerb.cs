@@ -3,6 +3,7 @@ using Loos.Edge.Core.Clock;
 using Loos.Edge.Forwarding.Clock;
 using Loos.Edge.Hosting;
 using Loos.Edge.Modules.Commissioning;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs;

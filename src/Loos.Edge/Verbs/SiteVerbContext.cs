@@ -1,4 +1,5 @@
 using Loos.Edge.Modules;
+using Loos.Edge.Modules.SiteFiles;
 using Loos.Edge.SiteFiles;
 
 namespace Loos.Edge.Verbs;

@@ -169,6 +169,49 @@ public sealed class ModbusOptionsValidatorTests
         }
     }
 
+    [Fact]
+    public void DeviceProfileLoad_UnknownKeys_EachWithItsLineAndTheKnownKeys()
+    {
+        var directory = Directory.CreateTempSubdirectory("loos-edge-profile-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "typo.yaml");
+            File.WriteAllText(file, "description: x\nmeasurment: electricity\npoints:\n  - { name: a, table: input, adress: 12, type: f32 }\n");
+
+            var exception = Assert.Throws<DeviceProfileException>(() => DeviceProfile.Load(file));
+
+            Assert.Equal(
+                [
+                    $"{file}:2: unknown key 'measurment' (known here: description, measurement, maxRegistersPerRequest, maxGapRegisters, points).",
+                    $"{file}:4: points:0:adress: unknown key 'adress' (known here: name, table, address, type, order, scale, offset, unit, interval, measurement).",
+                ],
+                exception.Problems);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void DeviceProfileLoad_ValueNotANumber_FileLineAndKey()
+    {
+        var directory = Directory.CreateTempSubdirectory("loos-edge-profile-");
+        try
+        {
+            var file = Path.Combine(directory.FullName, "value.yaml");
+            File.WriteAllText(file, "description: x\npoints:\n  - { name: a, table: input, address: twelve, type: f32 }\n");
+
+            var exception = Assert.Throws<DeviceProfileException>(() => DeviceProfile.Load(file));
+
+            Assert.Equal($"{file}:3: points:0:address: 'twelve' is not a valid whole number.", exception.Message);
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
     private static ModbusOptions Options()
     {
         var options = new ModbusOptions { ProfileDirectory = ProfileDirectory };

@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Text;
 
-namespace Loos.Edge.SiteFiles;
+namespace Loos.Edge.Modules.SiteFiles;
 
 /// <summary>
 /// The site file's paths (files, directories, serial devices): which keys hold one, and whether the system could open

@@ -5,16 +5,17 @@ using System.Reflection;
 using Loos.Edge.Modules;
 using Microsoft.Extensions.Configuration;
 
-namespace Loos.Edge.SiteFiles;
+namespace Loos.Edge.Modules.SiteFiles;
 
 /// <summary>
 /// Binds one site-file section to its options class, turning every problem (a key the class does not have, a
-/// value of the wrong type) into a message with the file, the line and the key.
+/// value of the wrong type) into a message with the file, the line and the key; checks a profile or a preset, read
+/// whole into its class, the same way.
 /// </summary>
-internal static class SectionBinder
+public static class SectionBinder
 {
-    // The options classes are in the gateway's own assemblies, which the release keeps whole
-    // (TrimmerRootAssembly in Loos.Edge.csproj): their properties and the scalar types' converters are all there.
+    // The options classes (profiles' and presets' too) are in the gateway's own assemblies, which the release keeps
+    // whole (TrimmerRootAssembly in Loos.Edge.csproj): their properties and the scalar types' converters are all there.
     private const string OptionsKeptWhole = "The options classes' assemblies are kept whole by the release.";
 
     /// <summary>
@@ -50,6 +51,22 @@ internal static class SectionBinder
     }
 
     /// <summary>
+    /// Reports every key of <paramref name="file"/> that <paramref name="type"/> does not have, and every value or
+    /// shape it could not take, to <paramref name="problems"/>: what <see cref="Bind"/> checks in a section, for a file
+    /// read whole into one class (a device profile, an MQTT preset), which the caller then binds.
+    /// </summary>
+    public static void Check(SiteFile file, Type type, List<string> problems)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(problems);
+        foreach (var child in file.Configuration.GetChildren())
+        {
+            ReportUnknownKeys(file, child, type, problems);
+        }
+    }
+
+    /// <summary>
     /// Whether the file holds what <paramref name="key"/> expects (an empty value stands for none, whatever the shape);
     /// reports it otherwise.
     /// </summary>
@@ -79,7 +96,9 @@ internal static class SectionBinder
         if (property is null || !property.CanWrite && !IsCollection(property.PropertyType))
         {
             var known = string.Join(", ", owner.GetProperties().Where(p => p.CanWrite || IsCollection(p.PropertyType)).Select(p => CamelCase(p.Name)));
-            problems.Add($"{file.Locate(node.Path)}: {file.Spell(node.Path)}: unknown key '{node.Key}' (known here: {known}).");
+            // A key at the top of a profile or a preset is its own path: "file:3: unknown key 'feilds'".
+            var where = node.Path == node.Key ? file.Locate(node.Path) : $"{file.Locate(node.Path)}: {file.Spell(node.Path)}";
+            problems.Add($"{where}: unknown key '{node.Key}' (known here: {known}).");
             return;
         }
 

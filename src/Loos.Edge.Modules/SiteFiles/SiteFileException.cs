@@ -1,7 +1,7 @@
-namespace Loos.Edge.SiteFiles;
+namespace Loos.Edge.Modules.SiteFiles;
 
 /// <summary>The site file cannot be read or is invalid; the message says where and what to fix.</summary>
-internal sealed class SiteFileException : Exception
+public sealed class SiteFileException : Exception
 {
     public SiteFileException(string message)
         : base(message)

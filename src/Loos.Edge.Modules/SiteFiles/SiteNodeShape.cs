@@ -1,7 +1,7 @@
-namespace Loos.Edge.SiteFiles;
+namespace Loos.Edge.Modules.SiteFiles;
 
 /// <summary>What a site file holds at a key.</summary>
-internal enum SiteNodeShape
+public enum SiteNodeShape
 {
     /// <summary>The file does not name the key.</summary>
     Missing,

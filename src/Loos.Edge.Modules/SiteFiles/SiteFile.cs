@@ -5,19 +5,20 @@ using Microsoft.Extensions.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 
-namespace Loos.Edge.SiteFiles;
+namespace Loos.Edge.Modules.SiteFiles;
 
 /// <summary>
 /// A site file (YAML, or JSON which YAML reads too) flattened into configuration keys such as
 /// <c>forwarder:targets:0:url</c>, remembering the line and the shape (value, list or mapping) of each key so that
-/// every error can point the technician at the right line.
+/// every error can point the technician at the right line. Device profiles and MQTT presets are read the same way,
+/// each as a <see cref="SiteFileKind"/> of its own.
 /// </summary>
 /// <remarks>
 /// The file is read within fixed limits, so that a hostile or broken file ends in an error rather than a crash or a
 /// hang: at most <see cref="MaximumBytes"/> bytes of UTF-8, nested at most <see cref="MaximumDepth"/> levels, keys
 /// that are single values, and no aliases (<c>*name</c>), which could expand a small file into billions of values.
 /// </remarks>
-internal sealed class SiteFile
+public sealed class SiteFile
 {
     /// <summary>The largest site file read: 1 MiB, a hundred times the largest example site file.</summary>
     public const int MaximumBytes = 1024 * 1024;
@@ -45,10 +46,15 @@ internal sealed class SiteFile
 
     public IConfigurationRoot Configuration { get; }
 
-    /// <summary>Reads and parses the file.</summary>
+    /// <summary>Reads and parses the site file at <paramref name="path"/>.</summary>
     /// <exception cref="SiteFileException">The file is missing, too large, not UTF-8, or not a valid site file.</exception>
-    public static SiteFile Load(string path)
+    public static SiteFile Load(string path) => Load(path, SiteFileKind.Site);
+
+    /// <summary>Reads and parses the file at <paramref name="path"/>, a <paramref name="kind"/> (named so in messages).</summary>
+    /// <exception cref="SiteFileException">The file is missing, too large, not UTF-8, or not valid YAML of that kind.</exception>
+    public static SiteFile Load(string path, SiteFileKind kind)
     {
+        ArgumentNullException.ThrowIfNull(kind);
         var fullPath = System.IO.Path.GetFullPath(path);
         byte[] content;
         try
@@ -56,7 +62,7 @@ internal sealed class SiteFile
             using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read);
             if (stream.CanSeek && stream.Length > MaximumBytes)
             {
-                throw TooLarge(fullPath);
+                throw TooLarge(fullPath, kind);
             }
 
             // One byte past the limit tells a file at the limit from a larger one, whatever its length claims.
@@ -69,26 +75,31 @@ internal sealed class SiteFile
 
             if (length > MaximumBytes)
             {
-                throw TooLarge(fullPath);
+                throw TooLarge(fullPath, kind);
             }
 
             Array.Resize(ref content, length);
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            throw new SiteFileException($"{fullPath}: cannot read the site file: {exception.Message}", exception);
+            throw new SiteFileException($"{fullPath}: cannot read the {kind.Name}: {exception.Message}", exception);
         }
 
-        return Parse(fullPath, content);
+        return Parse(fullPath, content, kind);
     }
 
     /// <summary>Parses the bytes of a site file, which must be UTF-8 (with or without a byte order mark).</summary>
     /// <exception cref="SiteFileException">The bytes are not UTF-8, or not a valid site file.</exception>
-    public static SiteFile Parse(string path, ReadOnlySpan<byte> content)
+    public static SiteFile Parse(string path, ReadOnlySpan<byte> content) => Parse(path, content, SiteFileKind.Site);
+
+    /// <summary>Parses the bytes of a <paramref name="kind"/>, which must be UTF-8 (with or without a byte order mark).</summary>
+    /// <exception cref="SiteFileException">The bytes are too many, not UTF-8, or not valid YAML of that kind.</exception>
+    public static SiteFile Parse(string path, ReadOnlySpan<byte> content, SiteFileKind kind)
     {
+        ArgumentNullException.ThrowIfNull(kind);
         if (content.Length > MaximumBytes)
         {
-            throw TooLarge(path);
+            throw TooLarge(path, kind);
         }
 
         var start = content.StartsWith(Encoding.UTF8.Preamble) ? Encoding.UTF8.Preamble.Length : 0;
@@ -99,10 +110,10 @@ internal sealed class SiteFile
             {
                 var offset = start + bytesRead;
                 var line = content[..offset].Count((byte)'\n') + 1;
-                throw new SiteFileException($"{path}:{line}: the site file is not valid UTF-8: byte 0x{content[offset]:X2} at byte offset {offset} (save the file as UTF-8).");
+                throw new SiteFileException($"{path}:{line}: the {kind.Name} is not valid UTF-8: byte 0x{content[offset]:X2} at byte offset {offset} (save the file as UTF-8).");
             }
 
-            return Parse(path, new string(characters, 0, charactersWritten));
+            return Parse(path, new string(characters, 0, charactersWritten), kind);
         }
         finally
         {
@@ -112,9 +123,14 @@ internal sealed class SiteFile
 
     /// <summary>Parses site-file text; <paramref name="path"/> is only used in messages and to resolve relative paths.</summary>
     /// <exception cref="SiteFileException">The text is not valid YAML/JSON, passes a limit, or its top level is not a mapping.</exception>
-    public static SiteFile Parse(string path, string text)
+    public static SiteFile Parse(string path, string text) => Parse(path, text, SiteFileKind.Site);
+
+    /// <summary>Parses the text of a <paramref name="kind"/>; <paramref name="path"/> is only used in messages and to resolve relative paths.</summary>
+    /// <exception cref="SiteFileException">The text is not valid YAML/JSON, passes a limit, or its top level is not a mapping.</exception>
+    public static SiteFile Parse(string path, string text, SiteFileKind kind)
     {
-        var flattener = new Flattener(path);
+        ArgumentNullException.ThrowIfNull(kind);
+        var flattener = new Flattener(path, kind);
         var scanner = new Scanner(new StringReader(text));
         var parser = new Parser(scanner);
 
@@ -178,8 +194,8 @@ internal sealed class SiteFile
     public string? ResolvePath(string? path) =>
         string.IsNullOrEmpty(path) || SitePaths.Check(path, Directory) is not null ? path : System.IO.Path.GetFullPath(path, Directory);
 
-    private static SiteFileException TooLarge(string path) =>
-        new($"{path}: the site file is larger than {MaximumBytes} bytes (1 MiB), the most a site file may be.");
+    private static SiteFileException TooLarge(string path, SiteFileKind kind) =>
+        new($"{path}: the {kind.Name} is larger than {MaximumBytes} bytes (1 MiB), the most a {kind.Name} may be.");
 
     private static string ParentOf(string key)
     {
@@ -218,7 +234,7 @@ internal sealed class SiteFile
     }
 
     /// <summary>Turns parser events into configuration keys, with each key's line and shape, and the problems found.</summary>
-    private sealed class Flattener(string path)
+    private sealed class Flattener(string path, SiteFileKind kind)
     {
         private readonly Stack<Collection> open = new();
 
@@ -239,7 +255,7 @@ internal sealed class SiteFile
             switch (parsingEvent)
             {
                 case DocumentStart when ++documents > 1:
-                    Problems.Add($"{path}:{parsingEvent.Start.Line}: a site file holds one YAML document; a second one starts here.");
+                    Problems.Add($"{path}:{parsingEvent.Start.Line}: a {kind.Name} holds one YAML document; a second one starts here.");
                     return false;
                 case MappingStart or SequenceStart:
                     Node(parsingEvent, opens: true);
@@ -274,7 +290,7 @@ internal sealed class SiteFile
             {
                 if (node is not MappingStart)
                 {
-                    throw new SiteFileException($"{path}:{node.Start.Line}: the site file must be a mapping of sections (buffer:, forwarder:, …).");
+                    throw new SiteFileException($"{path}:{node.Start.Line}: the {kind.Name} must be a mapping of {kind.TopLevel}.");
                 }
 
                 Open(node, key: null, isMapping: true);
@@ -310,7 +326,7 @@ internal sealed class SiteFile
             switch (node)
             {
                 case AnchorAlias alias:
-                    Problems.Add($"{path}:{line}: {key}: aliases (*{alias.Value}) are not supported in a site file; write the value out.");
+                    Problems.Add($"{path}:{line}: {key}: aliases (*{alias.Value}) are not supported in a {kind.Name}; write the value out.");
                     break;
                 case Scalar scalar:
                     var isNull = scalar.Style == ScalarStyle.Plain && scalar.Value is "~" or "null" or "";
@@ -337,7 +353,7 @@ internal sealed class SiteFile
             {
                 Problems.Add(node switch
                 {
-                    AnchorAlias alias => $"{where} aliases (*{alias.Value}) are not supported in a site file; write the key out.",
+                    AnchorAlias alias => $"{where} aliases (*{alias.Value}) are not supported in a {kind.Name}; write the key out.",
                     MappingStart => $"{where} a key must be a single value, not a mapping.",
                     _ => $"{where} a key must be a single value, not a list.",
                 });
@@ -386,7 +402,7 @@ internal sealed class SiteFile
         {
             if (depth > MaximumDepth)
             {
-                throw new SiteFileException($"{path}:{node.Start.Line}: {key}: nested deeper than {MaximumDepth} levels, the most a site file may nest.");
+                throw new SiteFileException($"{path}:{node.Start.Line}: {key}: nested deeper than {MaximumDepth} levels, the most a {kind.Name} may nest.");
             }
         }
     }

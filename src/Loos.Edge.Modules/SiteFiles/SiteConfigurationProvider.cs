@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace Loos.Edge.SiteFiles;
+namespace Loos.Edge.Modules.SiteFiles;
 
 /// <summary>
 /// The flattened keys of a site file as configuration, with each key's children indexed by their parent. The framework's
