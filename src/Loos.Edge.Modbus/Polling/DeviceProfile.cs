@@ -25,7 +25,7 @@ public sealed class DeviceProfile
     public List<ModbusPointOptions> Points { get; init; } = [];
 
     /// <summary>What messages call a profile file, and what its top level holds.</summary>
-    public static SiteFileKind Kind { get; } = new("profile", "keys (description:, points:, …)");
+    private static readonly SiteFileKind Kind = new("profile", "keys (description:, points:, …)");
 
     /// <summary>
     /// Reads the profile in <paramref name="path"/> as the site file is read: the same YAML reader, the same checks of

@@ -2,7 +2,6 @@ using System.Collections;
 using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
-using Loos.Edge.Modules;
 using Microsoft.Extensions.Configuration;
 
 namespace Loos.Edge.Modules.SiteFiles;
