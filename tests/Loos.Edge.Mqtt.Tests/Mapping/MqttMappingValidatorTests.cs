@@ -178,6 +178,17 @@ public sealed class MqttMappingValidatorTests
     }
 
     [Fact]
+    public void Check_PresetValueNotANumber_FileLineAndKey()
+    {
+        using var directory = new TemporaryPresets();
+        directory.Write("scale", "topic: a/+\nmeasurement: m\nfields:\n  - { name: x, scale: big }\n");
+
+        var problem = Assert.Single(MqttMappingValidator.Check([new MqttMappingOptions { Preset = "scale" }], directory.Path));
+
+        Assert.Equal($"mqtt:subscriptions:0:preset: {System.IO.Path.Combine(directory.Path, "scale.yaml")}:4: fields:0:scale: 'big' is not a valid number.", problem);
+    }
+
+    [Fact]
     public void Check_PresetNotYaml_FileAndLine()
     {
         using var directory = new TemporaryPresets();
