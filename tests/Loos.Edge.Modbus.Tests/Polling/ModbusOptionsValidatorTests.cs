@@ -153,58 +153,41 @@ public sealed class ModbusOptionsValidatorTests
     [Fact]
     public void DeviceProfileLoad_BrokenYaml_MessageHasTheFileAndLine()
     {
-        var directory = Directory.CreateTempSubdirectory("loos-edge-profile-");
-        try
-        {
-            var file = Path.Combine(directory.FullName, "broken.yaml");
-            File.WriteAllText(file, "description: x\npoints:\n  - name: a\n    address: [1, 2\n");
+        var (exception, file) = LoadFaultyProfile("description: x\npoints:\n  - name: a\n    address: [1, 2\n");
 
-            var exception = Assert.Throws<DeviceProfileException>(() => DeviceProfile.Load(file));
-
-            Assert.StartsWith(file + ":", exception.Message);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.StartsWith(file + ":", exception.Message);
     }
 
     [Fact]
     public void DeviceProfileLoad_UnknownKeys_EachWithItsLineAndTheKnownKeys()
     {
-        var directory = Directory.CreateTempSubdirectory("loos-edge-profile-");
-        try
-        {
-            var file = Path.Combine(directory.FullName, "typo.yaml");
-            File.WriteAllText(file, "description: x\nmeasurment: electricity\npoints:\n  - { name: a, table: input, adress: 12, type: f32 }\n");
+        var (exception, file) = LoadFaultyProfile("description: x\nmeasurment: electricity\npoints:\n  - { name: a, table: input, adress: 12, type: f32 }\n");
 
-            var exception = Assert.Throws<DeviceProfileException>(() => DeviceProfile.Load(file));
-
-            Assert.Equal(
-                [
-                    $"{file}:2: unknown key 'measurment' (known here: description, measurement, maxRegistersPerRequest, maxGapRegisters, points).",
-                    $"{file}:4: points:0:adress: unknown key 'adress' (known here: name, table, address, type, order, scale, offset, unit, interval, measurement).",
-                ],
-                exception.Problems);
-        }
-        finally
-        {
-            directory.Delete(recursive: true);
-        }
+        Assert.Equal(
+            [
+                $"{file}:2: unknown key 'measurment' (known here: description, measurement, maxRegistersPerRequest, maxGapRegisters, points).",
+                $"{file}:4: points:0:adress: unknown key 'adress' (known here: name, table, address, type, order, scale, offset, unit, interval, measurement).",
+            ],
+            exception.Problems);
     }
 
     [Fact]
     public void DeviceProfileLoad_ValueNotANumber_FileLineAndKey()
     {
+        var (exception, file) = LoadFaultyProfile("description: x\npoints:\n  - { name: a, table: input, address: twelve, type: f32 }\n");
+
+        Assert.Equal($"{file}:3: points:0:address: 'twelve' is not a valid whole number.", exception.Message);
+    }
+
+    /// <summary>Loads <paramref name="yaml"/> as a profile file in a folder of its own: what Load threw, and the file's path.</summary>
+    private static (DeviceProfileException Exception, string File) LoadFaultyProfile(string yaml)
+    {
         var directory = Directory.CreateTempSubdirectory("loos-edge-profile-");
         try
         {
-            var file = Path.Combine(directory.FullName, "value.yaml");
-            File.WriteAllText(file, "description: x\npoints:\n  - { name: a, table: input, address: twelve, type: f32 }\n");
-
-            var exception = Assert.Throws<DeviceProfileException>(() => DeviceProfile.Load(file));
-
-            Assert.Equal($"{file}:3: points:0:address: 'twelve' is not a valid whole number.", exception.Message);
+            var file = Path.Combine(directory.FullName, "profile.yaml");
+            File.WriteAllText(file, yaml);
+            return (Assert.Throws<DeviceProfileException>(() => DeviceProfile.Load(file)), file);
         }
         finally
         {
