@@ -309,7 +309,7 @@ sys.path.insert(0, "bench")
 import record
 load = "100 Modbus devices × 10 points a minute and 50 MQTT devices every 10 s, forwarding to influxd (x64 release)"
 command = "bench/building-load.sh"
-record.add("device-writes", f"bytes the device writes per day at a building's load ({load}; write_bytes of /proc/<pid>/io over {window_ns / 60e9:.0f} min)",
+record.add("device-writes", f"bytes the gateway writes into its files per day at a building's load ({load}; write_bytes of /proc/<pid>/io, whole page-cache folios, over {window_ns / 60e9:.0f} min)",
            f"{written * per_day / mb:.1f} MB a day, {readings * per_day:,.0f} readings a day", "target: 50 MB", command)
 if fs_written is not None:
     record.add("device-writes-fs", f"bytes the data folder's ext4 file system writes to its device per day at a building's load ({load}; lifetime_write_kbytes, data and journal, over {window_ns / 60e9:.0f} min)",
