@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Side by side, in one run: N line-protocol readings posted over HTTP to Loos Edge and, separately, to vmagent,
 # each forwarding to the same VictoriaMetrics; the time from the first POST until all N are queryable there.
+# Four clients post the bodies, each one after the other on one kept-alive connection, as a collector (Telegraf, a
+# script with a session) does; a curl process per body spent more CPU starting up than either side spent on its body.
 # Both orders run (Loos Edge first, then vmagent first: on 2 cores the second side meets a busier VictoriaMetrics),
 # each with its own measurement. Loos Edge answers each POST only once its readings are fsynced; vmagent answers
 # once they are in memory. Also printed: Loos Edge's CPU seconds per ingest and its peak resident memory (VmHWM).
@@ -59,9 +61,19 @@ count_in_vm() { # metric -> samples queryable in VictoriaMetrics
     python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(int(float(r[0]["value"][1])) if r else 0)'
 }
 
-post_all() { # folder url -> posts every body, CLIENTS at a time; fails on any non-2xx
-  find "$1" -name '*.lp' | sort | xargs -P "$CLIENTS" -I{} \
-    curl -sf -o /dev/null -XPOST "$2" -H 'Content-Type: text/plain' --data-binary @{}
+post_all() { # folder url -> posts every body, CLIENTS clients each on one kept-alive connection; fails on any non-2xx
+  local bodies client index arguments clients=() status=0
+  mapfile -t bodies < <(find "$1" -name '*.lp' | sort)
+  for ((client = 0; client < CLIENTS; client++)); do
+    arguments=()
+    for ((index = client; index < ${#bodies[@]}; index += CLIENTS)); do
+      arguments+=(${arguments[0]:+--next} -sf -o /dev/null -XPOST "$2" -H 'Content-Type: text/plain' --data-binary "@${bodies[index]}")
+    done
+    curl --fail-early "${arguments[@]}" &
+    clients+=($!)
+  done
+  for client in "${clients[@]}"; do wait "$client" || status=1; done
+  return "$status"
 }
 
 time_until_queryable() { # folder url metric -> seconds
