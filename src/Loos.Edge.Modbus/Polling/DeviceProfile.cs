@@ -53,24 +53,10 @@ public sealed class DeviceProfile
         }
 
         var problems = new List<string>();
-        SectionBinder.Check(file, typeof(DeviceProfile), problems);
-        if (problems.Count > 0)
-        {
-            throw new DeviceProfileException(problems);
-        }
-
         var profile = new DeviceProfile();
-        try
-        {
-            file.Configuration.Bind(profile);
-        }
-        catch (InvalidOperationException exception)
-        {
-            // Keys, shapes and values were checked above; whatever the binder still refuses is told at the file.
-            throw new DeviceProfileException($"{file.Path}: {exception.Message}", exception);
-        }
-
-        return profile;
+        return SectionBinder.BindWhole(file, typeof(DeviceProfile), configuration => configuration.Bind(profile), problems)
+            ? profile
+            : throw new DeviceProfileException(problems);
     }
 
     /// <summary>The path of profile <paramref name="name"/> in <paramref name="directory"/>: <c>&lt;name&gt;.yaml</c>.</summary>

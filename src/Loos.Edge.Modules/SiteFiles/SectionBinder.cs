@@ -30,11 +30,7 @@ public static class SectionBinder
         }
 
         var problemsBefore = problems.Count;
-        foreach (var child in configuration.GetChildren())
-        {
-            ReportUnknownKeys(file, child, options.GetType(), problems);
-        }
-
+        ReportUnknownChildren(file, configuration, options.GetType(), problems);
         try
         {
             module.BindOptions(configuration, options);
@@ -50,18 +46,34 @@ public static class SectionBinder
     }
 
     /// <summary>
-    /// Reports every key of <paramref name="file"/> that <paramref name="type"/> does not have, and every value or
-    /// shape it could not take, to <paramref name="problems"/>: what <see cref="Bind"/> checks in a section, for a file
-    /// read whole into one class (a device profile, an MQTT preset), which the caller then binds.
+    /// Binds a file read whole into one class (a device profile, an MQTT preset) as <see cref="Bind"/> binds a section:
+    /// every key <paramref name="type"/> does not have and every value or shape it cannot take is reported to
+    /// <paramref name="problems"/>, and only a file without any is bound, by <paramref name="bind"/> (the caller's
+    /// generated binder). False when something was reported.
     /// </summary>
-    public static void Check(SiteFile file, Type type, List<string> problems)
+    public static bool BindWhole(SiteFile file, Type type, Action<IConfiguration> bind, List<string> problems)
     {
         ArgumentNullException.ThrowIfNull(file);
         ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(bind);
         ArgumentNullException.ThrowIfNull(problems);
-        foreach (var child in file.Configuration.GetChildren())
+        var problemsBefore = problems.Count;
+        ReportUnknownChildren(file, file.Configuration, type, problems);
+        if (problems.Count > problemsBefore)
         {
-            ReportUnknownKeys(file, child, type, problems);
+            return false;
+        }
+
+        try
+        {
+            bind(file.Configuration);
+            return true;
+        }
+        catch (InvalidOperationException exception)
+        {
+            // Keys, shapes and values were checked above; whatever the binder still refuses is told at the file.
+            problems.Add($"{file.Path}: {exception.Message}");
+            return false;
         }
     }
 
@@ -120,10 +132,7 @@ public static class SectionBinder
         {
             foreach (var item in node.GetChildren().Where(item => HasShape(file, item.Path, SiteNodeShape.Mapping, problems)))
             {
-                foreach (var field in item.GetChildren())
-                {
-                    ReportUnknownKeys(file, field, elementType, problems);
-                }
+                ReportUnknownChildren(file, item, elementType, problems);
             }
         }
         else if (ScalarElementTypeOf(type) is { } scalarType)
@@ -143,10 +152,15 @@ public static class SectionBinder
         }
         else if (type.IsClass && type != typeof(string))
         {
-            foreach (var child in node.GetChildren())
-            {
-                ReportUnknownKeys(file, child, type, problems);
-            }
+            ReportUnknownChildren(file, node, type, problems);
+        }
+    }
+
+    private static void ReportUnknownChildren(SiteFile file, IConfiguration node, Type owner, List<string> problems)
+    {
+        foreach (var child in node.GetChildren())
+        {
+            ReportUnknownKeys(file, child, owner, problems);
         }
     }
 

@@ -46,15 +46,14 @@ public sealed class SiteFile
 
     public IConfigurationRoot Configuration { get; }
 
-    /// <summary>Reads and parses the site file at <paramref name="path"/>.</summary>
-    /// <exception cref="SiteFileException">The file is missing, too large, not UTF-8, or not a valid site file.</exception>
-    public static SiteFile Load(string path) => Load(path, SiteFileKind.Site);
-
-    /// <summary>Reads and parses the file at <paramref name="path"/>, a <paramref name="kind"/> (named so in messages).</summary>
+    /// <summary>
+    /// Reads and parses the file at <paramref name="path"/>, a <paramref name="kind"/> (named so in messages; the site
+    /// file unless said).
+    /// </summary>
     /// <exception cref="SiteFileException">The file is missing, too large, not UTF-8, or not valid YAML of that kind.</exception>
-    public static SiteFile Load(string path, SiteFileKind kind)
+    public static SiteFile Load(string path, SiteFileKind? kind = null)
     {
-        ArgumentNullException.ThrowIfNull(kind);
+        kind ??= SiteFileKind.Site;
         var fullPath = System.IO.Path.GetFullPath(path);
         byte[] content;
         try
@@ -88,15 +87,14 @@ public sealed class SiteFile
         return Parse(fullPath, content, kind);
     }
 
-    /// <summary>Parses the bytes of a site file, which must be UTF-8 (with or without a byte order mark).</summary>
-    /// <exception cref="SiteFileException">The bytes are not UTF-8, or not a valid site file.</exception>
-    public static SiteFile Parse(string path, ReadOnlySpan<byte> content) => Parse(path, content, SiteFileKind.Site);
-
-    /// <summary>Parses the bytes of a <paramref name="kind"/>, which must be UTF-8 (with or without a byte order mark).</summary>
+    /// <summary>
+    /// Parses the bytes of a <paramref name="kind"/> (the site file unless said), which must be UTF-8 (with or without a
+    /// byte order mark).
+    /// </summary>
     /// <exception cref="SiteFileException">The bytes are too many, not UTF-8, or not valid YAML of that kind.</exception>
-    public static SiteFile Parse(string path, ReadOnlySpan<byte> content, SiteFileKind kind)
+    public static SiteFile Parse(string path, ReadOnlySpan<byte> content, SiteFileKind? kind = null)
     {
-        ArgumentNullException.ThrowIfNull(kind);
+        kind ??= SiteFileKind.Site;
         if (content.Length > MaximumBytes)
         {
             throw TooLarge(path, kind);
@@ -121,15 +119,14 @@ public sealed class SiteFile
         }
     }
 
-    /// <summary>Parses site-file text; <paramref name="path"/> is only used in messages and to resolve relative paths.</summary>
+    /// <summary>
+    /// Parses the text of a <paramref name="kind"/> (the site file unless said); <paramref name="path"/> is only used in
+    /// messages and to resolve relative paths.
+    /// </summary>
     /// <exception cref="SiteFileException">The text is not valid YAML/JSON, passes a limit, or its top level is not a mapping.</exception>
-    public static SiteFile Parse(string path, string text) => Parse(path, text, SiteFileKind.Site);
-
-    /// <summary>Parses the text of a <paramref name="kind"/>; <paramref name="path"/> is only used in messages and to resolve relative paths.</summary>
-    /// <exception cref="SiteFileException">The text is not valid YAML/JSON, passes a limit, or its top level is not a mapping.</exception>
-    public static SiteFile Parse(string path, string text, SiteFileKind kind)
+    public static SiteFile Parse(string path, string text, SiteFileKind? kind = null)
     {
-        ArgumentNullException.ThrowIfNull(kind);
+        kind ??= SiteFileKind.Site;
         var flattener = new Flattener(path, kind);
         var scanner = new Scanner(new StringReader(text));
         var parser = new Parser(scanner);

@@ -96,22 +96,9 @@ internal static class MqttPresets
             return null;
         }
 
-        var before = problems.Count;
-        SectionBinder.Check(file, typeof(MqttMappingOptions), problems);
-        if (problems.Count > before)
-        {
-            return null;
-        }
-
         var preset = new MqttMappingOptions();
-        try
+        if (!SectionBinder.BindWhole(file, typeof(MqttMappingOptions), configuration => configuration.Bind(preset), problems))
         {
-            file.Configuration.Bind(preset);
-        }
-        catch (InvalidOperationException exception)
-        {
-            // Keys, shapes and values were checked above; whatever the binder still refuses is told at the file.
-            problems.Add($"{path}: {exception.Message}");
             return null;
         }
 
