@@ -47,6 +47,7 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
     private readonly Guid bootId;
     private readonly ILogger logger;
     private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly HashSet<Task> heldInFlight = [];
     private readonly string episodePath;
     private IReadOnlyList<ReadOnlyMemory<byte>> recoveredNotes = [];
     private volatile bool synchronised;
@@ -224,45 +225,96 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
         gate.Dispose();
     }
 
+    /// <remarks>
+    /// The gate is held only while the readings are sorted and queued, not while they wait for their fsync, so appends
+    /// of several sources still share one commit; the release waits for the held appends still in flight.
+    /// </remarks>
     private async ValueTask AppendWhileUnsynchronisedAsync(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, AppendDurability durability, CancellationToken cancellationToken)
     {
+        ValueTask durable;
         await gate.WaitAsync(cancellationToken);
         try
         {
-            if (synchronised)
-            {
-                // Waited for the release: a reading stamped just before the step is still corrected.
-                await AppendAsync(readings, deliveryNote, durability, cancellationToken);
-                return;
-            }
-
-            if (episode is null || held is null)
-            {
-                await buffer.AppendAsync(readings, deliveryNote, durability, cancellationToken);
-                return;
-            }
-
-            var stale = new StaleSpan(episode.SinceUtcTicks, (timeProvider.GetUtcNow() + AheadTolerance).UtcTicks, 0, 0);
-            var (stamped, own) = stale.Partition(readings);
-            if (own.Length == 0)
-            {
-                await held.AppendAsync(readings, deliveryNote, durability, cancellationToken);
-                return;
-            }
-
-            if (stamped.Length == 0)
-            {
-                await buffer.AppendAsync(readings, deliveryNote, durability, cancellationToken);
-                return;
-            }
-
-            await buffer.AppendAsync(own, durability, cancellationToken);
-            await held.AppendAsync(stamped, deliveryNote, durability, cancellationToken);
+            durable = QueueWhileUnsynchronised(readings, deliveryNote, durability, cancellationToken);
         }
         finally
         {
             gate.Release();
         }
+
+        await durable;
+    }
+
+    /// <summary>Under the gate: queues the readings where they belong; the task completes once they are durable.</summary>
+    private ValueTask QueueWhileUnsynchronised(ReadOnlyMemory<Reading> readings, ReadOnlyMemory<byte> deliveryNote, AppendDurability durability, CancellationToken cancellationToken)
+    {
+        if (synchronised)
+        {
+            // Waited for the release: a reading stamped just before the step is still corrected.
+            return AppendAsync(readings, deliveryNote, durability, cancellationToken);
+        }
+
+        if (episode is null || held is null)
+        {
+            return buffer.AppendAsync(readings, deliveryNote, durability, cancellationToken);
+        }
+
+        var stale = new StaleSpan(episode.SinceUtcTicks, (timeProvider.GetUtcNow() + AheadTolerance).UtcTicks, 0, 0);
+        var (stamped, own) = stale.Partition(readings);
+        if (stamped.IsEmpty)
+        {
+            return buffer.AppendAsync(readings, deliveryNote, durability, cancellationToken);
+        }
+
+        if (own.IsEmpty)
+        {
+            return new ValueTask(TrackHeld(held.AppendAsync(readings, deliveryNote, durability, cancellationToken)));
+        }
+
+        var ownDurable = buffer.AppendAsync(own, durability, cancellationToken).AsTask();
+        var heldDurable = TrackHeld(held.AppendAsync(stamped, deliveryNote, durability, cancellationToken));
+        return new ValueTask(Task.WhenAll(ownDurable, heldDurable));
+    }
+
+    /// <summary>Under the gate: remembers a held append until it is durable, for the release to wait for.</summary>
+    private Task TrackHeld(ValueTask append)
+    {
+        var task = append.AsTask();
+        if (!task.IsCompleted)
+        {
+            lock (heldInFlight)
+            {
+                heldInFlight.Add(task);
+            }
+
+            task.ContinueWith(
+                (done, state) =>
+                {
+                    var inFlight = (HashSet<Task>)state!;
+                    lock (inFlight)
+                    {
+                        inFlight.Remove(done);
+                    }
+                },
+                heldInFlight,
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+        }
+
+        return task;
+    }
+
+    /// <summary>Under the gate: waits until every held append queued so far is durable (or failed, which its appender hears).</summary>
+    private async Task WaitForHeldAppendsAsync()
+    {
+        Task[] inFlight;
+        lock (heldInFlight)
+        {
+            inFlight = [.. heldInFlight];
+        }
+
+        await Task.WhenAll(inFlight).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Under the gate: corrects the held readings into the main buffer, then deletes the held buffer.</summary>
@@ -274,6 +326,7 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
         }
 
         var correction = TimeSpan.FromTicks(correctionTicks);
+        await WaitForHeldAppendsAsync();
         var released = await DrainHeldAsync(
             async readings =>
             {

@@ -14,18 +14,40 @@ internal sealed record StaleSpan(long FromTicks, long UntilTicks, long Correctio
 {
     public bool Contains(in Reading reading) => reading.Timestamp.UtcTicks >= FromTicks && reading.Timestamp.UtcTicks <= UntilTicks;
 
-    /// <summary>The readings stamped within the span, and the others; each side empty when none.</summary>
-    public (Reading[] Stamped, Reading[] Own) Partition(ReadOnlyMemory<Reading> readings)
+    /// <summary>
+    /// The readings stamped within the span, and the others; each side empty when none. Copied only when the readings
+    /// are mixed: one source's append is nearly always all one or all the other.
+    /// </summary>
+    public (ReadOnlyMemory<Reading> Stamped, ReadOnlyMemory<Reading> Own) Partition(ReadOnlyMemory<Reading> readings)
     {
         var span = readings.Span;
-        var stamped = new List<Reading>(span.Length);
-        var own = new List<Reading>();
+        var stampedCount = 0;
         foreach (ref readonly var reading in span)
         {
-            (Contains(reading) ? stamped : own).Add(reading);
+            stampedCount += Contains(reading) ? 1 : 0;
         }
 
-        return ([.. stamped], [.. own]);
+        if (stampedCount == 0 || stampedCount == span.Length)
+        {
+            return stampedCount == 0 ? (ReadOnlyMemory<Reading>.Empty, readings) : (readings, ReadOnlyMemory<Reading>.Empty);
+        }
+
+        var stamped = new Reading[stampedCount];
+        var own = new Reading[span.Length - stampedCount];
+        int s = 0, o = 0;
+        foreach (ref readonly var reading in span)
+        {
+            if (Contains(reading))
+            {
+                stamped[s++] = reading;
+            }
+            else
+            {
+                own[o++] = reading;
+            }
+        }
+
+        return (stamped, own);
     }
 
     /// <summary><paramref name="readings"/> with <see cref="CorrectionTicks"/> added to each stale time; the same memory when there is none.</summary>
