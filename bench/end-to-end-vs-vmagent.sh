@@ -5,8 +5,8 @@
 # script with a session) does; a curl process per body spent more CPU starting up than either side spent on its body.
 # Both orders run (Loos Edge first, then vmagent first: on 2 cores the second side meets a busier VictoriaMetrics),
 # each with its own measurement. Loos Edge answers each POST only once its readings are fsynced; vmagent answers
-# once they are in memory. Also printed: the CPU seconds each side and VictoriaMetrics spent on each ingest (on 2 cores
-# the three share the machine, so the sum sets the pace), and Loos Edge's peak resident memory (VmHWM).
+# once they are in memory. Also printed: the CPU seconds each side, VictoriaMetrics and the clients spent on each
+# ingest (on 2 cores they share the machine, so their sum sets the pace), and Loos Edge's peak resident memory (VmHWM).
 #   bench/end-to-end-vs-vmagent.sh [READINGS] [SERIES]      (defaults 1000000 readings over 100 series; PACKAGE=path/to/
 #                                                            loos-edge-*-linux-x64.tar.gz, else ./build.sh package linux-x64)
 set -euo pipefail
@@ -94,13 +94,17 @@ post_all() { # folder url -> posts every body, CLIENTS clients each on one kept-
   return "$status"
 }
 
-time_until_queryable() { # folder url metric -> seconds until acknowledged, seconds until queryable
-  local start posted queryable
+time_until_queryable() { # folder url metric -> seconds until acknowledged, seconds until queryable, clients' CPU s
+  local start posted queryable clients
   start=$(date +%s.%N)
   post_all "$1" "$2"
   posted=$(date +%s.%N)
+  # The CPU of this subshell's reaped children (cutime + cstime, clock ticks): the curl clients and the date above.
+  local stat
+  read -ra stat <"/proc/$BASHPID/stat"
+  clients="($((stat[15] + stat[16])) / $(getconf CLK_TCK))"
   queryable=$(wait_queryable "$3" "$start")
-  python3 -c "print(f'{$posted - $start:.2f} $queryable')"
+  python3 -c "print(f'{$posted - $start:.2f} $queryable {$clients:.2f}')"
 }
 
 # Loos Edge as released (the linux-x64 archive), its own buffer directory, one v2 target at VictoriaMetrics. The
@@ -145,7 +149,7 @@ cpu_seconds() { # pid -> user + system CPU seconds so far
 peak_mb() { awk '/VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 
 vm_pid=${pids[0]} loos_pid=${pids[1]} agent_pid=${pids[2]}
-ingest() { # pid folder url metric -> acknowledged s, queryable s, CPU s of the side's process, CPU s of VictoriaMetrics
+ingest() { # pid folder url metric -> acknowledged s, queryable s, clients' CPU s, the side's CPU s, VictoriaMetrics' CPU s
   local side_before vm_before times
   side_before=$(cpu_seconds "$1") vm_before=$(cpu_seconds "$vm_pid")
   # An assignment, not a process substitution: a run that falls short ends the script with its message.
@@ -155,22 +159,22 @@ ingest() { # pid folder url metric -> acknowledged s, queryable s, CPU s of the 
 run_loos() { # run
   local figures
   figures=$(ingest "$loos_pid" "$work/loos_e2e_$1" "http://127.0.0.1:$listener_port/api/v2/write?precision=ms" "loos_e2e_$1_energy")
-  read -r loos_post loos_total loos_cpu loos_vm_cpu <<<"$figures"
+  read -r loos_post loos_total loos_clients_cpu loos_cpu loos_vm_cpu <<<"$figures"
 }
 run_agent() { # run
   local figures
   figures=$(ingest "$agent_pid" "$work/vmagent_e2e_$1" "http://127.0.0.1:$agent_port/api/v2/write?precision=ms" "vmagent_e2e_$1_energy")
-  read -r agent_post agent_total agent_cpu agent_vm_cpu <<<"$figures"
+  read -r agent_post agent_total agent_clients_cpu agent_cpu agent_vm_cpu <<<"$figures"
 }
 
 report() { # order
-  printf '  %-10s all acknowledged after %5.2f s, all queryable after %5.2f s (%.0f readings/s); CPU s: itself %s, VictoriaMetrics %s\n' \
-    "Loos Edge" "$loos_post" "$loos_total" "$(python3 -c "print($READINGS / $loos_total)")" "$loos_cpu" "$loos_vm_cpu"
-  printf '  %-10s all acknowledged after %5.2f s, all queryable after %5.2f s (%.0f readings/s); CPU s: itself %s, VictoriaMetrics %s\n' \
-    "vmagent" "$agent_post" "$agent_total" "$(python3 -c "print($READINGS / $agent_total)")" "$agent_cpu" "$agent_vm_cpu"
+  printf '  %-10s all acknowledged after %5.2f s, all queryable after %5.2f s (%.0f readings/s); CPU s: itself %s, VictoriaMetrics %s, clients %s\n' \
+    "Loos Edge" "$loos_post" "$loos_total" "$(python3 -c "print($READINGS / $loos_total)")" "$loos_cpu" "$loos_vm_cpu" "$loos_clients_cpu"
+  printf '  %-10s all acknowledged after %5.2f s, all queryable after %5.2f s (%.0f readings/s); CPU s: itself %s, VictoriaMetrics %s, clients %s\n' \
+    "vmagent" "$agent_post" "$agent_total" "$(python3 -c "print($READINGS / $agent_total)")" "$agent_cpu" "$agent_vm_cpu" "$agent_clients_cpu"
   python3 -c "print(f'  ratio ($1): Loos Edge takes {$loos_total / $agent_total:.2f}x the time of vmagent')"
-  orders+="${orders:+; }$1: acknowledged $loos_post s, queryable $loos_total s ($(python3 -c "print(f'{$loos_total / $agent_total:.2f}')")x vmagent's time), CPU s $loos_cpu + VictoriaMetrics $loos_vm_cpu"
-  peers+="${peers:+; }$1: acknowledged $agent_post s, queryable $agent_total s, CPU s $agent_cpu + VictoriaMetrics $agent_vm_cpu"
+  orders+="${orders:+; }$1: acknowledged $loos_post s, queryable $loos_total s ($(python3 -c "print(f'{$loos_total / $agent_total:.2f}')")x vmagent's time), CPU s $loos_cpu + VictoriaMetrics $loos_vm_cpu + clients $loos_clients_cpu"
+  peers+="${peers:+; }$1: acknowledged $agent_post s, queryable $agent_total s, CPU s $agent_cpu + VictoriaMetrics $agent_vm_cpu + clients $agent_clients_cpu"
 }
 orders="" peers=""
 
