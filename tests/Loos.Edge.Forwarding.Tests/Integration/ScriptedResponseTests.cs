@@ -4,53 +4,27 @@ using Loos.Edge.Forwarding.Tests.Support;
 
 namespace Loos.Edge.Forwarding.Tests.Integration;
 
-public sealed class ScriptedResponseTests : IAsyncLifetime
+public sealed class ScriptedResponseTests : ScriptedTargetTests
 {
-    private readonly SeriesCatalog catalog = new();
-    private readonly InMemoryReadingLog log = new();
-    private ScriptedServer server = null!;
-    private string tokenFile = null!;
-
-    public async Task InitializeAsync()
+    // The target's back-off (20-50 ms) is far below the Retry-After values, so only Retry-After explains a long wait.
+    private TargetOptions V2()
     {
-        server = await ScriptedServer.StartAsync();
-        tokenFile = Path.GetTempFileName();
-        await File.WriteAllTextAsync(tokenFile, "secret-token\n");
+        var target = V2Target();
+        target.AuthenticationRetryInterval = TimeSpan.FromMilliseconds(100);
+        return target;
     }
-
-    public async Task DisposeAsync()
-    {
-        await server.DisposeAsync();
-        File.Delete(tokenFile);
-    }
-
-    private TargetOptions V2() => new()
-    {
-        Name = "cloud",
-        Api = InfluxApi.V2,
-        Url = server.Url.ToString(),
-        Org = "loos",
-        Bucket = "energy",
-        TokenFile = tokenFile,
-        BatchMaxAge = TimeSpan.FromMilliseconds(20),
-        // Back-off far below the Retry-After values, so only Retry-After explains a long wait.
-        InitialRetryDelay = TimeSpan.FromMilliseconds(20),
-        MaxRetryDelay = TimeSpan.FromMilliseconds(50),
-        CircuitBreakerFailures = 100,
-        AuthenticationRetryInterval = TimeSpan.FromMilliseconds(100),
-    };
 
     [Fact]
     public async Task Forward_V2_SendsTokenGzipAndNanosecondPrecision()
     {
-        var readings = Readings.Meters(catalog, meters: 1, count: 3);
-        log.Append(readings);
-        await using var host = new ForwarderHost(catalog, log, V2());
+        var readings = Readings.Meters(Catalog, meters: 1, count: 3);
+        Log.Append(readings);
+        await using var host = new ForwarderHost(Catalog, Log, V2());
 
         await host.StartAsync();
-        await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 3, "the readings are acknowledged");
+        await ForwarderHost.WaitUntilAsync(() => Log.Acknowledged("cloud") == 3, "the readings are acknowledged");
 
-        var request = Assert.Single(server.Received);
+        var request = Assert.Single(Server.Received);
         Assert.Equal("/api/v2/write?org=loos&bucket=energy&precision=ns", request.PathAndQuery);
         Assert.Equal("Token secret-token", request.Authorization);
         Assert.Equal("gzip", request.ContentEncoding);
@@ -62,14 +36,14 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
     [Fact]
     public async Task Forward_429WithRetryAfterSeconds_WaitsThatLongThenDelivers()
     {
-        server.Enqueue(new ScriptedResponse(429, "{\"code\":\"too many requests\",\"message\":\"slow down\"}", new Dictionary<string, string> { ["Retry-After"] = "1" }));
-        log.Append(Readings.Meters(catalog, meters: 1, count: 10));
-        await using var host = new ForwarderHost(catalog, log, V2());
+        Server.Enqueue(new ScriptedResponse(429, "{\"code\":\"too many requests\",\"message\":\"slow down\"}", new Dictionary<string, string> { ["Retry-After"] = "1" }));
+        Log.Append(Readings.Meters(Catalog, meters: 1, count: 10));
+        await using var host = new ForwarderHost(Catalog, Log, V2());
 
         await host.StartAsync();
-        await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 10, "the readings are acknowledged");
+        await ForwarderHost.WaitUntilAsync(() => Log.Acknowledged("cloud") == 10, "the readings are acknowledged");
 
-        var requests = server.Received;
+        var requests = Server.Received;
         Assert.Equal(2, requests.Count);
         Assert.InRange(requests[1].At - requests[0].At, TimeSpan.FromMilliseconds(950), TimeSpan.FromSeconds(5));
         Assert.Equal(requests[0].Body, requests[1].Body);
@@ -83,7 +57,7 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
         // seconds: the second after next is more than a second ahead, and no retry may come before it.
         DateTimeOffset? until = null;
         DateTimeOffset? retriedAt = null;
-        server.Rule = _ =>
+        Server.Rule = _ =>
         {
             var now = DateTimeOffset.UtcNow;
             if (until is null)
@@ -95,13 +69,13 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
             retriedAt ??= now;
             return new ScriptedResponse(204);
         };
-        log.Append(Readings.Meters(catalog, meters: 1, count: 10));
-        await using var host = new ForwarderHost(catalog, log, V2());
+        Log.Append(Readings.Meters(Catalog, meters: 1, count: 10));
+        await using var host = new ForwarderHost(Catalog, Log, V2());
 
         await host.StartAsync();
-        await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 10, "the readings are acknowledged");
+        await ForwarderHost.WaitUntilAsync(() => Log.Acknowledged("cloud") == 10, "the readings are acknowledged");
 
-        var requests = server.Received;
+        var requests = Server.Received;
         Assert.Equal(2, requests.Count);
         Assert.NotNull(until);
         Assert.NotNull(retriedAt);
@@ -113,16 +87,16 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
     [Fact]
     public async Task Forward_500Repeatedly_RetriesUntilAcceptedWithoutAcknowledgingEarly()
     {
-        server.Enqueue([.. Enumerable.Repeat(new ScriptedResponse(500, "{\"error\":\"engine down\"}"), 4)]);
-        log.Append(Readings.Meters(catalog, meters: 1, count: 10));
-        await using var host = new ForwarderHost(catalog, log, V2());
+        Server.Enqueue([.. Enumerable.Repeat(new ScriptedResponse(500, "{\"error\":\"engine down\"}"), 4)]);
+        Log.Append(Readings.Meters(Catalog, meters: 1, count: 10));
+        await using var host = new ForwarderHost(Catalog, Log, V2());
 
         await host.StartAsync();
-        await ForwarderHost.WaitUntilAsync(() => server.Received.Count >= 3, "three attempts were made");
-        Assert.Equal(0, log.Acknowledged("cloud"));
-        await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 10, "the readings are acknowledged");
+        await ForwarderHost.WaitUntilAsync(() => Server.Received.Count >= 3, "three attempts were made");
+        Assert.Equal(0, Log.Acknowledged("cloud"));
+        await ForwarderHost.WaitUntilAsync(() => Log.Acknowledged("cloud") == 10, "the readings are acknowledged");
 
-        Assert.Equal(5, server.Received.Count);
+        Assert.Equal(5, Server.Received.Count);
         Assert.Equal(TargetState.Healthy, host.Status("cloud").State);
         Assert.Contains("500: engine down", host.Status("cloud").LastError);
     }
@@ -130,36 +104,36 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
     [Fact]
     public async Task Forward_RepeatedFailures_OpensTheCircuit()
     {
-        server.Rule = _ => new ScriptedResponse(502, "bad gateway");
-        log.Append(Readings.Meters(catalog, meters: 1, count: 10));
+        Server.Rule = _ => new ScriptedResponse(502, "bad gateway");
+        Log.Append(Readings.Meters(Catalog, meters: 1, count: 10));
         var target = V2();
         target.CircuitBreakerFailures = 3;
         target.CircuitBreakDuration = TimeSpan.FromSeconds(30);
-        await using var host = new ForwarderHost(catalog, log, target);
+        await using var host = new ForwarderHost(Catalog, Log, target);
 
         await host.StartAsync();
         await ForwarderHost.WaitUntilAsync(() => host.Status("cloud").State == TargetState.CircuitOpen, "the circuit opens");
         await Task.Delay(300);
 
-        Assert.Equal(3, server.Received.Count);
-        Assert.Equal(0, log.Acknowledged("cloud"));
+        Assert.Equal(3, Server.Received.Count);
+        Assert.Equal(0, Log.Acknowledged("cloud"));
     }
 
     [Fact]
     public async Task Forward_422ForSomeLines_DeadLettersThemAndDeliversTheRest()
     {
         // Like InfluxDB 2.x: a batch holding a bad line is refused with 422 and the line's error.
-        server.Rule = body => body.Contains("wh=7 ", StringComparison.Ordinal)
+        Server.Rule = body => body.Contains("wh=7 ", StringComparison.Ordinal)
             ? new ScriptedResponse(422, "{\"code\":\"unprocessable entity\",\"message\":\"failure writing points: value 7 is cursed\"}")
             : new ScriptedResponse(204);
-        var readings = Readings.Meters(catalog, meters: 1, count: 20);
-        log.Append(readings);
-        await using var host = new ForwarderHost(catalog, log, V2());
+        var readings = Readings.Meters(Catalog, meters: 1, count: 20);
+        Log.Append(readings);
+        await using var host = new ForwarderHost(Catalog, Log, V2());
 
         await host.StartAsync();
-        await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 20, "the readings are acknowledged");
+        await ForwarderHost.WaitUntilAsync(() => Log.Acknowledged("cloud") == 20, "the readings are acknowledged");
 
-        var accepted = server.Received.Where(r => !r.Body.Contains("wh=7 ", StringComparison.Ordinal)).SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Distinct().Count();
+        var accepted = Server.Received.Where(r => !r.Body.Contains("wh=7 ", StringComparison.Ordinal)).SelectMany(r => r.Body.Split('\n', StringSplitOptions.RemoveEmptyEntries)).Distinct().Count();
         Assert.Equal(19, accepted);
         var lines = await File.ReadAllLinesAsync(host.DeadLetterFile("cloud"));
         Assert.Equal(2, lines.Length);
@@ -173,38 +147,38 @@ public sealed class ScriptedResponseTests : IAsyncLifetime
     [Fact]
     public async Task Forward_401_KeepsEverythingBufferedWithAnAlertUntilTheTokenIsFixed()
     {
-        await File.WriteAllTextAsync(tokenFile, "old-token\n");
-        server.Rule = _ => new ScriptedResponse(204);
-        server.Enqueue(new ScriptedResponse(401, "{\"code\":\"unauthorized\",\"message\":\"unauthorized access\"}"));
-        server.Enqueue(new ScriptedResponse(401, "{\"code\":\"unauthorized\",\"message\":\"unauthorized access\"}"));
-        log.Append(Readings.Meters(catalog, meters: 1, count: 10));
-        await using var host = new ForwarderHost(catalog, log, V2());
+        await File.WriteAllTextAsync(TokenFile, "old-token\n");
+        Server.Rule = _ => new ScriptedResponse(204);
+        Server.Enqueue(new ScriptedResponse(401, "{\"code\":\"unauthorized\",\"message\":\"unauthorized access\"}"));
+        Server.Enqueue(new ScriptedResponse(401, "{\"code\":\"unauthorized\",\"message\":\"unauthorized access\"}"));
+        Log.Append(Readings.Meters(Catalog, meters: 1, count: 10));
+        await using var host = new ForwarderHost(Catalog, Log, V2());
 
         await host.StartAsync();
         await ForwarderHost.WaitUntilAsync(() => host.Status("cloud").State == TargetState.AuthenticationFailed, "credentials are reported refused");
         var failed = host.Status("cloud");
-        Assert.Equal(0, log.Acknowledged("cloud"));
+        Assert.Equal(0, Log.Acknowledged("cloud"));
         Assert.Contains("'cloud'", failed.Alert);
-        Assert.Contains(tokenFile, failed.Alert);
-        await File.WriteAllTextAsync(tokenFile, "new-token\n");
+        Assert.Contains(TokenFile, failed.Alert);
+        await File.WriteAllTextAsync(TokenFile, "new-token\n");
 
-        await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 10, "the readings are acknowledged");
+        await ForwarderHost.WaitUntilAsync(() => Log.Acknowledged("cloud") == 10, "the readings are acknowledged");
 
-        Assert.Equal("Token new-token", server.Received[^1].Authorization);
+        Assert.Equal("Token new-token", Server.Received[^1].Authorization);
         Assert.Null(host.Status("cloud").Alert);
     }
 
     [Fact]
     public async Task Forward_GoodReadingWithNaN_DeadLetteredWithReasonAndOthersDelivered()
     {
-        var series = catalog.Intern(new SeriesKey("energy", [new Tag("meter", "m0")], "wh", "Wh"));
-        log.Append([new Reading(series, Readings.Start, double.NaN), new Reading(series, Readings.Start.AddSeconds(1), 5)]);
-        await using var host = new ForwarderHost(catalog, log, V2());
+        var series = Catalog.Intern(new SeriesKey("energy", [new Tag("meter", "m0")], "wh", "Wh"));
+        Log.Append([new Reading(series, Readings.Start, double.NaN), new Reading(series, Readings.Start.AddSeconds(1), 5)]);
+        await using var host = new ForwarderHost(Catalog, Log, V2());
 
         await host.StartAsync();
-        await ForwarderHost.WaitUntilAsync(() => log.Acknowledged("cloud") == 2, "the readings are acknowledged");
+        await ForwarderHost.WaitUntilAsync(() => Log.Acknowledged("cloud") == 2, "the readings are acknowledged");
 
-        Assert.Equal("energy,meter=m0,unit=Wh wh=5 1768456801000000000\n", Assert.Single(server.Received).Body);
+        Assert.Equal("energy,meter=m0,unit=Wh wh=5 1768456801000000000\n", Assert.Single(Server.Received).Body);
         var text = await File.ReadAllTextAsync(host.DeadLetterFile("cloud"));
         Assert.Contains("not encodable", text);
         Assert.Contains("energy,meter=m0 wh [Wh] at 2026-01-15T06:00:00", text);
