@@ -11,7 +11,7 @@ public static class MBusJson
     public static string Serialize(MBusTelegram telegram)
     {
         ArgumentNullException.ThrowIfNull(telegram);
-        return Write(telegram, telegram.Records, writer => { });
+        return Write(telegram.Header, telegram.Records, writer => { });
     }
 
     /// <summary>
@@ -21,7 +21,7 @@ public static class MBusJson
     public static string Serialize(MBusReadout readout)
     {
         ArgumentNullException.ThrowIfNull(readout);
-        return Write(readout.First, [.. readout.Records], writer =>
+        return Write(readout.First.Header, [.. readout.Records], writer =>
         {
             writer.WriteNumber("telegrams", readout.Telegrams.Count);
             if (readout.Truncated)
@@ -31,7 +31,7 @@ public static class MBusJson
         });
     }
 
-    private static string Write(MBusTelegram header, IReadOnlyList<MBusRecord> records, Action<Utf8JsonWriter> writeExtra)
+    private static string Write(MBusTelegramHeader header, IReadOnlyList<MBusRecord> records, Action<Utf8JsonWriter> writeExtra)
     {
         using var stream = new MemoryStream();
         using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true }))

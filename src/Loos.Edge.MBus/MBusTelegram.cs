@@ -69,6 +69,9 @@ public readonly record struct MBusTelegramHeader
 
     /// <summary>The identification number as 8 digits (hex digits where a nibble is not BCD); a new string on each read.</summary>
     public string? Identification => IdentificationNumber?.ToString("X8", CultureInfo.InvariantCulture);
+
+    /// <summary>The meaning of <see cref="ErrorCode"/>, e.g. "application busy".</summary>
+    public string? Error => ErrorCode is { } code ? MBusTables.ApplicationErrorName(code) : null;
 }
 
 /// <summary>
@@ -77,63 +80,12 @@ public readonly record struct MBusTelegramHeader
 /// </summary>
 public sealed class MBusTelegram
 {
-    /// <summary>The C field.</summary>
-    public byte Control { get; init; }
-
-    /// <summary>The primary address (A field).</summary>
-    public byte Address { get; init; }
-
-    /// <summary>The CI field.</summary>
-    public byte ControlInformation { get; init; }
-
-    /// <summary>The three-letter manufacturer code (EN 13757-3 manufacturer field), or null where the header carries none.</summary>
-    public string? Manufacturer { get; init; }
-
-    /// <summary>The identification number as 8 digits (hex digits where a nibble is not BCD), or null with a short header.</summary>
-    public string? Identification { get; init; }
-
-    /// <summary>The version (generation) byte.</summary>
-    public byte? Version { get; init; }
-
-    /// <summary>The medium code (EN 13757-3 device type identification).</summary>
-    public byte? MediumCode { get; init; }
-
-    /// <summary>The medium's name, e.g. "heat (outlet)".</summary>
-    public string? Medium { get; init; }
-
-    /// <summary>The access number.</summary>
-    public byte? AccessNumber { get; init; }
-
-    /// <summary>The status byte.</summary>
-    public byte? Status { get; init; }
-
-    /// <summary>The signature (configuration) field.</summary>
-    public ushort? Signature { get; init; }
+    /// <summary>The header, or the application error.</summary>
+    public MBusTelegramHeader Header { get; init; }
 
     /// <summary>The records in frame order; idle fillers are skipped.</summary>
     public IReadOnlyList<MBusRecord> Records { get; init; } = [];
 
-    /// <summary>The application error code of a CI 0x70 reply, else null.</summary>
-    public byte? ErrorCode { get; init; }
-
     /// <summary>The telegram of <paramref name="header"/> with a copy of <paramref name="records"/>.</summary>
-    internal static MBusTelegram From(MBusTelegramHeader header, ReadOnlySpan<MBusRecord> records) => new()
-    {
-        Control = header.Control,
-        Address = header.Address,
-        ControlInformation = header.ControlInformation,
-        Manufacturer = header.Manufacturer,
-        Identification = header.Identification,
-        Version = header.Version,
-        MediumCode = header.MediumCode,
-        Medium = header.Medium,
-        AccessNumber = header.AccessNumber,
-        Status = header.Status,
-        Signature = header.Signature,
-        ErrorCode = header.ErrorCode,
-        Records = records.ToArray(),
-    };
-
-    /// <summary>The meaning of <see cref="ErrorCode"/>, e.g. "application busy".</summary>
-    public string? Error => ErrorCode is { } code ? MBusTables.ApplicationErrorName(code) : null;
+    internal static MBusTelegram From(MBusTelegramHeader header, ReadOnlySpan<MBusRecord> records) => new() { Header = header, Records = records.ToArray() };
 }

@@ -111,14 +111,14 @@ internal static class LibmbusCorpus
             }
         }
 
-        Check("Id", slave.Element("Id")?.Value.TrimStart('0'), telegram.Identification?.TrimStart('0'));
-        Check("Manufacturer", slave.Element("Manufacturer")?.Value, telegram.Manufacturer);
-        Check("Version", slave.Element("Version")?.Value, telegram.Version?.ToString(CultureInfo.InvariantCulture));
-        Check("AccessNumber", slave.Element("AccessNumber")?.Value, telegram.AccessNumber?.ToString(CultureInfo.InvariantCulture));
-        Check("Status", slave.Element("Status")?.Value, telegram.Status?.ToString("X2", CultureInfo.InvariantCulture));
-        Check("Signature", slave.Element("Signature")?.Value, telegram.Signature?.ToString("X4", CultureInfo.InvariantCulture));
+        Check("Id", slave.Element("Id")?.Value.TrimStart('0'), telegram.Header.Identification?.TrimStart('0'));
+        Check("Manufacturer", slave.Element("Manufacturer")?.Value, telegram.Header.Manufacturer);
+        Check("Version", slave.Element("Version")?.Value, telegram.Header.Version?.ToString(CultureInfo.InvariantCulture));
+        Check("AccessNumber", slave.Element("AccessNumber")?.Value, telegram.Header.AccessNumber?.ToString(CultureInfo.InvariantCulture));
+        Check("Status", slave.Element("Status")?.Value, telegram.Header.Status?.ToString("X2", CultureInfo.InvariantCulture));
+        Check("Signature", slave.Element("Signature")?.Value, telegram.Header.Signature?.ToString("X4", CultureInfo.InvariantCulture));
         var medium = slave.Element("Medium")?.Value;
-        Check("Medium", medium is null ? null : Media.GetValueOrDefault(medium, "unmapped " + medium), telegram.Medium);
+        Check("Medium", medium is null ? null : Media.GetValueOrDefault(medium, "unmapped " + medium), telegram.Header.Medium);
 
         var records = expected.Root.Elements("DataRecord").ToList();
         if (records.Count != telegram.Records.Count)

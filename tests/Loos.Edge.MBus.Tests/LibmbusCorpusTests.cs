@@ -62,7 +62,7 @@ public sealed class LibmbusCorpusTests
 
             // libmbus writes "More than 10 DIFE´s"; the decoder says "more than 10 DIFEs".
             var normalised = expected.Replace("´", string.Empty, StringComparison.Ordinal);
-            Assert.True(string.Equals(normalised, telegram.Error, StringComparison.OrdinalIgnoreCase), $"{Path.GetFileName(path)}: expected '{expected}', decoded '{telegram.Error}'");
+            Assert.True(string.Equals(normalised, telegram.Header.Error, StringComparison.OrdinalIgnoreCase), $"{Path.GetFileName(path)}: expected '{expected}', decoded '{telegram.Header.Error}'");
             Assert.Empty(telegram.Records);
             checkedFrames++;
         }

@@ -27,12 +27,12 @@ public sealed class MBusDecoderTests
     {
         var telegram = MBusDecoder.Decode(Frame(0x04, 0x06, 0xE7, 0x91, 0x00, 0x00));
 
-        Assert.Equal("KAM", telegram.Manufacturer);
-        Assert.Equal("06855817", telegram.Identification);
-        Assert.Equal((byte)8, telegram.Version);
-        Assert.Equal("heat (outlet)", telegram.Medium);
-        Assert.Equal((byte)4, telegram.AccessNumber);
-        Assert.Equal((byte)0, telegram.Status);
+        Assert.Equal("KAM", telegram.Header.Manufacturer);
+        Assert.Equal("06855817", telegram.Header.Identification);
+        Assert.Equal((byte)8, telegram.Header.Version);
+        Assert.Equal("heat (outlet)", telegram.Header.Medium);
+        Assert.Equal((byte)4, telegram.Header.AccessNumber);
+        Assert.Equal((byte)0, telegram.Header.Status);
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class MBusDecoderTests
     {
         var telegram = MBusDecoder.Decode(Long([0x08, 0x01, 0x70, 0x08]));
 
-        Assert.Equal("application busy", telegram.Error);
+        Assert.Equal("application busy", telegram.Header.Error);
         Assert.Empty(telegram.Records);
     }
 

@@ -47,6 +47,6 @@ public sealed class UnsupportedFramesTests
         var record = Assert.Single(telegram.Records);
         Assert.Equal(MBusFunction.MoreRecordsFollow, record.Function);
         Assert.Equal(206 * 2, record.Text!.Length);
-        Assert.Equal("heat (outlet)", telegram.Medium);
+        Assert.Equal("heat (outlet)", telegram.Header.Medium);
     }
 }

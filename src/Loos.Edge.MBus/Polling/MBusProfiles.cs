@@ -56,7 +56,7 @@ public static class HeatMeterProfile
         ArgumentNullException.ThrowIfNull(readout);
         ArgumentNullException.ThrowIfNull(meterTimeZone);
         var values = new List<MBusFieldValue>(Fields.Count);
-        Map([.. readout.Records], readout.First.Status, meterTimeZone, values);
+        Map([.. readout.Records], readout.First.Header.Status, meterTimeZone, values);
         return values;
     }
 
@@ -146,7 +146,7 @@ public static class AllRecordsProfile
     {
         ArgumentNullException.ThrowIfNull(readout);
         var values = new List<MBusFieldValue>();
-        Map([.. readout.Records], readout.First.Status, new FieldNames(), values);
+        Map([.. readout.Records], readout.First.Header.Status, new FieldNames(), values);
         return values;
     }
 

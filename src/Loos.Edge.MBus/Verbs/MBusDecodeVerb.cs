@@ -50,7 +50,7 @@ internal sealed class MBusDecodeVerb : Verb
             return ExitCodes.Failure;
         }
 
-        await output.WriteLineAsync(parse.GetValue(json) ? MBusJson.Serialize(telegram!) : MBusText.Describe(telegram!, telegram!.Records, telegrams: 1)).ConfigureAwait(false);
+        await output.WriteLineAsync(parse.GetValue(json) ? MBusJson.Serialize(telegram!) : MBusText.Describe(telegram!.Header, telegram.Records, telegrams: 1)).ConfigureAwait(false);
         return ExitCodes.Success;
     }
 }

@@ -82,7 +82,7 @@ internal sealed class MBusReadVerb : Verb
         var readout = result.Readout;
         await output.WriteLineAsync(parse.GetValue(json)
             ? MBusJson.Serialize(readout)
-            : MBusText.Describe(readout.First, [.. readout.Records], readout.Telegrams.Count)).ConfigureAwait(false);
+            : MBusText.Describe(readout.First.Header, [.. readout.Records], readout.Telegrams.Count)).ConfigureAwait(false);
         if (readout.Truncated)
         {
             await error.WriteLineAsync($"{Name}: the meter still had more records after {readout.Telegrams.Count} telegrams (--max-telegrams)").ConfigureAwait(false);

@@ -6,18 +6,18 @@ namespace Loos.Edge.Verbs.MBus;
 /// <summary>A telegram as the <c>decode</c> and <c>read</c> verbs print it: the header, then one line per record.</summary>
 internal static class MBusText
 {
-    public static string Describe(MBusTelegram telegram, IReadOnlyList<MBusRecord> records, int telegrams)
+    public static string Describe(MBusTelegramHeader header, IReadOnlyList<MBusRecord> records, int telegrams)
     {
         var text = new StringBuilder();
-        if (telegram.Error is { } applicationError)
+        if (header.Error is { } applicationError)
         {
-            text.Append(CultureInfo.InvariantCulture, $"application error {telegram.ErrorCode}: {applicationError}");
+            text.Append(CultureInfo.InvariantCulture, $"application error {header.ErrorCode}: {applicationError}");
             return text.ToString();
         }
 
-        text.Append(CultureInfo.InvariantCulture, $"manufacturer {telegram.Manufacturer ?? "-"}, identification {telegram.Identification ?? "-"}, version {telegram.Version?.ToString(CultureInfo.InvariantCulture) ?? "-"}, medium {telegram.Medium ?? "-"}").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"manufacturer {header.Manufacturer ?? "-"}, identification {header.Identification ?? "-"}, version {header.Version?.ToString(CultureInfo.InvariantCulture) ?? "-"}, medium {header.Medium ?? "-"}").AppendLine();
         var telegramCount = telegrams > 1 ? string.Create(CultureInfo.InvariantCulture, $" in {telegrams} telegrams") : string.Empty;
-        text.Append(CultureInfo.InvariantCulture, $"access number {telegram.AccessNumber?.ToString(CultureInfo.InvariantCulture) ?? "-"}, status 0x{telegram.Status ?? 0:X2}, {records.Count} records{telegramCount}").AppendLine();
+        text.Append(CultureInfo.InvariantCulture, $"access number {header.AccessNumber?.ToString(CultureInfo.InvariantCulture) ?? "-"}, status 0x{header.Status ?? 0:X2}, {records.Count} records{telegramCount}").AppendLine();
         foreach (var record in records)
         {
             var value = record.Value is { } number ? number.ToString("G15", CultureInfo.InvariantCulture) : record.Text ?? "(no value)";

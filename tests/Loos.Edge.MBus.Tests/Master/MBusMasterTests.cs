@@ -29,8 +29,8 @@ public sealed class MBusMasterTests : IAsyncLifetime
 
         var expected = MBusDecoder.Decode(meter.Telegrams[0]);
         Assert.Single(readout.Telegrams);
-        Assert.Equal(expected.Identification, readout.First.Identification);
-        Assert.Equal("KAM", readout.First.Manufacturer);
+        Assert.Equal(expected.Header.Identification, readout.First.Header.Identification);
+        Assert.Equal("KAM", readout.First.Header.Manufacturer);
         Assert.Equal(expected.Records.Select(Describe), readout.Records.Select(Describe));
         Assert.Equal(["1040054516", "107B058016"], slave.Requests); // SND_NKE, then REQ_UD2 with FCB set.
     }
@@ -79,7 +79,7 @@ public sealed class MBusMasterTests : IAsyncLifetime
 
         Assert.Equal(2, readout.Telegrams.Count);
         Assert.False(readout.Truncated);
-        Assert.All(readout.Telegrams, t => Assert.Equal("31415926", t.Identification));
+        Assert.All(readout.Telegrams, t => Assert.Equal("31415926", t.Header.Identification));
         var expectedRecords = meter.Telegrams.SelectMany(f => MBusDecoder.Decode(f).Records).Where(r => r.Function != MBusFunction.MoreRecordsFollow);
         Assert.Equal(expectedRecords.Select(Describe), readout.Records.Select(Describe));
         Assert.Equal(["1040074716", "107B078216", "105B076216"], slave.Requests);
@@ -115,7 +115,7 @@ public sealed class MBusMasterTests : IAsyncLifetime
         Assert.Contains("3 attempts of 188 ms", error.Detail, StringComparison.Ordinal);
         Assert.Equal(3, slave.Requests.Count(r => r == "1040094916"));
         var readout = await ReadoutAsync(master, MBusMeterAddress.Primary(10), Timeout());
-        Assert.Equal(MBusDecoder.Decode(answering.Telegrams[0]).Identification, readout.First.Identification);
+        Assert.Equal(MBusDecoder.Decode(answering.Telegrams[0]).Header.Identification, readout.First.Header.Identification);
     }
 
     [CorpusFact(Corpus)]
@@ -183,7 +183,7 @@ public sealed class MBusMasterTests : IAsyncLifetime
         Assert.True(MBusSecondaryAddress.TryParse("12345679", out var address, out _));
         var readout = await ReadoutAsync(master, MBusMeterAddress.Secondary(address), Timeout());
 
-        Assert.Equal("12345679", readout.First.Identification);
+        Assert.Equal("12345679", readout.First.Header.Identification);
         Assert.Equal(MBusDecoder.Decode(second.Telegrams[0]).Records.Select(Describe), readout.Records.Select(Describe));
         Assert.Equal(MBusSelection.Collision, await master.SelectAsync(MBusSecondaryAddress.Everyone, Timeout()));
         var byPrimary = await master.ReadAsync(MBusMeterAddress.Primary(0), Timeout());
