@@ -50,15 +50,7 @@ public sealed class BadInputTests
         Assert.Equal(0, gateway.Stop());
         await File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(gateway.SiteFile)!, "influxd.password"), influxd.Options.AdminPassword);
         await gateway.StartAsync();
-        await posted.WaitUntilArrivedAsync(
-            async () =>
-            {
-                using var reader = new HttpClient();
-                var series = await influxd.QueryAsync(Database, "SELECT count(\"energy\"), sum(\"energy\") FROM \"meter\" GROUP BY \"home\"");
-                return series.ToDictionary(s => s.Tags["home"], s => (s[0, "count"].GetInt32(), s[0, "sum"].GetDouble()));
-            },
-            TimeSpan.FromSeconds(60),
-            gateway.Tail);
+        await posted.WaitUntilArrivedAsync(() => PostedReadings.InInfluxdAsync(influxd, Database), TimeSpan.FromSeconds(60), gateway.Tail);
     }
 
     [Fact]

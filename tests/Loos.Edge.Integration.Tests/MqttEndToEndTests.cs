@@ -256,7 +256,7 @@ public sealed class MqttEndToEndTests
         while (DateTime.UtcNow < deadline)
         {
             var series = await influxd.QueryAsync(Database, "SELECT count(\"power\"), sum(\"power\") FROM \"e2e_meter\" WHERE \"unit\" = 'W' GROUP BY \"device\"");
-            var actual = series.ToDictionary(s => s.Tags["device"], s => (Count: s[0, "count"].GetInt64(), Sum: s[0, "sum"].GetDouble()));
+            var actual = series.ToDictionary(s => s.Tags["device"], s => (Count: (long)s.AggregateOrZero(0, "count"), Sum: s.AggregateOrZero(0, "sum")));
             if (actual.Count == expected.Count && expected.All(pair => actual.TryGetValue(pair.Key, out var seen) && seen == pair.Value))
             {
                 return;

@@ -40,6 +40,12 @@ public sealed record InfluxSeries(
             return index < 0 ? throw new KeyNotFoundException($"Column '{column}' not in [{string.Join(", ", Columns)}].") : Values[row][index];
         }
     }
+
+    /// <summary>
+    /// An aggregate in <paramref name="column"/> of row <paramref name="row"/>, 0 when null: influxd may list a series
+    /// whose points are not readable yet, with null aggregates (none arrived so far).
+    /// </summary>
+    public double AggregateOrZero(int row, string column) => this[row, column] is { ValueKind: JsonValueKind.Number } value ? value.GetDouble() : 0;
 }
 
 /// <summary>
