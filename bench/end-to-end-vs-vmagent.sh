@@ -152,39 +152,44 @@ vm_pid=${pids[0]} loos_pid=${pids[1]} agent_pid=${pids[2]}
 ingest() { # pid folder url metric -> acknowledged s, queryable s, clients' CPU s, the side's CPU s, VictoriaMetrics' CPU s
   local side_before vm_before times
   side_before=$(cpu_seconds "$1") vm_before=$(cpu_seconds "$vm_pid")
-  # An assignment, not a process substitution: a run that falls short ends the script with its message.
   times=$(time_until_queryable "$2" "$3" "$4")
   python3 -c "print('$times', f'{$(cpu_seconds "$1") - $side_before:.2f} {$(cpu_seconds "$vm_pid") - $vm_before:.2f}')"
 }
-run_loos() { # run
-  local figures
-  figures=$(ingest "$loos_pid" "$work/loos_e2e_$1" "http://127.0.0.1:$listener_port/api/v2/write?precision=ms" "loos_e2e_$1_energy")
-  read -r loos_post loos_total loos_clients_cpu loos_cpu loos_vm_cpu <<<"$figures"
+measure() { # side pid port run -> its figures (as ingest gives them)
+  ingest "$2" "$work/${1}_e2e_$4" "http://127.0.0.1:$3/api/v2/write?precision=ms" "${1}_e2e_$4_energy"
 }
-run_agent() { # run
-  local figures
-  figures=$(ingest "$agent_pid" "$work/vmagent_e2e_$1" "http://127.0.0.1:$agent_port/api/v2/write?precision=ms" "vmagent_e2e_$1_energy")
-  read -r agent_post agent_total agent_clients_cpu agent_cpu agent_vm_cpu <<<"$figures"
+queryable_of() { echo "$1" | cut -d' ' -f2; }
+describe() { # name figures -> a line for the terminal
+  local post total clients cpu vm
+  read -r post total clients cpu vm <<<"$2"
+  printf '  %-10s all acknowledged after %5.2f s, all queryable after %5.2f s (%.0f readings/s); CPU s: itself %s, VictoriaMetrics %s, clients %s\n' \
+    "$1" "$post" "$total" "$(python3 -c "print($READINGS / $total)")" "$cpu" "$vm" "$clients"
+}
+summarise() { # figures -> the same for the benchmark record
+  local post total clients cpu vm
+  read -r post total clients cpu vm <<<"$1"
+  echo "acknowledged $post s, queryable $total s, CPU s $cpu + VictoriaMetrics $vm + clients $clients"
 }
 
-report() { # order
-  printf '  %-10s all acknowledged after %5.2f s, all queryable after %5.2f s (%.0f readings/s); CPU s: itself %s, VictoriaMetrics %s, clients %s\n' \
-    "Loos Edge" "$loos_post" "$loos_total" "$(python3 -c "print($READINGS / $loos_total)")" "$loos_cpu" "$loos_vm_cpu" "$loos_clients_cpu"
-  printf '  %-10s all acknowledged after %5.2f s, all queryable after %5.2f s (%.0f readings/s); CPU s: itself %s, VictoriaMetrics %s, clients %s\n' \
-    "vmagent" "$agent_post" "$agent_total" "$(python3 -c "print($READINGS / $agent_total)")" "$agent_cpu" "$agent_vm_cpu" "$agent_clients_cpu"
-  python3 -c "print(f'  ratio ($1): Loos Edge takes {$loos_total / $agent_total:.2f}x the time of vmagent')"
-  orders+="${orders:+; }$1: acknowledged $loos_post s, queryable $loos_total s ($(python3 -c "print(f'{$loos_total / $agent_total:.2f}')")x vmagent's time), CPU s $loos_cpu + VictoriaMetrics $loos_vm_cpu + clients $loos_clients_cpu"
-  peers+="${peers:+; }$1: acknowledged $agent_post s, queryable $agent_total s, CPU s $agent_cpu + VictoriaMetrics $agent_vm_cpu + clients $agent_clients_cpu"
+report() { # order (Loos Edge's and vmagent's figures in $loos and $agent)
+  local ratio
+  ratio=$(python3 -c "print(f'{$(queryable_of "$loos") / $(queryable_of "$agent"):.2f}')")
+  describe "Loos Edge" "$loos"
+  describe vmagent "$agent"
+  echo "  ratio ($1): Loos Edge takes ${ratio}x the time of vmagent"
+  orders+="${orders:+; }$1: $(summarise "$loos") (${ratio}x vmagent's time)"
+  peers+="${peers:+; }$1: $(summarise "$agent")"
 }
 orders="" peers=""
 
 echo
 echo "End to end, $READINGS readings, $SERIES series, $CLIENTS clients posting $LINES_PER_POST lines per request (load average $(cut -d' ' -f1-3 /proc/loadavg)):"
-run_loos 1
-run_agent 1
+# Assignments, not process substitutions: a run that falls short ends the script with its message.
+loos=$(measure loos "$loos_pid" "$listener_port" 1)
+agent=$(measure vmagent "$agent_pid" "$agent_port" 1)
 report "Loos Edge first"
-run_agent 2
-run_loos 2
+agent=$(measure vmagent "$agent_pid" "$agent_port" 2)
+loos=$(measure loos "$loos_pid" "$listener_port" 2)
 report "vmagent first"
 echo "  Loos Edge peak resident memory (VmHWM) after both ingests: $(peak_mb "$loos_pid") MB (target at most 120 MB)"
 record end-to-end "end to end: $READINGS readings posted by $CLIENTS clients until all are queryable in VictoriaMetrics, both orders (Loos Edge acknowledges only fsynced readings; target 0.67x vmagent's time)" \
