@@ -47,7 +47,9 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
     private readonly Guid bootId;
     private readonly ILogger logger;
     private readonly SemaphoreSlim gate = new(1, 1);
-    private readonly HashSet<Task> heldInFlight = [];
+
+    // Held appends queued and perhaps not yet durable, for the release to wait for; touched only under the gate.
+    private readonly List<Task> heldInFlight = [];
     private readonly string episodePath;
     private IReadOnlyList<ReadOnlyMemory<byte>> recoveredNotes = [];
     private volatile bool synchronised;
@@ -280,41 +282,16 @@ internal sealed partial class ClockGate : IDeliveryJournal, IClockMonitor, IAsyn
     private Task TrackHeld(ValueTask append)
     {
         var task = append.AsTask();
-        if (!task.IsCompleted)
-        {
-            lock (heldInFlight)
-            {
-                heldInFlight.Add(task);
-            }
-
-            task.ContinueWith(
-                (done, state) =>
-                {
-                    var inFlight = (HashSet<Task>)state!;
-                    lock (inFlight)
-                    {
-                        inFlight.Remove(done);
-                    }
-                },
-                heldInFlight,
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-
+        heldInFlight.RemoveAll(static done => done.IsCompleted);
+        heldInFlight.Add(task);
         return task;
     }
 
     /// <summary>Under the gate: waits until every held append queued so far is durable (or failed, which its appender hears).</summary>
     private async Task WaitForHeldAppendsAsync()
     {
-        Task[] inFlight;
-        lock (heldInFlight)
-        {
-            inFlight = [.. heldInFlight];
-        }
-
-        await Task.WhenAll(inFlight).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await Task.WhenAll(heldInFlight).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        heldInFlight.Clear();
     }
 
     /// <summary>Under the gate: corrects the held readings into the main buffer, then deletes the held buffer.</summary>
